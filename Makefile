@@ -1,0 +1,35 @@
+# gzpower: every target that runs code first makes sure the virtual environment exists.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+RAW    ?= ../shared/data/raw
+
+.PHONY: setup run test data validate bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/gzpower check --year 2025 --year 2030
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+data: setup
+	$(BIN)/gzpower data build --raw $(RAW)
+	$(BIN)/gzpower data validate
+
+validate: setup
+	$(BIN)/gzpower data validate
+
+bench: setup
+	$(BIN)/python -m gzpower.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

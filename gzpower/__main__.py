@@ -1,0 +1,3 @@
+from gzpower.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""One run end to end (assemble, build, solve, extract, write), the plan's target check, and the check mode's
+counterfactuals ("what each target buys")."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gzpower.errors import SolveError
+from gzpower.model.build import build_model
+from gzpower.model.data import FAMILIES, ModelData, Scenario, assemble
+from gzpower.results import extract, kpis
+from gzpower.runs import file_hashes, run_folder, versions, write_manifest, write_tables
+from gzpower.solve import SolverSettings, solve
+
+
+@dataclass
+class RunResult:
+    scenario: Scenario
+    status: str
+    message: str
+    objective: float | None
+    kpis: dict
+    tables: dict[str, pd.DataFrame]
+    timings: dict
+    stats: dict
+    folder: Path | None
+    data: ModelData
+
+
+def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = None) -> RunResult:
+    """Assemble, build, solve and extract one scenario, in memory."""
+    timings = {}
+    t0 = time.perf_counter()
+    data = assemble(tables, sc)
+    built = build_model(data)
+    timings["build_s"] = time.perf_counter() - t0
+    outcome = solve(built.model, settings)
+    timings["solve_s"] = outcome.seconds_handover_and_solve
+    timings["highs_s"] = outcome.seconds_highs
+    if not outcome.has_solution:
+        return RunResult(sc, outcome.status, outcome.message, None, {}, {}, timings,
+                         {**outcome.stats, "log": outcome.log}, None, data)
+    t1 = time.perf_counter()
+    out = extract(built, outcome.duals)
+    out["target_check"] = target_check(out, data)
+    timings["extract_s"] = time.perf_counter() - t1
+    return RunResult(sc, outcome.status, outcome.message, outcome.objective, kpis(out, data), out, timings,
+                     {**outcome.stats, "log": outcome.log}, None, data)
+
+
+def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir: Path, data_dir: Path,
+                  load_seconds: float = 0.0, extra_manifest: dict | None = None,
+                  extra_tables=None) -> RunResult:
+    """Solve one scenario and write its run folder atomically. Raises SolveError without a usable solution."""
+    with run_folder(runs_dir, sc.label()) as holder:
+        result = solve_case(tables, sc, settings)
+        folder = holder["path"]
+        (folder / "highs.log").write_text(result.stats.pop("log", ""))
+        if result.status not in ("optimal", "time_limit"):
+            raise SolveError(f"{sc.label()}: {result.message}")
+        if extra_tables is not None:
+            result.tables.update(extra_tables(result))
+        t = time.perf_counter()
+        write_tables(folder, result.tables)
+        result.timings["load_s"] = load_seconds
+        result.timings["write_s"] = time.perf_counter() - t
+        manifest = {
+            "run": holder["final"].name, "mode": sc.mode, "year": sc.year, "status": result.status,
+            "message": result.message, "objective_mcny": result.objective,
+            "scenario": asdict(sc), "solver": settings.to_dict(), "solver_stats": result.stats,
+            "timings_s": result.timings, "kpis": result.kpis, "versions": versions(),
+            "inputs": {"data_dir": str(data_dir), "sha256": file_hashes(data_dir)},
+            **(extra_manifest or {}),
+        }
+        write_manifest(folder, manifest)
+    result.folder = holder["path"]
+    return result
+
+
+# --- the target check -------------------------------------------------------------------------------------------
+
+def _capacity(caps: pd.DataFrame, family: str, carriers: tuple[str, ...], unit: str = "MW") -> float:
+    sel = caps[(caps["family"] == family) & caps["carrier"].isin(carriers) & (caps["unit"] == unit)]
+    return float(sel["total"].sum())
+
+
+def target_check(out: dict[str, pd.DataFrame], d: ModelData) -> pd.DataFrame:
+    """Every plan target of the year with the value reached, pass/fail and margin; then adequacy rows."""
+    caps = out["capacities"]
+    k = kpis(out, d)
+    reached = {
+        "gas_capacity": _capacity(caps, "thermal", ("gas",)),
+        "re_capacity": _capacity(caps, "renewables", ("pv_rooftop", "pv_ground", "wind_onshore"))
+        + _capacity(caps, "thermal", ("waste",)),
+        "storage_capacity": _capacity(caps, "storage", ("battery",)),
+        "dr_capability": _capacity(caps, "demand_response", ("dr_peak",)) / max(d.peak_load_mw, 1e-9),
+        "re_absorption": 1.0 - k["curtailment_share"],
+    }
+    rows = []
+    for t in d.targets.itertuples():
+        value = reached.get(t.id)
+        target = t.value
+        status, margin = "not modelled", np.nan
+        if t.id == "clean_imports":
+            disp = out["dispatch"]
+            clean = d.import_sources.index[d.import_sources["clean"]]
+            value = float(disp.loc[disp["element"].isin(clean), "p_mw"].sum())
+            status = "reported (MWh taken in)"
+        elif t.id == "coal":
+            value = _capacity(caps, "thermal", ("coal",))
+            status = "reported (MW coal standing)"
+        elif value is not None and target is not None and not pd.isna(target):
+            if t.id == "re_absorption":
+                target = 1.0
+                ok = value >= 1.0 - 1e-4
+            elif t.kind == "at_most":
+                ok = value <= target * (1 + t.tolerance)
+            elif t.kind == "about":
+                ok = value >= target * (1 - t.tolerance)
+            else:
+                ok = value >= target * (1 - 1e-9)
+            status = "pass" if ok else "fail"
+            margin = value - target
+        rows.append({"id": t.id, "year": d.scenario.year, "kind": t.kind, "unit": t.unit,
+                     "target": target, "reached": value, "margin": margin, "status": status,
+                     "description": t.description})
+    adequacy = [
+        ("unserved_energy", "MWh", 0.0, k["unserved_mwh"]),
+        ("loss_of_load_hours", "h", 0.0, float(k["loss_of_load_hours"])),
+        ("largest_shortfall", "MW", 0.0, k["max_shortfall_mw"]),
+        ("renewable_curtailment", "MWh", 0.0, k["curtailed_mwh"]),
+    ]
+    for name, unit, target, value in adequacy:
+        rows.append({"id": name, "year": d.scenario.year, "kind": "at_most", "unit": unit, "target": target,
+                     "reached": value, "margin": target - value,
+                     "status": "pass" if value <= 1e-3 else "fail", "description": "system adequacy"})
+    for name, unit, value in (("co2", "tCO2", k["co2_t"]), ("total_cost", "CNY", k["cost_cny"]),
+                              ("average_price", "CNY/MWh", k["price_avg_cny_per_mwh"]),
+                              ("peak_price", "CNY/MWh", k["price_peak_cny_per_mwh"])):
+        rows.append({"id": name, "year": d.scenario.year, "kind": "reported", "unit": unit, "target": np.nan,
+                     "reached": value, "margin": np.nan, "status": "reported", "description": "outcome"})
+    frame = pd.DataFrame(rows)
+    for col in ("target", "reached", "margin"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+    return frame
+
+
+def counterfactual_table(parent: RunResult, children: dict[str, RunResult]) -> pd.DataFrame:
+    """What each target buys: counterfactual (without the target's increment) minus the plan."""
+    rows = []
+    for family, child in children.items():
+        row = {"year": parent.scenario.year, "without": family, "status": child.status}
+        if child.status in ("optimal", "time_limit"):
+            for key in ("unserved_mwh", "loss_of_load_hours", "cost_cny", "operating_cost_cny", "co2_t",
+                        "curtailed_mwh"):
+                row[f"{key}_plan"] = parent.kpis[key]
+                row[f"{key}_without"] = child.kpis[key]
+                row[f"{key}_bought"] = child.kpis[key] - parent.kpis[key]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def counterfactuals(tables: dict, parent: RunResult, settings: SolverSettings,
+                    families: tuple[str, ...] = FAMILIES) -> dict[str, RunResult]:
+    return {f: solve_case(tables, replace(parent.scenario, without=(f,)), settings) for f in families}

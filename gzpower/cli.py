@@ -1,0 +1,191 @@
+"""The ``gzpower`` command line.
+
+Bad input ends with one line naming file, row and column and exit status 2; a solve without a usable solution
+exits 3; Ctrl-C exits 130 and leaves no run folder behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from gzpower.errors import EXIT_INPUT, EXIT_SOLVE, InputError, SolveError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = Path(os.environ.get("GZPOWER_DATA", REPO_ROOT / "data"))
+DEFAULT_RAW = REPO_ROOT / ".." / "shared" / "data" / "raw"
+DEFAULT_RUNS = Path(os.environ.get("GZPOWER_RUNS", REPO_ROOT / "runs"))
+
+
+def _solver_args(p: argparse.ArgumentParser) -> None:
+    from gzpower.solve import ALGORITHMS
+
+    g = p.add_argument_group("solver (HiGHS)")
+    g.add_argument("--algorithm", default="ipm", choices=sorted(ALGORITHMS), help="HiGHS algorithm (default ipm)")
+    g.add_argument("--threads", type=int, default=None, help="HiGHS threads")
+    g.add_argument("--time-limit", type=float, default=None, help="seconds; the best solution is kept, marked")
+    g.add_argument("--primal-tol", type=float, default=None, help="primal feasibility tolerance")
+    g.add_argument("--dual-tol", type=float, default=None, help="dual feasibility tolerance")
+    g.add_argument("--ipm-tol", type=float, default=None, help="interior-point optimality tolerance")
+
+
+def _scenario_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=int, action="append", choices=(2025, 2030), help="milestone year (repeatable)")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="input data folder (default: data/)")
+    p.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS, help="where run folders go (default: runs/)")
+    p.add_argument("--start-hour", type=int, default=0, help="first hour of the horizon (0..8759)")
+    p.add_argument("--hours", type=int, default=8760, help="horizon length in hours (default: the full year)")
+    p.add_argument("--carbon-price", type=float, default=0.0, help="CNY/tCO2")
+    p.add_argument("--co2-cap", type=float, default=None, help="tCO2 over the horizon")
+    p.add_argument("--no-coal-replacement", action="store_true",
+                   help="do not apply the plan's rule replacing Zhujiang/Hengyun coal by equal gas capacity")
+    p.add_argument("--no-unserved", action="store_true", help="forbid unserved energy (may make the LP infeasible)")
+    p.add_argument("--min-stable", action="store_true", help="minimum stable output as an LP relaxation")
+    p.add_argument("--import-scale", type=float, default=1.0, help="multiply every import interface capacity")
+    p.add_argument("--load-scale", type=float, default=1.0, help="multiply the load")
+    p.add_argument("--quiet", action="store_true", help="print only the tables")
+    _solver_args(p)
+
+
+def _settings(args):
+    from gzpower.solve import SolverSettings
+
+    return SolverSettings(algorithm=args.algorithm, threads=args.threads, time_limit=args.time_limit,
+                          primal_feasibility_tolerance=args.primal_tol, dual_feasibility_tolerance=args.dual_tol,
+                          ipm_optimality_tolerance=args.ipm_tol)
+
+
+def _scenario(args, mode: str, year: int):
+    from gzpower.model.data import Scenario
+
+    return Scenario(year=year, mode=mode, start_hour=args.start_hour, hours=args.hours,
+                    coal_replacement=not args.no_coal_replacement, carbon_price=args.carbon_price,
+                    co2_cap=args.co2_cap, allow_unserved=not args.no_unserved, min_stable=args.min_stable,
+                    import_scale=args.import_scale, load_scale=args.load_scale)
+
+
+def _load(data_dir: Path):
+    from gzpower.validate import load_dataset
+
+    t = time.perf_counter()
+    tables = load_dataset(data_dir)
+    return tables, time.perf_counter() - t
+
+
+def cmd_data_build(args) -> int:
+    from gzpower.pipeline.build import build_and_write
+
+    stats = build_and_write(args.raw, args.out)
+    print(f"wrote {args.out} from {args.raw}")
+    from gzpower.report_text import format_data_stats
+
+    print(format_data_stats(stats))
+    return 0
+
+
+def cmd_data_validate(args) -> int:
+    from gzpower.schemas import TABLES
+
+    tables, seconds = _load(args.data)
+    print(f"{args.data}: {len(TABLES)} tables valid ({sum(len(t) for t in tables.values())} rows, {seconds:.1f} s)")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from gzpower.check import counterfactual_table, counterfactuals, run_and_write
+    from gzpower.report_text import format_check
+
+    tables, load_s = _load(args.data)
+    settings = _settings(args)
+    for year in args.year or [2025, 2030]:
+        sc = _scenario(args, "check", year)
+        if not args.quiet:
+            print(f"[{year}] solving the plan fleet over {sc.hours} h ...", flush=True)
+
+        def extra(parent, _sc=sc):
+            if args.no_counterfactuals:
+                return {}
+            if not args.quiet:
+                print(f"[{_sc.year}] solving {5} counterfactuals (each plan target's increment removed) ...",
+                      flush=True)
+            return {"counterfactuals": counterfactual_table(parent, counterfactuals(tables, parent, settings))}
+
+        result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s, extra_tables=extra)
+        print(format_check(result))
+        print(f"run folder: {result.folder}\n")
+    return 0
+
+
+def cmd_expand(args) -> int:
+    from gzpower.check import run_and_write
+    from gzpower.report_text import format_expand
+
+    tables, load_s = _load(args.data)
+    settings = _settings(args)
+    inherited: dict = {}
+    for year in sorted(args.year or [2025, 2030]):
+        sc = replace(_scenario(args, "expand", year), plan_floors=not args.no_floors, inherited=dict(inherited))
+        if not args.quiet:
+            print(f"[{year}] least-cost expansion over {sc.hours} h ...", flush=True)
+        result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s)
+        print(format_expand(result))
+        print(f"run folder: {result.folder}\n")
+        for row in result.tables["capacities"].itertuples():
+            key = _tech_key(row)
+            if key is not None and row.added > 1e-6:
+                inherited[key] = inherited.get(key, 0.0) + row.added
+    return 0
+
+
+def _tech_key(row):
+    if row.family == "thermal":
+        return ("gas_ccgt", row.bus)
+    if row.family == "renewables":
+        return (row.carrier, row.bus)
+    if row.family == "storage":
+        return ("battery_energy" if row.unit == "MWh" else "battery_power", row.bus)
+    if row.family == "demand_response":
+        return ("dr_peak", row.bus)
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gzpower", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    data = sub.add_parser("data", help="build or validate the input data")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    b = dsub.add_parser("build", help="regenerate data/ from the raw public files")
+    b.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="raw folder (default ../shared/data/raw)")
+    b.add_argument("--out", type=Path, default=DEFAULT_DATA, help="output data folder (default data/)")
+    b.set_defaults(func=cmd_data_build)
+    v = dsub.add_parser("validate", help="validate every input table against its schema")
+    v.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    v.set_defaults(func=cmd_data_validate)
+    c = sub.add_parser("check", help="dispatch the plan's fleet for a year and check its targets")
+    _scenario_args(c)
+    c.add_argument("--no-counterfactuals", action="store_true", help="skip the 'what each target buys' runs")
+    c.set_defaults(func=cmd_check)
+    e = sub.add_parser("expand", help="least-cost investment on top of the standing fleet, myopic 2025 -> 2030")
+    _scenario_args(e)
+    e.add_argument("--no-floors", action="store_true", help="do not impose the plan's targets as lower bounds")
+    e.set_defaults(func=cmd_expand)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INPUT
+    except SolveError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_SOLVE
+    except KeyboardInterrupt:
+        print("interrupted: no run folder was written", file=sys.stderr)
+        return 130

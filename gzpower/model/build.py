@@ -1,0 +1,42 @@
+"""Assemble the gzpower LP: sets, then one builder per component family, then the system terms from the
+registries. The order matters only in that system terms come last."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from gzpower.model.data import ModelData
+from gzpower.model.demand_response import build_demand_response
+from gzpower.model.imports import build_imports
+from gzpower.model.network import build_network
+from gzpower.model.policy import build_plan_floors
+from gzpower.model.registry import Registry
+from gzpower.model.renewables import build_renewables
+from gzpower.model.storage import build_storage
+from gzpower.model.system import build_balance, build_co2_and_objective, build_reserve, build_unserved
+from gzpower.model.thermal import build_thermal
+
+COMPONENT_BUILDERS = (build_thermal, build_renewables, build_storage, build_demand_response, build_imports,
+                      build_network, build_plan_floors)
+SYSTEM_BUILDERS = (build_unserved, build_balance, build_reserve, build_co2_and_objective)
+
+
+@dataclass
+class BuiltModel:
+    model: pyo.ConcreteModel
+    data: ModelData
+    registry: Registry
+
+
+def build_model(d: ModelData) -> BuiltModel:
+    m = pyo.ConcreteModel(name=f"gzpower-{d.scenario.label()}")
+    m.T = pyo.Set(initialize=range(d.n_hours), ordered=True, doc="hours of the horizon")
+    m.DISTRICT = pyo.Set(initialize=d.districts, ordered=True, doc="districts (load buses)")
+    m.BUS = pyo.Set(initialize=d.districts + d.externals, ordered=True, doc="all buses, districts and external")
+    m.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT, doc="duals of the balance: locational prices")
+    reg = Registry()
+    for builder in COMPONENT_BUILDERS + SYSTEM_BUILDERS:
+        builder(m, d, reg)
+    return BuiltModel(m, d, reg)

@@ -1,0 +1,312 @@
+"""Everything one model instance needs, resolved from the input tables for a scenario.
+
+:func:`assemble` turns the validated input tables, a year, a horizon and a :class:`Scenario` into a
+:class:`ModelData`: per-family element tables (one row per unit, site, line...) plus hourly arrays, in the
+units the builders use (MW, MWh, CNY, tCO2). Fixed capacities and extendable ones share one table per family:
+``p_nom`` is the standing capacity, ``p_nom_max > p_nom`` marks an extendable element whose addition costs
+``annuity`` CNY per MW-year (MWh-year for battery energy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from gzpower import assumptions as A
+from gzpower.fleet import FleetOptions, standing_units
+from gzpower.schemas import HOURS_PER_YEAR
+
+FAMILIES = ("gas", "renewables", "storage", "demand_response", "clean_imports")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A run's configuration. Every field is recorded in the run manifest."""
+
+    year: int = 2030
+    mode: str = "check"  # "check": capacities fixed to the plan; "expand": least-cost investment
+    start_hour: int = 0
+    hours: int = HOURS_PER_YEAR
+    coal_replacement: bool = True
+    carbon_price: float = 0.0  # CNY/tCO2
+    co2_cap: float | None = None  # tCO2 over the horizon
+    reserve_share: float = A.RESERVE_SHARE_OF_LOAD
+    value_of_lost_load: float = A.VALUE_OF_LOST_LOAD
+    allow_unserved: bool = True
+    min_stable: bool = False  # minimum stable output as an LP relaxation (output >= min_stable * available)
+    dr_shift_share: float = A.DR_SHIFT_SHARE
+    plan_floors: bool = True  # expand: the plan's capacity targets as lower bounds
+    without: tuple[str, ...] = ()  # check counterfactual: plan increments of these families removed
+    import_scale: float = 1.0  # multiplies every import interface capacity (scenario / sweep parameter)
+    load_scale: float = 1.0  # multiplies the load (scenario / sweep parameter)
+    storage_mw: float | None = None  # overrides the plan's new battery power (MW), city-wide
+    storage_hours: float = A.PLAN_BATTERY_DURATION_H
+    dr_share: float | None = None  # overrides the plan's demand-response share of peak
+    inherited: dict = field(default_factory=dict)  # expand, myopic: (tech, bus) -> MW built in an earlier year
+
+    def label(self) -> str:
+        suffix = f"-without-{'-'.join(self.without)}" if self.without else ""
+        return f"{self.mode}-{self.year}{suffix}"
+
+
+@dataclass
+class ModelData:
+    """Element tables and hourly arrays for one model instance."""
+
+    scenario: Scenario
+    timestamps: pd.DatetimeIndex
+    districts: list[str]
+    externals: list[str]
+    load: pd.DataFrame  # hours x districts, MW
+    thermal: pd.DataFrame  # index unit
+    renewables: pd.DataFrame  # index "tech@bus"
+    renewable_cf: pd.DataFrame  # hours x renewable index
+    storage: pd.DataFrame  # index storage id
+    demand_response: pd.DataFrame  # index district
+    import_sources: pd.DataFrame  # index source
+    import_availability: pd.DataFrame  # hours x source
+    links: pd.DataFrame  # index link
+    lines: pd.DataFrame  # index line
+    bus_coords: pd.DataFrame  # index bus: lat, lon
+    targets: pd.DataFrame
+    peak_load_mw: float  # annual peak of the full year (for DR sizing and targets)
+
+    @property
+    def n_hours(self) -> int:
+        return len(self.timestamps)
+
+    @property
+    def year_fraction(self) -> float:
+        """Share of a year the horizon covers: annual fixed costs are charged pro rata."""
+        return self.n_hours / HOURS_PER_YEAR
+
+
+def _year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    return frame[frame["year"] == year]
+
+
+def _hourly(frame: pd.DataFrame, year: int, columns: str, value: str, start: int, hours: int) -> pd.DataFrame:
+    sub = _year(frame, year)
+    sub = sub[(sub["hour"] >= start) & (sub["hour"] < start + hours)]
+    return sub.pivot(index="hour", columns=columns, values=value).sort_index()
+
+
+def _plan_re_split() -> dict[str, float]:
+    return {k: float(v) for k, v in (item.split(":") for item in A.PLAN_RE_GAP_SPLIT.split(","))}
+
+
+def _target(targets: pd.DataFrame, target_id: str, year: int) -> float | None:
+    row = targets[(targets["id"] == target_id) & (targets["year"] == year)]
+    if row.empty or pd.isna(row["value"].iloc[0]):
+        return None
+    return float(row["value"].iloc[0])
+
+
+def _tech(technologies: pd.DataFrame, tech: str, year: int) -> pd.Series:
+    return technologies[(technologies["tech"] == tech) & (technologies["year"] == year)].iloc[0]
+
+
+def _thermal_table(tables, sc: Scenario, fuels: pd.DataFrame, tech_year: int) -> pd.DataFrame:
+    units = standing_units(tables["units"], sc.year, FleetOptions(coal_replacement=sc.coal_replacement))
+    fuel = fuels.set_index("fuel")
+    th = pd.DataFrame({
+        "bus": units["bus"].to_numpy(),
+        "carrier": units["carrier"].to_numpy(),
+        "technology": units["technology"].to_numpy(),
+        "status": units["status"].to_numpy(),
+        "p_nom": units["p_nom_mw"].to_numpy(dtype=float),
+        "availability": units["availability_pu"].to_numpy(dtype=float),
+        "ramp": units["ramp_pu_per_h"].to_numpy(dtype=float),
+        "min_stable": units["min_stable_pu"].to_numpy(dtype=float),
+        "heat_rate": units["heat_rate"].to_numpy(dtype=float),
+        "fuel_price": fuel.loc[units["carrier"], "price_cny_per_mwh_th"].to_numpy(dtype=float),
+        "co2_per_mwh": (units["heat_rate"] * units["co2_t_per_mwh_th"]).to_numpy(dtype=float),
+        "vom": units["vom_cny_per_mwh"].to_numpy(dtype=float),
+        "fom": units["fom_cny_per_mw_yr"].to_numpy(dtype=float),
+    }, index=pd.Index(units["unit"].to_numpy(), name="unit"))
+    th["p_nom_max"] = th["p_nom"]
+    th["annuity"] = 0.0
+    # The plan's increment over the fleet operating at the base year (GEM 2023): everything not yet operating.
+    th["increment"] = (th["carrier"] == "gas") & (th["status"] != "operating")
+    return th
+
+
+def _add_generic_thermal(th: pd.DataFrame, sites: pd.DataFrame, tech_row: pd.Series, fuel_row: pd.Series,
+                         mw: float, extendable_to: dict[str, float] | None, prefix: str) -> pd.DataFrame:
+    """Generic CCGT blocks per district: ``mw`` split by plan_share (check) or extendable up to potential."""
+    gas_sites = sites[sites["tech"] == "gas_ccgt"]
+    rows = []
+    for site in gas_sites.itertuples():
+        fixed = mw * site.plan_share
+        cap_max = fixed if extendable_to is None else fixed + extendable_to.get(site.bus, 0.0)
+        if cap_max <= 0:
+            continue
+        heat_rate = 1.0 / tech_row["efficiency"]
+        rows.append({
+            "unit": f"{prefix}_{site.bus}", "bus": site.bus, "carrier": "gas", "technology": "CCGT",
+            "status": "generic", "p_nom": fixed, "p_nom_max": cap_max, "availability": A.AVAILABILITY_GAS, "ramp": A.RAMP_GAS_CCGT,
+            "min_stable": A.MIN_STABLE_GAS_CCGT, "heat_rate": heat_rate,
+            "fuel_price": float(fuel_row["price_cny_per_mwh_th"]),
+            "co2_per_mwh": heat_rate * float(fuel_row["co2_t_per_mwh_th"]),
+            "vom": float(tech_row["vom_cny_per_mwh"]), "fom": float(tech_row["fom_cny_per_yr"]),
+            "annuity": float(tech_row["annuity_cny_per_yr"]), "increment": True,
+        })
+    if not rows:
+        return th
+    return pd.concat([th, pd.DataFrame(rows).set_index("unit")])
+
+
+def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
+    """Resolve the input tables into the model's element tables for scenario ``sc``."""
+    year = sc.year
+    start, hours = sc.start_hour, sc.hours
+    if start < 0 or hours < 1 or start + hours > HOURS_PER_YEAR:
+        raise ValueError(f"horizon {start}..{start + hours} lies outside 0..{HOURS_PER_YEAR}")
+    buses = tables["buses"]
+    districts = list(buses.loc[buses["kind"] == "district", "bus"])
+    externals = list(buses.loc[buses["kind"] == "external", "bus"])
+    targets = _year(tables["targets"], year)
+    techs = tables["technologies"]
+    fuels = _year(tables["fuels"], year)
+    sites = tables["sites"]
+    expand = sc.mode == "expand"
+    inherited = dict(sc.inherited)
+
+    full_load = _hourly(tables["load"], year, "bus", "load_mw", 0, HOURS_PER_YEAR)[districts] * sc.load_scale
+    peak = float(full_load.sum(axis=1).max())
+    load = full_load.loc[start:start + hours - 1]
+    ts = _year(tables["load"], year).drop_duplicates("hour").set_index("hour")["timestamp"]
+    timestamps = pd.DatetimeIndex(ts.loc[start:start + hours - 1].to_numpy())
+
+    # --- thermal ---------------------------------------------------------------------------------------------
+    th = _thermal_table(tables, sc, fuels, year)
+    gas_tech = _tech(techs, "gas_ccgt", year)
+    gas_fuel = fuels.set_index("fuel").loc["gas"]
+    standing_gas = float(th.loc[th["carrier"] == "gas", "p_nom"].sum())
+    gas_target = _target(targets, "gas_capacity", year) or 0.0
+    if expand:
+        prior = {b: mw for (t, b), mw in inherited.items() if t == "gas_ccgt"}
+        potential = sites[sites["tech"] == "gas_ccgt"].set_index("bus")["p_max_mw"].to_dict()
+        th = _add_generic_thermal(th, sites, gas_tech, gas_fuel, 0.0, potential, "new_gas")
+        for bus, mw in prior.items():  # myopic: capacity built in an earlier year now stands, sunk
+            th.loc[f"new_gas_{bus}", ["p_nom"]] = mw
+            th.loc[f"new_gas_{bus}", "p_nom_max"] = max(th.loc[f"new_gas_{bus}", "p_nom_max"], mw)
+    elif gas_target > standing_gas:
+        th = _add_generic_thermal(th, sites, gas_tech, gas_fuel, gas_target - standing_gas, None, "plan_gas")
+    if "gas" in sc.without:
+        th = th[~th["increment"]]
+    th["marginal_cost"] = th["heat_rate"] * th["fuel_price"] + th["vom"] + sc.carbon_price * th["co2_per_mwh"]
+
+    # --- renewables --------------------------------------------------------------------------------------------
+    cf_frame = tables["capacity_factors"]
+    cf_frame = cf_frame[(cf_frame["year"] == year) & (cf_frame["hour"] >= start) & (cf_frame["hour"] < start + hours)]
+    cf = cf_frame.assign(key=cf_frame["tech"] + "@" + cf_frame["bus"]).pivot(index="hour", columns="key",
+                                                                            values="cf").sort_index()
+    re_sites = sites[sites["tech"].isin(["pv_rooftop", "pv_ground", "wind_onshore"])]
+    re_rows = []
+    for s in re_sites.itertuples():
+        key = f"{s.tech}@{s.bus}"
+        if key not in cf.columns:
+            continue
+        tech = _tech(techs, s.tech, year)
+        re_rows.append({"key": key, "tech": s.tech, "bus": s.bus, "existing": s.existing_mw,
+                        "p_max": s.p_max_mw, "plan_share": s.plan_share,
+                        "annuity": float(tech["annuity_cny_per_yr"]), "vom": float(tech["vom_cny_per_mwh"])})
+    re = pd.DataFrame(re_rows).set_index("key")
+    re["p_nom"] = re["existing"] + [inherited.get((t, b), 0.0) for t, b in zip(re["tech"], re["bus"])]
+    waste_mw = float(th.loc[th["carrier"] == "waste", "p_nom"].sum())
+    re_target = _target(targets, "re_capacity", year) or 0.0
+    re["increment"] = 0.0
+    if not expand and re_target > re["p_nom"].sum() + waste_mw:
+        gap = re_target - re["p_nom"].sum() - waste_mw
+        for tech, share in _plan_re_split().items():
+            mask = re["tech"] == tech
+            re.loc[mask, "increment"] = gap * share * re.loc[mask, "plan_share"]
+    if "renewables" in sc.without:
+        re["increment"] = 0.0
+    re["p_nom"] = re["p_nom"] + re["increment"]
+    re["p_nom_max"] = re[["p_nom", "p_max"]].max(axis=1) if expand else re["p_nom"]
+
+    # --- storage -------------------------------------------------------------------------------------------------
+    st_rows = []
+    for s in tables["storage_units"].itertuples():
+        if s.start_year <= year:
+            st_rows.append({"id": s.unit, "bus": s.bus, "carrier": s.carrier, "p_nom": s.p_nom_mw,
+                            "e_nom": s.energy_mwh, "eff_charge": s.eff_charge, "eff_discharge": s.eff_discharge,
+                            "p_nom_max": s.p_nom_mw, "e_nom_max": s.energy_mwh, "annuity_p": 0.0,
+                            "annuity_e": 0.0, "increment": False})
+    bp, be = _tech(techs, "battery_power", year), _tech(techs, "battery_energy", year)
+    plan_storage = sc.storage_mw if sc.storage_mw is not None else (_target(tables["targets"], "storage_capacity",
+                                                                            min(year, 2025)) or 0.0)
+    if "storage" in sc.without:
+        plan_storage = 0.0
+    batt_sites = sites[sites["tech"] == "battery_power"]
+    energy_max = sites[sites["tech"] == "battery_energy"].set_index("bus")["p_max_mw"]
+    eff = float(np.sqrt(bp["efficiency"])) if bp["efficiency"] < 1 else 0.95
+    for s in batt_sites.itertuples():
+        fixed_p = 0.0 if expand else plan_storage * s.plan_share
+        fixed_p += inherited.get(("battery_power", s.bus), 0.0)
+        fixed_e = 0.0 if expand else fixed_p * sc.storage_hours
+        fixed_e += inherited.get(("battery_energy", s.bus), 0.0)
+        p_max = max(fixed_p, s.p_max_mw) if expand else fixed_p
+        e_max = max(fixed_e, float(energy_max.get(s.bus, 0.0))) if expand else fixed_e
+        if p_max <= 0:
+            continue
+        st_rows.append({"id": f"battery_{s.bus}", "bus": s.bus, "carrier": "battery", "p_nom": fixed_p,
+                        "e_nom": fixed_e, "eff_charge": eff, "eff_discharge": eff, "p_nom_max": p_max,
+                        "e_nom_max": e_max, "annuity_p": float(bp["annuity_cny_per_yr"]),
+                        "annuity_e": float(be["annuity_cny_per_yr"]), "increment": not expand})
+    storage = pd.DataFrame(st_rows).set_index("id")
+
+    # --- demand response -------------------------------------------------------------------------------------
+    dr_tech = _tech(techs, "dr_peak", year)
+    dr_share = sc.dr_share
+    if dr_share is None:
+        dr_share = _target(targets, "dr_capability", year) or (A.PLAN_DR_SHARE_2025 if year <= 2025 else 0.0)
+        if expand:
+            dr_share = 0.0
+    if "demand_response" in sc.without:
+        dr_share = 0.0
+    district_peak = full_load.max()
+    dr_potential = sites[sites["tech"] == "dr_peak"].set_index("bus")["p_max_mw"]
+    dr = pd.DataFrame({
+        "p_nom": dr_share * peak * full_load.loc[full_load.sum(axis=1).idxmax()] / peak
+        + pd.Series({b: inherited.get(("dr_peak", b), 0.0) for b in districts}),
+        "district_peak": district_peak,
+    })
+    dr["p_nom_max"] = np.maximum(dr["p_nom"], dr_potential.reindex(dr.index).fillna(0.0)) if expand else dr["p_nom"]
+    dr["annuity"] = float(dr_tech["annuity_cny_per_yr"])
+    dr["cost_per_mwh"] = float(dr_tech["vom_cny_per_mwh"])
+    dr["max_hours_per_day"] = A.DR_MAX_HOURS_PER_DAY
+    dr["shift_mw"] = sc.dr_shift_share * district_peak
+    dr.index.name = "bus"
+
+    # --- imports -----------------------------------------------------------------------------------------------
+    src = _year(tables["import_sources"], year).set_index("source")
+    src = src.assign(p_max=src["p_max_mw"] * sc.import_scale)
+    if "clean_imports" in sc.without:
+        src.loc[src["clean"], "p_max"] = 0.0
+    avail = _hourly(tables["import_availability"], year, "source", "availability", start, hours)[list(src.index)]
+    ic = _tech(techs, "import_contract", year)
+    links = tables["links"].set_index("link")
+    links = links.assign(p_nom=links["p_nom_mw"] * sc.import_scale)
+    ic_sites = sites[sites["tech"] == "import_contract"].set_index("bus")["p_max_mw"]
+    links["p_nom_max"] = (links["p_nom"] + links["bus1"].map(ic_sites).fillna(0.0)) if expand else links["p_nom"]
+    links["annuity"] = float(ic["annuity_cny_per_yr"])
+
+    lines = tables["lines"].set_index("line")
+    coords = buses.set_index("bus")[["lat", "lon"]]
+    return ModelData(
+        scenario=sc, timestamps=timestamps, districts=districts, externals=externals,
+        load=load.reset_index(drop=True), thermal=th, renewables=re,
+        renewable_cf=cf[list(re.index)].reset_index(drop=True), storage=storage, demand_response=dr,
+        import_sources=src, import_availability=avail.reset_index(drop=True), links=links, lines=lines,
+        bus_coords=coords, targets=targets, peak_load_mw=peak,
+    )
+
+
+def without(data: ModelData, families: tuple[str, ...]) -> Scenario:
+    """The counterfactual scenario of ``data`` with the plan increments of ``families`` removed."""
+    return replace(data.scenario, without=tuple(families))

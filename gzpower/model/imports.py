@@ -1,0 +1,53 @@
+"""Imports: supply at the external nodes (Guangdong grid, West-to-East clean power) and the interfaces into
+the districts.
+
+Symbols: supply :math:`q_{i,t}` of source :math:`i` at its external node, capability :math:`Q_i`, hourly
+availability :math:`\\alpha_{i,t}`, price :math:`\\pi_i`, CO2 intensity :math:`\\epsilon_i`; interface flow
+:math:`z_{k,t}` on link :math:`k` from external node to district, capacity :math:`Z_k = \\bar Z_k + N_k`,
+efficiency :math:`\\eta_k`.
+
+.. math::
+    0 \\le q_{i,t} \\le \\alpha_{i,t} Q_i, \\qquad 0 \\le z_{k,t} \\le Z_k\\\\
+    \\text{at the external node: } \\sum_{i} q_{i,t} - \\sum_{k \\text{ from node}} z_{k,t} = 0, \\quad
+    \\text{at the district: } + \\eta_k z_{k,t}\\\\
+    \\text{cost} = \\sum_{i,t} (\\pi_i + \\tau \\epsilon_i) q_{i,t} + y \\sum_k A_k N_k
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gzpower.model.data import ModelData
+from gzpower.model.registry import Registry
+
+
+def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    src, avail, links = d.import_sources, d.import_availability, d.links
+    sources = list(src.index)
+    cap = {i: avail[i].to_numpy() * float(src.at[i, "p_max"]) for i in sources}
+    m.IMPORT_SOURCE = pyo.Set(initialize=sources, ordered=True, doc="import sources at external nodes")
+    m.import_supply = pyo.Var(m.IMPORT_SOURCE, m.T, bounds=lambda _m, i, t: (0.0, float(cap[i][t])),
+                              doc="supply q[i,t] taken from source i (MW)")
+    ids = list(links.index)
+    ext = [k for k in ids if links.at[k, "p_nom_max"] > links.at[k, "p_nom"] + 1e-9]
+    ext_set = set(ext)
+    m.LINK = pyo.Set(initialize=ids, ordered=True, doc="import interfaces (external node -> district)")
+    m.LINK_EXT = pyo.Set(within=m.LINK, initialize=ext, ordered=True, doc="interfaces whose capacity may grow")
+    m.link_new = pyo.Var(m.LINK_EXT, bounds=lambda _m, k: (0.0, links.at[k, "p_nom_max"] - links.at[k, "p_nom"]),
+                         doc="interface capacity added by import contracts (MW)")
+    m.link_flow = pyo.Var(m.LINK, m.T,
+                          bounds=lambda _m, k, t: (0.0, None if k in ext_set else float(links.at[k, "p_nom"])),
+                          doc="interface flow z[k,t] into the district (MW)")
+    m.link_capacity = pyo.Constraint(
+        pyo.Set(initialize=[(k, t) for k in ext for t in range(d.n_hours)], dimen=2),
+        rule=lambda _m, k, t: _m.link_flow[k, t] <= links.at[k, "p_nom"] + _m.link_new[k],
+        doc="interface flow within capacity (extendable interfaces)")
+    reg.inject("import_supply", m.import_supply, src["bus"].to_dict())
+    reg.inject("link_send", m.link_flow, links["bus0"].to_dict(), sign=-1.0)
+    reg.inject("link_receive", m.link_flow, links["bus1"].to_dict(), coef=links["efficiency"].to_dict())
+    tau = d.scenario.carbon_price
+    price = {i: float(src.at[i, "price_cny_per_mwh"] + tau * src.at[i, "co2_t_per_mwh"]) for i in sources}
+    reg.cost("imports", sum(price[i] * m.import_supply[i, t] for i in sources for t in m.T))
+    reg.cost("investment", sum(links.at[k, "annuity"] * d.year_fraction * m.link_new[k] for k in ext))
+    for i in sources:
+        reg.emissions[f"import:{i}"] = sum(float(src.at[i, "co2_t_per_mwh"]) * m.import_supply[i, t] for t in m.T)

@@ -1,0 +1,66 @@
+"""The district network: AC lines in linearised (DC) power flow, written in the cycle formulation.
+
+Symbols: flow :math:`f_{l,t}` on line :math:`l` from bus0 to bus1 (MW), thermal limit :math:`F_l`, reactance
+:math:`x_l`; a cycle basis :math:`\\mathcal{C}` of the network graph with orientation
+:math:`C_{c,l} \\in \\{-1, 0, 1\\}` (the formulation PyPSA uses: Hörsch et al. 2018, doi:10.1016/j.epsr.2017.12.034).
+
+.. math::
+    -F_l \\le f_{l,t} \\le F_l\\\\
+    \\sum_l C_{c,l}\\, x_l\\, f_{l,t} = 0 \\quad \\forall c \\in \\mathcal{C}, t
+    \\quad\\text{(Kirchhoff's voltage law)}
+
+Kirchhoff's current law is the energy balance of :mod:`gzpower.model.system`, where the flows are registered
+as withdrawals at bus0 and injections at bus1. Parallel lines between one pair of buses each add a two-line cycle.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pyomo.environ as pyo
+
+from gzpower.model.data import ModelData
+from gzpower.model.registry import Registry
+
+
+def cycle_matrix(lines: pd.DataFrame) -> list[dict[str, int]]:
+    """Independent cycles of the line graph as {line: orientation} maps (+1 along bus0->bus1, -1 against)."""
+    graph = nx.Graph()
+    parallel: list[tuple[str, str]] = []
+    for name, row in lines.iterrows():
+        a, b = row["bus0"], row["bus1"]
+        if graph.has_edge(a, b):
+            parallel.append((graph[a][b]["line"], name))
+        else:
+            graph.add_edge(a, b, line=name)
+    cycles: list[dict[str, int]] = []
+    for nodes in nx.cycle_basis(graph):
+        cycle: dict[str, int] = {}
+        for a, b in zip(nodes, nodes[1:] + nodes[:1]):
+            line = graph[a][b]["line"]
+            cycle[line] = 1 if lines.at[line, "bus0"] == a else -1
+        cycles.append(cycle)
+    for first, other in parallel:
+        same = lines.at[first, "bus0"] == lines.at[other, "bus0"]
+        cycles.append({first: 1, other: -1 if same else 1})
+    return cycles
+
+
+def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    lines = d.lines
+    names = list(lines.index)
+    s_nom = lines["s_nom_mw"].to_dict()
+    x = lines["x_ohm"].to_dict()
+    m.LINE = pyo.Set(initialize=names, ordered=True, doc="AC lines between districts")
+    m.line_flow = pyo.Var(m.LINE, m.T, bounds=lambda _m, l, t: (-s_nom[l], s_nom[l]),
+                          doc="flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways")
+    cycles = cycle_matrix(lines)
+    m.CYCLE = pyo.Set(initialize=range(len(cycles)), ordered=True, doc="independent cycles of the line graph")
+    # Reactances are normalised by their mean so KVL rows have coefficients near 1.
+    x_mean = sum(x.values()) / max(len(x), 1)
+    m.kvl = pyo.Constraint(
+        m.CYCLE, m.T,
+        rule=lambda _m, c, t: sum(sign * x[l] / x_mean * _m.line_flow[l, t] for l, sign in cycles[c].items()) == 0,
+        doc="Kirchhoff's voltage law around each independent cycle")
+    reg.inject("line_out", m.line_flow, lines["bus0"].to_dict(), sign=-1.0)
+    reg.inject("line_in", m.line_flow, lines["bus1"].to_dict())

@@ -1,0 +1,48 @@
+"""Plan floors for the expansion mode: the plan's capacity targets as optional lower bounds.
+
+.. math::
+    \\sum_{u \\in \\text{gas}} P_u \\ge G^{plan}, \\quad \\sum_{k} P_k + P^{waste} \\ge R^{plan}, \\quad
+    \\sum_{s \\in \\text{batteries}} P_s \\ge S^{plan}, \\quad \\sum_b D_b \\ge \\delta^{plan} \\hat L
+
+with :math:`\\hat L` the year's peak load. Only targets present for the year are imposed.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gzpower.model.data import ModelData
+from gzpower.model.registry import Registry
+
+
+def _target(d: ModelData, target_id: str) -> float | None:
+    row = d.targets[d.targets["id"] == target_id]
+    if row.empty or row["value"].isna().iloc[0] or row["kind"].iloc[0] in ("qualitative", "boolean"):
+        return None
+    return float(row["value"].iloc[0])
+
+
+def build_plan_floors(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    floors = {}
+    if d.scenario.mode == "expand" and d.scenario.plan_floors:
+        th, re, st, dr = d.thermal, d.renewables, d.storage, d.demand_response
+
+        def thermal_cap(carrier):
+            return sum(th.at[u, "p_nom"] + (m.thermal_new[u] if u in m.THERMAL_EXT else 0.0)
+                       for u in th.index if th.at[u, "carrier"] == carrier)
+
+        if (g := _target(d, "gas_capacity")) is not None:
+            floors["gas_capacity"] = (thermal_cap("gas"), g)
+        if (r := _target(d, "re_capacity")) is not None:
+            re_cap = sum(re.at[k, "p_nom"] + (m.renewable_new[k] if k in m.RENEWABLE_EXT else 0.0) for k in re.index)
+            floors["re_capacity"] = (re_cap + thermal_cap("waste"), r)
+        if (s := _target(d, "storage_capacity")) is not None:
+            batt = [x for x in st.index if st.at[x, "carrier"] == "battery"]
+            floors["storage_capacity"] = (sum(st.at[x, "p_nom"] + (m.storage_new_p[x] if x in m.STORAGE_EXT else 0.0)
+                                              for x in batt), s)
+        if (share := _target(d, "dr_capability")) is not None:
+            floors["dr_capability"] = (sum(dr.at[b, "p_nom"] + (m.dr_new[b] if b in m.DR_EXT else 0.0)
+                                           for b in m.DR), share * d.peak_load_mw)
+    m.PLAN_FLOOR = pyo.Set(initialize=sorted(floors), doc="plan targets imposed as capacity floors")
+    m.plan_floor = pyo.Constraint(m.PLAN_FLOOR, rule=lambda _m, k: floors[k][0] >= floors[k][1],
+                                  doc="installed capacity at least the plan's target (MW)")

@@ -1,0 +1,50 @@
+"""Variable renewables: rooftop and ground PV per district, onshore wind in Nansha and Conghua.
+
+Symbols: :math:`g_{k,t}` output of site :math:`k` (MW), :math:`f_{k,t}` capacity factor, :math:`P_k` capacity
+(standing :math:`\\bar P_k` plus new :math:`N_k \\le P^{max}_k - \\bar P_k`), annuity :math:`A_k`.
+
+.. math::
+    0 \\le g_{k,t} \\le f_{k,t} (\\bar P_k + N_k)\\\\
+    \\text{curtailment}_{k,t} = f_{k,t} P_k - g_{k,t} \\ge 0 \\quad\\text{(reported; the plan asks for none)}\\\\
+    \\text{cost} = \\sum_{k,t} v_k g_{k,t} + y \\sum_k A_k N_k
+
+For fixed sites the limit is a variable bound; curtailment is derived from the solution, not a variable.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gzpower.model.data import ModelData
+from gzpower.model.registry import Registry
+
+
+def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    re, cf = d.renewables, d.renewable_cf
+    sites = list(re.index)
+    ext = [k for k in sites if re.at[k, "p_nom_max"] > re.at[k, "p_nom"] + 1e-9]
+    cf_values = {k: cf[k].to_numpy() for k in sites}
+    p_nom = re["p_nom"].to_dict()
+    m.RENEWABLE = pyo.Set(initialize=sites, ordered=True, doc="renewable sites tech@district")
+    m.RENEWABLE_EXT = pyo.Set(within=m.RENEWABLE, initialize=ext, ordered=True, doc="extendable renewable sites")
+    m.renewable_new = pyo.Var(m.RENEWABLE_EXT, domain=pyo.NonNegativeReals,
+                              bounds=lambda _m, k: (0.0, re.at[k, "p_nom_max"] - re.at[k, "p_nom"]),
+                              doc="renewable capacity added (MW)")
+    ext_set = set(ext)
+
+    def upper(_m, k, t):
+        if k in ext_set:
+            return (0.0, None)
+        return (0.0, float(cf_values[k][t] * p_nom[k]))
+
+    m.renewable_p = pyo.Var(m.RENEWABLE, m.T, bounds=upper, doc="renewable output g[k,t] (MW)")
+    pairs = [(k, t) for k in ext for t in range(d.n_hours)]
+    m.renewable_available = pyo.Constraint(
+        pyo.Set(initialize=pairs, dimen=2),
+        rule=lambda _m, k, t: _m.renewable_p[k, t] <= float(cf_values[k][t]) * (p_nom[k] + _m.renewable_new[k]),
+        doc="output within capacity factor times capacity (extendable sites)")
+    reg.inject("renewables", m.renewable_p, re["bus"].to_dict())
+    vom = re["vom"].to_dict()
+    reg.cost("fuel_and_vom", sum(vom[k] * m.renewable_p[k, t] for k in sites if vom[k] for t in m.T))
+    reg.cost("investment", sum(re.at[k, "annuity"] * d.year_fraction * m.renewable_new[k] for k in ext))
+    reg.cost("plan_investment", float((re["annuity"] * re["increment"]).sum()) * d.year_fraction)

@@ -1,0 +1,77 @@
+"""Storage: batteries (power and energy sized separately) and the Conghua pumped-storage station.
+
+Symbols: charge :math:`c_{s,t}`, discharge :math:`q_{s,t}` (MW), state of charge :math:`e_{s,t}` (MWh, end of
+hour), power capacity :math:`P_s = \\bar P_s + N^P_s`, energy capacity :math:`E_s = \\bar E_s + N^E_s`,
+efficiencies :math:`\\eta^c_s, \\eta^d_s`, hour length 1 h.
+
+.. math::
+    e_{s,t} = e_{s,t-1} + \\eta^c_s c_{s,t} - q_{s,t} / \\eta^d_s, \\qquad e_{s,-1} \\equiv e_{s,T-1}
+    \\quad\\text{(cyclic over the horizon)}\\\\
+    0 \\le c_{s,t} \\le P_s, \\quad 0 \\le q_{s,t} \\le P_s, \\quad 0 \\le e_{s,t} \\le E_s\\\\
+    \\text{cost} = y \\sum_s (A^P_s N^P_s + A^E_s N^E_s)
+
+Reserve headroom :math:`P_s - q_{s,t} + c_{s,t}` (stop charging, discharge more) is registered.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gzpower.model.data import ModelData
+from gzpower.model.registry import Registry
+
+
+def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    st = d.storage
+    ids = list(st.index)
+    ext = [s for s in ids if st.at[s, "p_nom_max"] > st.at[s, "p_nom"] + 1e-9
+           or st.at[s, "e_nom_max"] > st.at[s, "e_nom"] + 1e-9]
+    ext_set = set(ext)
+    m.STORAGE = pyo.Set(initialize=ids, ordered=True, doc="storage units")
+    m.STORAGE_EXT = pyo.Set(within=m.STORAGE, initialize=ext, ordered=True, doc="extendable storage units")
+    m.storage_new_p = pyo.Var(m.STORAGE_EXT, bounds=lambda _m, s: (0.0, st.at[s, "p_nom_max"] - st.at[s, "p_nom"]),
+                              doc="storage power added (MW)")
+    m.storage_new_e = pyo.Var(m.STORAGE_EXT, bounds=lambda _m, s: (0.0, st.at[s, "e_nom_max"] - st.at[s, "e_nom"]),
+                              doc="storage energy added (MWh)")
+
+    def pbound(_m, s, t):
+        return (0.0, None) if s in ext_set else (0.0, float(st.at[s, "p_nom"]))
+
+    def ebound(_m, s, t):
+        return (0.0, None) if s in ext_set else (0.0, float(st.at[s, "e_nom"]))
+
+    m.storage_charge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="charging c[s,t] (MW)")
+    m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="discharging q[s,t] (MW)")
+    m.storage_soc = pyo.Var(m.STORAGE, m.T, bounds=ebound, doc="state of charge e[s,t] at the end of hour t (MWh)")
+
+    def power(s):
+        return st.at[s, "p_nom"] + m.storage_new_p[s] if s in ext_set else float(st.at[s, "p_nom"])
+
+    def energy(s):
+        return st.at[s, "e_nom"] + m.storage_new_e[s] if s in ext_set else float(st.at[s, "e_nom"])
+
+    n = d.n_hours
+    eta_c, eta_d = st["eff_charge"].to_dict(), st["eff_discharge"].to_dict()
+    m.storage_soc_balance = pyo.Constraint(
+        m.STORAGE, m.T,
+        rule=lambda _m, s, t: _m.storage_soc[s, t] == _m.storage_soc[s, (t - 1) % n]
+        + eta_c[s] * _m.storage_charge[s, t] - _m.storage_discharge[s, t] / eta_d[s],
+        doc="state-of-charge balance, cyclic over the horizon (MWh)")
+    ext_pairs = pyo.Set(initialize=[(s, t) for s in ext for t in range(n)], dimen=2)
+    m.STORAGE_EXT_T = ext_pairs
+    m.storage_charge_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_charge[s, t] <= power(s),
+                                            doc="charging within power capacity (extendable units)")
+    m.storage_discharge_limit = pyo.Constraint(
+        ext_pairs, rule=lambda _m, s, t: _m.storage_discharge[s, t] <= power(s),
+        doc="discharging within power capacity (extendable units)")
+    m.storage_energy_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_soc[s, t] <= energy(s),
+                                            doc="state of charge within energy capacity (extendable units)")
+    bus_of = st["bus"].to_dict()
+    reg.inject("storage_discharge", m.storage_discharge, bus_of)
+    reg.inject("storage_charge", m.storage_charge, bus_of, sign=-1.0)
+    y = d.year_fraction
+    reg.cost("investment", sum(y * (st.at[s, "annuity_p"] * m.storage_new_p[s]
+                                    + st.at[s, "annuity_e"] * m.storage_new_e[s]) for s in ext))
+    plan = st[st["increment"].astype(bool)]
+    reg.cost("plan_investment", float((plan["annuity_p"] * plan["p_nom"] + plan["annuity_e"] * plan["e_nom"]).sum()) * y)
+    reg.reserve.append(lambda t: sum(power(s) - m.storage_discharge[s, t] + m.storage_charge[s, t] for s in ids))

@@ -1,0 +1,1 @@
+"""The data pipeline: reads the public raw files and writes gzpower's own inputs under ``data/``."""

@@ -1,0 +1,94 @@
+"""Plain-text tables for the terminal: the target check, the counterfactuals, the expansion result."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+FAMILY_LABEL = {"gas": "gas", "renewables": "renewables", "storage": "storage", "demand_response": "demand response",
+                "clean_imports": "clean imports"}
+
+
+def _num(x, unit: str = "") -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if unit in ("MW/MW peak", "share", "share_of_peak", "MW/MW") or (isinstance(x, float) and abs(x) < 1.5
+                                                                       and unit in ("", "-", "MWh/MWh")):
+        return f"{x:.3f}"
+    if abs(x) >= 1e9:
+        return f"{x / 1e9:,.2f} bn"
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.2f} M"
+    return f"{x:,.1f}"
+
+
+def table(frame: pd.DataFrame) -> str:
+    cols = list(frame.columns)
+    rows = [[str(v) for v in r] for r in frame.itertuples(index=False)]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(cols)]
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in rows]
+    return "\n".join(out)
+
+
+def format_target_check(tc: pd.DataFrame) -> str:
+    view = pd.DataFrame({
+        "target": tc["id"], "unit": tc["unit"], "plan": [_num(v, u) for v, u in zip(tc["target"], tc["unit"])],
+        "reached": [_num(v, u) for v, u in zip(tc["reached"], tc["unit"])],
+        "margin": [_num(v, u) for v, u in zip(tc["margin"], tc["unit"])], "status": tc["status"].str.upper(),
+    })
+    return table(view)
+
+
+def format_counterfactuals(cf: pd.DataFrame) -> str:
+    if cf is None or cf.empty:
+        return ""
+    rows = []
+    for r in cf.itertuples():
+        if r.status not in ("optimal", "time_limit"):
+            rows.append((FAMILY_LABEL.get(r.without, r.without), r.status, "-", "-", "-"))
+            continue
+        rows.append((FAMILY_LABEL.get(r.without, r.without), r.status, f"{r.unserved_mwh_bought:,.0f}",
+                     f"{r.cost_cny_bought / 1e6:,.1f}", f"{r.co2_t_bought / 1e3:,.1f}"))
+    view = pd.DataFrame(rows, columns=["without the plan's", "status", "extra unserved MWh", "cost change MCNY",
+                                       "CO2 change ktCO2"])
+    return table(view)
+
+
+def format_check(result) -> str:
+    k = result.kpis
+    head = (f"== gzpower check {result.scenario.year}: {result.status} ({result.message}); "
+            f"{result.data.n_hours} h; objective {result.objective:,.1f} MCNY ==")
+    body = [head, format_target_check(result.tables["target_check"]),
+            f"load {k['load_mwh'] / 1e6:,.2f} TWh, peak {k['peak_load_mw']:,.0f} MW; imports "
+            f"{k['imports_mwh'] / 1e6:,.2f} TWh; CO2 {k['co2_t'] / 1e6:,.2f} MtCO2; "
+            f"cost {k['cost_cny'] / 1e9:,.2f} bn CNY"]
+    cf = result.tables.get("counterfactuals")
+    if cf is not None and not cf.empty:
+        body += ["", "What each target buys (counterfactual without the target's increment, minus the plan):",
+                 format_counterfactuals(cf)]
+    t = result.timings
+    body.append(f"timings: build {t.get('build_s', 0):.1f} s, solve {t.get('solve_s', 0):.1f} s "
+                f"(HiGHS {t.get('highs_s') or 0:.1f} s), extract {t.get('extract_s', 0):.1f} s")
+    return "\n".join(body)
+
+
+def format_expand(result) -> str:
+    caps = result.tables["capacities"]
+    added = caps[caps["added"] > 1e-3].groupby(["family", "carrier", "unit"], as_index=False)["added"].sum()
+    k = result.kpis
+    body = [f"== gzpower expand {result.scenario.year}: {result.status}; objective {result.objective:,.1f} MCNY ==",
+            "least-cost additions:", table(added.round(1)) if len(added) else "(none)",
+            format_target_check(result.tables["target_check"]),
+            f"unserved {k['unserved_mwh']:,.0f} MWh; CO2 {k['co2_t'] / 1e6:,.2f} MtCO2; "
+            f"cost {k['cost_cny'] / 1e9:,.2f} bn CNY"]
+    return "\n".join(body)
+
+
+def format_data_stats(stats: dict) -> str:
+    lines = []
+    for key, value in stats.items():
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Run folders: written into a hidden temporary folder and renamed into place only when complete.
+
+A folder under ``runs/`` is therefore always a finished run; a failed or interrupted run leaves nothing behind
+(the temporary folder is removed on any exception, KeyboardInterrupt and SIGTERM included). Two runs started
+at the same moment get distinct names (timestamp + random suffix, and ``os.rename`` refuses to clobber).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from gzpower import __version__
+
+
+def file_hashes(data_dir: Path) -> dict[str, str]:
+    data_dir = Path(data_dir)
+    out = {}
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".csv", ".parquet"):
+            out[str(path.relative_to(data_dir))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def versions() -> dict[str, str]:
+    return {"gzpower": __version__, "pyomo": version("pyomo"), "highspy": version("highspy"),
+            "pandas": version("pandas"), "python": platform.python_version()}
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextmanager
+def run_folder(runs_dir: Path, name: str):
+    """Yield a temporary folder; on success rename it to ``runs_dir/<UTC time>-<name>-<id>``."""
+    runs_dir = Path(runs_dir)
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    final = runs_dir / f"{stamp}-{name}-{secrets.token_hex(3)}"
+    tmp = runs_dir / f".tmp-{final.name}"
+    tmp.mkdir()
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    except ValueError:  # not the main thread: SIGTERM handling stays as it was
+        previous = None
+    try:
+        holder = {"path": tmp, "final": final}
+        yield holder
+        os.rename(tmp, final)
+        holder["path"] = final
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    for name, frame in tables.items():
+        frame.to_parquet(Path(folder) / f"{name}.parquet", index=False)
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    (Path(folder) / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")

@@ -1,0 +1,310 @@
+"""Every input table of gzpower, declared once: columns, dtypes, units, ranges, defaults, descriptions.
+
+The same declarations drive validation (:mod:`gzpower.validate`), loading (:mod:`gzpower.inputs`) and the data
+documentation (``data/SCHEMA.md``, written by :func:`schema_markdown`). In the spirit of PyPSA's
+``component_attrs``: to add a column, add it here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DISTRICTS: tuple[str, ...] = (
+    "Yuexiu", "Haizhu", "Liwan", "Tianhe", "Baiyun", "Huangpu",
+    "Panyu", "Huadu", "Nansha", "Conghua", "Zengcheng",
+)
+EXTERNAL_BUSES: tuple[str, ...] = ("Guangdong_grid", "West_East_clean")
+YEARS: tuple[int, ...] = (2025, 2030)
+HOURS_PER_YEAR = 8760
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # one of: str, float, int, bool, datetime
+    unit: str
+    description: str
+    min: float | None = None
+    max: float | None = None
+    allowed: tuple | None = None
+    nullable: bool = False
+    default: object = None
+    references: str | None = None  # "table.column" this column must take its values from
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    path: str  # relative to the data directory
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    checks: tuple[str, ...] = field(default_factory=tuple)  # names of whole-table checks in gzpower.validate
+
+    @property
+    def fmt(self) -> str:
+        return "parquet" if self.path.endswith(".parquet") else "csv"
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+def _yr(description: str = "milestone year") -> Column:
+    return Column("year", "int", "year", description, allowed=YEARS)
+
+
+CARRIERS_THERMAL = ("gas", "coal", "waste")
+UNIT_STATUSES = ("operating", "construction", "pre-construction", "announced", "shelved", "cancelled",
+                 "retired", "mothballed", "generic")
+BUILDABLE_TECHS = ("gas_ccgt", "pv_rooftop", "pv_ground", "wind_onshore", "battery_power", "battery_energy",
+                   "dr_peak", "import_contract")
+
+BUSES = Table(
+    "buses", "grid/buses.csv",
+    "Nodes of the model: the 11 districts (load, local plant) and the external supply nodes.",
+    (
+        Column("bus", "str", "-", "bus name (district or external node)"),
+        Column("kind", "str", "-", "district or external", allowed=("district", "external")),
+        Column("lat", "float", "deg", "latitude of the district seat / notional node", min=-90, max=90),
+        Column("lon", "float", "deg", "longitude", min=-180, max=180),
+        Column("population_10k", "float", "10k persons", "resident population (0 for external nodes)", min=0),
+        Column("load_weight", "float", "MW/MW", "share of city load assigned to the district (sum 1)",
+               min=0, max=1),
+        Column("has_500kv", "bool", "-", "hosts a 500 kV substation (import interface landing point)"),
+    ),
+    key=("bus",),
+    checks=("load_weights_sum_to_one", "districts_complete"),
+)
+
+LINES = Table(
+    "lines", "grid/lines.csv",
+    "Inter-district 220 kV AC corridors, modelled in linearised DC power flow.",
+    (
+        Column("line", "str", "-", "line name"),
+        Column("bus0", "str", "-", "from district", references="buses.bus"),
+        Column("bus1", "str", "-", "to district", references="buses.bus"),
+        Column("voltage_kv", "float", "kV", "nominal voltage", min=1),
+        Column("length_km", "float", "km", "corridor length", min=0.1),
+        Column("circuits", "int", "-", "parallel circuits", min=1),
+        Column("x_ohm", "float", "ohm", "series reactance of the corridor (all circuits in parallel)", min=1e-6),
+        Column("s_nom_mw", "float", "MW", "thermal limit of the corridor, each direction", min=0),
+    ),
+    key=("line",),
+    checks=("grid_connected",),
+)
+
+LINKS = Table(
+    "links", "grid/links.csv",
+    "Import interfaces: controllable links from an external node into a district with a 500 kV substation.",
+    (
+        Column("link", "str", "-", "interface name"),
+        Column("bus0", "str", "-", "external node", references="buses.bus"),
+        Column("bus1", "str", "-", "receiving district", references="buses.bus"),
+        Column("p_nom_mw", "float", "MW", "transfer capability", min=0),
+        Column("efficiency", "float", "MW/MW", "delivered per MW sent", min=0, max=1, default=1.0),
+    ),
+    key=("link",),
+)
+
+IMPORT_SOURCES = Table(
+    "import_sources", "grid/import_sources.csv",
+    "Supply available at each external node: capability, price and CO2 intensity per milestone year.",
+    (
+        Column("source", "str", "-", "supply name (its hourly availability profile has the same name)"),
+        _yr(),
+        Column("bus", "str", "-", "external node it injects at", references="buses.bus"),
+        Column("p_max_mw", "float", "MW", "largest supply in any hour before the availability factor", min=0),
+        Column("price_cny_per_mwh", "float", "CNY/MWh", "price paid for imported energy", min=0),
+        Column("co2_t_per_mwh", "float", "tCO2/MWh", "carbon intensity of the imported energy", min=0, max=2),
+        Column("clean", "bool", "-", "counts as clean power taken in from outside the region"),
+    ),
+    key=("source", "year"),
+)
+
+UNITS = Table(
+    "units", "grid/units.csv",
+    "Every gas, coal and waste-to-energy unit (GEM trackers, the Fushan WtE plant, generic plan blocks).",
+    (
+        Column("unit", "str", "-", "unit id (GEM unit id where there is one)"),
+        Column("plant", "str", "-", "plant name"),
+        Column("bus", "str", "-", "district", references="buses.bus"),
+        Column("carrier", "str", "-", "fuel", allowed=CARRIERS_THERMAL),
+        Column("technology", "str", "-", "CCGT, OCGT, ST, subcritical, ..."),
+        Column("p_nom_mw", "float", "MW", "net capacity", min=0, max=3000),
+        Column("status", "str", "-", "status in the tracker", allowed=UNIT_STATUSES),
+        Column("start_year", "int", "year", "commissioning year", min=1950, max=2060),
+        Column("retire_year", "float", "year", "retirement year (empty: none known)", min=1950, max=2100,
+               nullable=True),
+        Column("heat_rate", "float", "MWh_th/MWh_el", "fuel burnt per MWh generated", min=1, max=6),
+        Column("co2_t_per_mwh_th", "float", "tCO2/MWh_th", "CO2 emitted per MWh of fuel", min=0, max=1),
+        Column("chp", "bool", "-", "combined heat and power"),
+        Column("ramp_pu_per_h", "float", "MW/MW/h", "ramp limit as share of capacity per hour", min=0, max=1),
+        Column("min_stable_pu", "float", "MW/MW", "minimum stable output share when online", min=0, max=1),
+        Column("availability_pu", "float", "MW/MW", "outage derating: share of capacity available", min=0,
+               max=1),
+        Column("vom_cny_per_mwh", "float", "CNY/MWh", "variable O&M", min=0),
+        Column("fom_cny_per_mw_yr", "float", "CNY/MW/yr", "fixed O&M", min=0),
+        Column("replaced_by_plan", "bool", "-", "coal unit the plan replaces by equal gas capacity"),
+        Column("source", "str", "-", "where the row comes from"),
+    ),
+    key=("unit",),
+)
+
+STORAGE_UNITS = Table(
+    "storage_units", "grid/storage_units.csv",
+    "Existing storage plants (the Conghua pumped-storage station).",
+    (
+        Column("unit", "str", "-", "storage unit id"),
+        Column("bus", "str", "-", "district", references="buses.bus"),
+        Column("carrier", "str", "-", "technology", allowed=("pumped_hydro", "battery")),
+        Column("p_nom_mw", "float", "MW", "power available to the city (after city_share)", min=0),
+        Column("energy_mwh", "float", "MWh", "energy capacity available to the city", min=0),
+        Column("eff_charge", "float", "MWh/MWh", "charging efficiency", min=0.01, max=1),
+        Column("eff_discharge", "float", "MWh/MWh", "discharging efficiency", min=0.01, max=1),
+        Column("city_share", "float", "MW/MW", "share of the station counted for Guangzhou", min=0, max=1),
+        Column("start_year", "int", "year", "commissioning year", min=1950, max=2060),
+    ),
+    key=("unit",),
+)
+
+TECHNOLOGIES = Table(
+    "technologies", "grid/technologies.csv",
+    "Cost and technical parameters of every buildable option per milestone year, in CNY.",
+    (
+        Column("tech", "str", "-", "buildable option", allowed=BUILDABLE_TECHS),
+        _yr(),
+        Column("carrier", "str", "-", "gas, solar, wind, battery, dr, import"),
+        Column("capacity_unit", "str", "-", "what one unit of capacity is", allowed=("MW", "MWh")),
+        Column("capex_cny", "float", "CNY/capacity_unit", "overnight investment cost", min=0),
+        Column("fom_cny_per_yr", "float", "CNY/capacity_unit/yr", "fixed O&M (or holding cost for DR)", min=0),
+        Column("vom_cny_per_mwh", "float", "CNY/MWh", "variable cost (for DR: cost per MWh shed)", min=0),
+        Column("lifetime_yr", "float", "yr", "economic lifetime", min=1, max=100),
+        Column("discount_rate", "float", "1/yr", "discount rate of the annuity", min=0, max=0.5),
+        Column("annuity_cny_per_yr", "float", "CNY/capacity_unit/yr",
+               "capex x capital recovery factor + fixed O&M", min=0),
+        Column("efficiency", "float", "MWh/MWh", "electrical efficiency (round-trip share per leg for storage)",
+               min=0, max=1),
+        Column("source", "str", "-", "source rows and conversions"),
+    ),
+    key=("tech", "year"),
+)
+
+FUELS = Table(
+    "fuels", "grid/fuels.csv",
+    "Fuel prices and CO2 intensities per milestone year.",
+    (
+        Column("fuel", "str", "-", "fuel", allowed=CARRIERS_THERMAL),
+        _yr(),
+        Column("price_cny_per_mwh_th", "float", "CNY/MWh_th", "fuel price", min=0),
+        Column("co2_t_per_mwh_th", "float", "tCO2/MWh_th", "CO2 intensity of the fuel", min=0, max=1),
+        Column("source", "str", "-", "source"),
+    ),
+    key=("fuel", "year"),
+)
+
+SITES = Table(
+    "sites", "grid/sites.csv",
+    "Where each buildable option may go: existing capacity, expansion potential, and the share of a plan "
+    "target's generic block placed in the district.",
+    (
+        Column("tech", "str", "-", "buildable option", allowed=BUILDABLE_TECHS),
+        Column("bus", "str", "-", "district", references="buses.bus"),
+        Column("existing_mw", "float", "MW (MWh for battery_energy)", "capacity standing in 2025", min=0),
+        Column("p_max_mw", "float", "MW (MWh for battery_energy)", "largest capacity the district can host",
+               min=0),
+        Column("plan_share", "float", "-", "share of the plan's generic block for this tech placed here",
+               min=0, max=1),
+    ),
+    key=("tech", "bus"),
+    checks=("plan_shares_sum_to_one",),
+)
+
+TARGETS = Table(
+    "targets", "grid/targets.csv",
+    "The carbon-peak plan's power targets (FACTS.md table) as data.",
+    (
+        Column("id", "str", "-", "target id"),
+        _yr(),
+        Column("value", "float", "see unit", "target value (empty for qualitative targets)", nullable=True),
+        Column("unit", "str", "-", "unit of value"),
+        Column("kind", "str", "-", "how the value is compared",
+               allowed=("at_least", "about", "at_most", "boolean", "qualitative")),
+        Column("tolerance", "float", "-", "relative band for 'about' targets", min=0, max=1, default=0.0),
+        Column("section", "str", "-", "section of the plan text"),
+        Column("description", "str", "-", "what the plan says"),
+    ),
+    key=("id", "year"),
+)
+
+LOAD = Table(
+    "load", "profiles/load.parquet",
+    "Hourly load per district and milestone year (hour-average MW).",
+    (
+        _yr(),
+        Column("hour", "int", "h", "hour of the year, 0..8759", min=0, max=HOURS_PER_YEAR - 1),
+        Column("timestamp", "datetime", "local time", "start of the hour, China Standard Time (UTC+8)"),
+        Column("bus", "str", "-", "district", references="buses.bus"),
+        Column("load_mw", "float", "MW", "hour-average load", min=0, max=20000),
+    ),
+    key=("year", "bus", "hour"),
+    checks=("full_years",),
+)
+
+CAPACITY_FACTORS = Table(
+    "capacity_factors", "profiles/capacity_factors.parquet",
+    "Hourly available output per MW installed for variable renewables, per district and year.",
+    (
+        _yr(),
+        Column("hour", "int", "h", "hour of the year, 0..8759", min=0, max=HOURS_PER_YEAR - 1),
+        Column("timestamp", "datetime", "local time", "start of the hour, UTC+8"),
+        Column("tech", "str", "-", "pv_rooftop, pv_ground or wind_onshore",
+               allowed=("pv_rooftop", "pv_ground", "wind_onshore")),
+        Column("bus", "str", "-", "district", references="buses.bus"),
+        Column("cf", "float", "MW/MW", "capacity factor", min=0, max=1),
+    ),
+    key=("year", "tech", "bus", "hour"),
+    checks=("full_years",),
+)
+
+IMPORT_AVAILABILITY = Table(
+    "import_availability", "profiles/import_availability.parquet",
+    "Hourly availability of each import source as a share of its p_max_mw.",
+    (
+        _yr(),
+        Column("hour", "int", "h", "hour of the year, 0..8759", min=0, max=HOURS_PER_YEAR - 1),
+        Column("timestamp", "datetime", "local time", "start of the hour, UTC+8"),
+        Column("source", "str", "-", "import source", references="import_sources.source"),
+        Column("availability", "float", "MW/MW", "share of p_max_mw available", min=0, max=1),
+    ),
+    key=("year", "source", "hour"),
+    checks=("full_years",),
+)
+
+TABLES: tuple[Table, ...] = (BUSES, LINES, LINKS, IMPORT_SOURCES, UNITS, STORAGE_UNITS, TECHNOLOGIES, FUELS,
+                             SITES, TARGETS, LOAD, CAPACITY_FACTORS, IMPORT_AVAILABILITY)
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+
+def schema_markdown() -> str:
+    """The data documentation, rendered from the declarations above."""
+    out = ["# gzpower input tables", "",
+           "Generated from `gzpower/schemas.py` by `gzpower data build`; do not edit by hand.", ""]
+    for table in TABLES:
+        out += [f"## `{table.path}`", "", table.description, "", f"Key: {', '.join(table.key)}.", "",
+                "| column | dtype | unit | range | description |", "|---|---|---|---|---|"]
+        for c in table.columns:
+            rng = []
+            if c.allowed:
+                rng.append(" / ".join(str(a) for a in c.allowed))
+            if c.min is not None or c.max is not None:
+                rng.append(f"[{'' if c.min is None else c.min}, {'' if c.max is None else c.max}]")
+            if c.nullable:
+                rng.append("may be empty")
+            if c.references:
+                rng.append(f"in {c.references}")
+            out.append(f"| {c.name} | {c.dtype} | {c.unit} | {'; '.join(rng)} | {c.description} |")
+        out.append("")
+    return "\n".join(out)
