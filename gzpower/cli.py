@@ -25,7 +25,8 @@ def _solver_args(p: argparse.ArgumentParser) -> None:
     from gzpower.solve import ALGORITHMS
 
     g = p.add_argument_group("solver (HiGHS)")
-    g.add_argument("--algorithm", default="ipm", choices=sorted(ALGORITHMS), help="HiGHS algorithm (default ipm)")
+    g.add_argument("--algorithm", default="simplex", choices=sorted(ALGORITHMS),
+                   help="HiGHS algorithm (default simplex: 20x faster than IPM on this LP)")
     g.add_argument("--threads", type=int, default=None, help="HiGHS threads")
     g.add_argument("--time-limit", type=float, default=None, help="seconds; the best solution is kept, marked")
     g.add_argument("--primal-tol", type=float, default=None, help="primal feasibility tolerance")

@@ -29,7 +29,7 @@ def _fail(table: Table, message: str, row: int | None = None, column: str | None
 
 def _coerce_column(table: Table, col: Column, raw: pd.Series, file: str) -> pd.Series:
     """Cast one column to its declared dtype, refusing the first value that does not fit."""
-    missing = raw.isna().to_numpy()
+    missing = raw.isna().to_numpy().copy()
     if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
         missing |= raw.astype(str).str.strip().isin(["", "nan", "NaN", "None", "<NA>"]).to_numpy()
     if missing.any() and not col.nullable:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry
+from gzpower.model.registry import Registry, linear
 
 
 def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -31,11 +31,14 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.DR_EXT = pyo.Set(within=m.DR, initialize=ext, ordered=True, doc="districts where DR capacity may be added")
     m.dr_new = pyo.Var(m.DR_EXT, bounds=lambda _m, b: (0.0, dr.at[b, "p_nom_max"] - dr.at[b, "p_nom"]),
                        doc="demand-response capacity added (MW)")
-    m.dr_shed = pyo.Var(m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else float(dr.at[b, "p_nom"])),
+    p_nom = dr["p_nom"].astype(float).to_dict()
+    m.dr_shed = pyo.Var(m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else p_nom[b]),
                         doc="load shed s[b,t] (MW)")
+    capacity_of = {b: linear([1.0], [m.dr_new[b]], p_nom[b]) if b in ext_set else p_nom[b] for b in buses}
+    max_hours = dr["max_hours_per_day"].to_dict()
 
     def capacity(b):
-        return dr.at[b, "p_nom"] + m.dr_new[b] if b in ext_set else float(dr.at[b, "p_nom"])
+        return capacity_of[b]
 
     m.dr_capacity = pyo.Constraint(pyo.Set(initialize=[(b, t) for b in ext for t in range(d.n_hours)], dimen=2),
                                    rule=lambda _m, b, t: _m.dr_shed[b, t] <= capacity(b),
@@ -47,14 +50,18 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.dr_daily_energy = pyo.Constraint(
         m.DR, m.DAYS,
         rule=lambda _m, b, dd: sum(_m.dr_shed[b, t] for t in hours_of_day[dd])
-        <= dr.at[b, "max_hours_per_day"] * capacity(b),
+        <= max_hours[b] * capacity(b),
         doc="energy shed per district and day at most H hours at full capacity")
     reg.inject("dr_shed", m.dr_shed, {b: b for b in buses})
-    reg.cost("demand_response", sum(dr.at[b, "cost_per_mwh"] * m.dr_shed[b, t] for b in buses for t in m.T))
+    keys = [(b, t) for b in buses for t in range(d.n_hours)]
+    reg.cost("demand_response", linear((dr.at[b, "cost_per_mwh"] for b in buses for _ in range(d.n_hours)),
+                                       (m.dr_shed[k] for k in keys)))
     y = d.year_fraction
     reg.cost("demand_response", sum(dr.at[b, "annuity"] * y * float(dr.at[b, "p_nom"]) for b in buses))
     reg.cost("investment", sum(dr.at[b, "annuity"] * y * m.dr_new[b] for b in ext))
-    reg.reserve.append(lambda t: sum(capacity(b) - m.dr_shed[b, t] for b in buses))
+    fixed_dr = sum(p_nom[b] for b in buses)
+    reg.reserve.append(lambda t: linear([1.0] * len(ext) + [-1.0] * len(buses),
+                                        [m.dr_new[b] for b in ext] + [m.dr_shed[b, t] for b in buses], fixed_dr))
 
     shift = [b for b in dr.index if dr.at[b, "shift_mw"] > 0]
     m.DR_SHIFT = pyo.Set(initialize=shift, ordered=True, doc="districts with energy-neutral load shifting")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry
+from gzpower.model.registry import Registry, linear
 
 
 def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -38,16 +38,20 @@ def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.link_flow = pyo.Var(m.LINK, m.T,
                           bounds=lambda _m, k, t: (0.0, None if k in ext_set else float(links.at[k, "p_nom"])),
                           doc="interface flow z[k,t] into the district (MW)")
+    link_capacity = {k: linear([1.0], [m.link_new[k]], float(links.at[k, "p_nom"])) for k in ext}
     m.link_capacity = pyo.Constraint(
         pyo.Set(initialize=[(k, t) for k in ext for t in range(d.n_hours)], dimen=2),
-        rule=lambda _m, k, t: _m.link_flow[k, t] <= links.at[k, "p_nom"] + _m.link_new[k],
+        rule=lambda _m, k, t: _m.link_flow[k, t] <= link_capacity[k],
         doc="interface flow within capacity (extendable interfaces)")
     reg.inject("import_supply", m.import_supply, src["bus"].to_dict())
     reg.inject("link_send", m.link_flow, links["bus0"].to_dict(), sign=-1.0)
     reg.inject("link_receive", m.link_flow, links["bus1"].to_dict(), coef=links["efficiency"].to_dict())
     tau = d.scenario.carbon_price
     price = {i: float(src.at[i, "price_cny_per_mwh"] + tau * src.at[i, "co2_t_per_mwh"]) for i in sources}
-    reg.cost("imports", sum(price[i] * m.import_supply[i, t] for i in sources for t in m.T))
+    n = d.n_hours
+    reg.cost("imports", linear((price[i] for i in sources for _ in range(n)),
+                               (m.import_supply[i, t] for i in sources for t in range(n))))
     reg.cost("investment", sum(links.at[k, "annuity"] * d.year_fraction * m.link_new[k] for k in ext))
     for i in sources:
-        reg.emissions[f"import:{i}"] = sum(float(src.at[i, "co2_t_per_mwh"]) * m.import_supply[i, t] for t in m.T)
+        reg.emissions[f"import:{i}"] = linear([float(src.at[i, "co2_t_per_mwh"])] * n,
+                                              (m.import_supply[i, t] for t in range(n)))

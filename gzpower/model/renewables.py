@@ -16,7 +16,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry
+from gzpower.model.registry import Registry, linear
 
 
 def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -45,6 +45,8 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         doc="output within capacity factor times capacity (extendable sites)")
     reg.inject("renewables", m.renewable_p, re["bus"].to_dict())
     vom = re["vom"].to_dict()
-    reg.cost("fuel_and_vom", sum(vom[k] * m.renewable_p[k, t] for k in sites if vom[k] for t in m.T))
+    priced = [k for k in sites if vom[k]]
+    reg.cost("fuel_and_vom", linear((vom[k] for k in priced for _ in range(d.n_hours)),
+                                    (m.renewable_p[k, t] for k in priced for t in range(d.n_hours))))
     reg.cost("investment", sum(re.at[k, "annuity"] * d.year_fraction * m.renewable_new[k] for k in ext))
     reg.cost("plan_investment", float((re["annuity"] * re["increment"]).sum()) * d.year_fraction)

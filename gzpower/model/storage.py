@@ -18,14 +18,14 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry
+from gzpower.model.registry import Registry, linear
 
 
 def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     st = d.storage
     ids = list(st.index)
-    ext = [s for s in ids if st.at[s, "p_nom_max"] > st.at[s, "p_nom"] + 1e-9
-           or st.at[s, "e_nom_max"] > st.at[s, "e_nom"] + 1e-9]
+    p_nom, e_nom = st["p_nom"].astype(float).to_dict(), st["e_nom"].astype(float).to_dict()
+    ext = [s for s in ids if st.at[s, "p_nom_max"] > p_nom[s] + 1e-9 or st.at[s, "e_nom_max"] > e_nom[s] + 1e-9]
     ext_set = set(ext)
     m.STORAGE = pyo.Set(initialize=ids, ordered=True, doc="storage units")
     m.STORAGE_EXT = pyo.Set(within=m.STORAGE, initialize=ext, ordered=True, doc="extendable storage units")
@@ -35,20 +35,17 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                               doc="storage energy added (MWh)")
 
     def pbound(_m, s, t):
-        return (0.0, None) if s in ext_set else (0.0, float(st.at[s, "p_nom"]))
+        return (0.0, None) if s in ext_set else (0.0, p_nom[s])
 
     def ebound(_m, s, t):
-        return (0.0, None) if s in ext_set else (0.0, float(st.at[s, "e_nom"]))
+        return (0.0, None) if s in ext_set else (0.0, e_nom[s])
 
     m.storage_charge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="charging c[s,t] (MW)")
     m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="discharging q[s,t] (MW)")
     m.storage_soc = pyo.Var(m.STORAGE, m.T, bounds=ebound, doc="state of charge e[s,t] at the end of hour t (MWh)")
 
-    def power(s):
-        return st.at[s, "p_nom"] + m.storage_new_p[s] if s in ext_set else float(st.at[s, "p_nom"])
-
-    def energy(s):
-        return st.at[s, "e_nom"] + m.storage_new_e[s] if s in ext_set else float(st.at[s, "e_nom"])
+    power = {s: linear([1.0], [m.storage_new_p[s]], p_nom[s]) if s in ext_set else p_nom[s] for s in ids}
+    energy = {s: linear([1.0], [m.storage_new_e[s]], e_nom[s]) if s in ext_set else e_nom[s] for s in ids}
 
     n = d.n_hours
     eta_c, eta_d = st["eff_charge"].to_dict(), st["eff_discharge"].to_dict()
@@ -59,12 +56,12 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         doc="state-of-charge balance, cyclic over the horizon (MWh)")
     ext_pairs = pyo.Set(initialize=[(s, t) for s in ext for t in range(n)], dimen=2)
     m.STORAGE_EXT_T = ext_pairs
-    m.storage_charge_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_charge[s, t] <= power(s),
+    m.storage_charge_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_charge[s, t] <= power[s],
                                             doc="charging within power capacity (extendable units)")
     m.storage_discharge_limit = pyo.Constraint(
-        ext_pairs, rule=lambda _m, s, t: _m.storage_discharge[s, t] <= power(s),
+        ext_pairs, rule=lambda _m, s, t: _m.storage_discharge[s, t] <= power[s],
         doc="discharging within power capacity (extendable units)")
-    m.storage_energy_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_soc[s, t] <= energy(s),
+    m.storage_energy_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_soc[s, t] <= energy[s],
                                             doc="state of charge within energy capacity (extendable units)")
     bus_of = st["bus"].to_dict()
     reg.inject("storage_discharge", m.storage_discharge, bus_of)
@@ -74,4 +71,7 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                                     + st.at[s, "annuity_e"] * m.storage_new_e[s]) for s in ext))
     plan = st[st["increment"].astype(bool)]
     reg.cost("plan_investment", float((plan["annuity_p"] * plan["p_nom"] + plan["annuity_e"] * plan["e_nom"]).sum()) * y)
-    reg.reserve.append(lambda t: sum(power(s) - m.storage_discharge[s, t] + m.storage_charge[s, t] for s in ids))
+    fixed_power = sum(p_nom[s] for s in ids)
+    reg.reserve.append(lambda t: linear([1.0] * len(ext) + [-1.0] * len(ids) + [1.0] * len(ids),
+                                        [m.storage_new_p[s] for s in ext] + [m.storage_discharge[s, t] for s in ids]
+                                        + [m.storage_charge[s, t] for s in ids], fixed_power))

@@ -20,7 +20,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import COST_SCALE, Registry
+from gzpower.model.registry import COST_SCALE, Registry, linear
 
 
 def build_unserved(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -30,25 +30,23 @@ def build_unserved(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                          bounds=lambda _m, b, t: (0.0, float(load[b][t]) if allow else 0.0),
                          doc="unserved energy u[b,t] (MW)")
     reg.inject("unserved", m.unserved, {b: b for b in d.districts})
-    reg.cost("unserved_energy", d.scenario.value_of_lost_load * pyo.quicksum(m.unserved[b, t]
-                                                                            for b in d.districts for t in m.T))
+    n = d.n_hours
+    reg.cost("unserved_energy", linear([d.scenario.value_of_lost_load] * (len(d.districts) * n),
+                                       (m.unserved[b, t] for b in d.districts for t in range(n))))
 
 
 def build_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    # per bus: (coefficient, variable, element key) of every injection located there, resolved once
     terms: dict[str, list] = defaultdict(list)
     for inj in reg.injections:
         for bus, keys in inj.keys_by_bus.items():
-            terms[bus].append(inj)
+            for k in keys:
+                terms[bus].append((inj.sign * (inj.coef[k] if inj.coef else 1.0), inj.var, k))
     load = {b: d.load[b].to_numpy() for b in d.districts}
 
     def rule(_m, b, t):
-        expr = 0
-        for inj in terms[b]:
-            for k in inj.keys_by_bus[b]:
-                coef = inj.sign * (inj.coef[k] if inj.coef else 1.0)
-                expr += coef * inj.var[k, t]
         rhs = float(load[b][t]) if b in load else 0.0
-        return expr == rhs
+        return linear([c for c, _, _ in terms[b]], [var[k, t] for _, var, k in terms[b]]) == rhs
 
     m.balance = pyo.Constraint(m.BUS, m.T, rule=rule,
                                doc="energy balance per bus and hour; its dual is the locational price")
@@ -60,7 +58,8 @@ def build_reserve(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     hours = list(range(d.n_hours)) if share > 0 else []
     m.RESERVE_T = pyo.Set(initialize=hours, ordered=True, doc="hours with a spinning-reserve requirement")
     m.reserve = pyo.Constraint(
-        m.RESERVE_T, rule=lambda _m, t: sum(f(t) for f in reg.reserve) >= share * float(total_load[t]),
+        m.RESERVE_T, rule=lambda _m, t: pyo.quicksum((f(t) for f in reg.reserve), linear=True)
+        >= share * float(total_load[t]),
         doc="spinning reserve: headroom of dispatchable units, storage and DR at least a share of load (MW)")
 
 

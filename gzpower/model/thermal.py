@@ -12,8 +12,9 @@ emission factor :math:`e_u = h_u \\epsilon_f` (tCO2/MWh).
     p_{u,t} \\ge m_u a_u P_u                                      \\quad\\text{(optional LP relaxation)}\\\\
     \\text{cost} = \\sum_{u,t} c_u p_{u,t} + \\sum_u (F_u \\bar P_u + A_u (P_u - \\bar P_u)) \\cdot y
 
-with fixed O&M :math:`F_u`, annuity :math:`A_u` of new capacity and year fraction :math:`y`.
-Reserve headroom :math:`a_u P_u - p_{u,t}` is registered for the spinning-reserve constraint.
+with fixed O&M :math:`F_u`, annuity :math:`A_u` of new capacity and year fraction :math:`y`; in check mode the
+annuity of the plan's generic blocks, :math:`A_u \\bar P_u y`, is charged as the plan's investment.
+Reserve headroom :math:`\\sum_u a_u P_u - p_{u,t}` is registered for the spinning-reserve constraint.
 """
 
 from __future__ import annotations
@@ -21,70 +22,72 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry
+from gzpower.model.registry import Registry, linear
 
 
 def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     th = d.thermal
     units = list(th.index)
-    ext = [u for u in units if th.at[u, "p_nom_max"] > th.at[u, "p_nom"] + 1e-9]
-    avail_cap = (th["availability"] * th["p_nom_max"]).to_dict()
+    n = d.n_hours
+    p_nom, p_max = th["p_nom"].to_dict(), th["p_nom_max"].to_dict()
+    avail, ramp, stable = th["availability"].to_dict(), th["ramp"].to_dict(), th["min_stable"].to_dict()
+    ext = [u for u in units if p_max[u] > p_nom[u] + 1e-9]
+    ext_set = set(ext)
     m.THERMAL = pyo.Set(initialize=units, ordered=True, doc="thermal units (gas, coal, waste)")
     m.THERMAL_EXT = pyo.Set(within=m.THERMAL, initialize=ext, ordered=True, doc="extendable thermal units")
     m.thermal_p = pyo.Var(m.THERMAL, m.T, domain=pyo.NonNegativeReals,
-                          bounds=lambda _m, u, t: (0.0, avail_cap[u]), doc="thermal output p[u,t] (MW)")
+                          bounds=lambda _m, u, t: (0.0, avail[u] * p_max[u]), doc="thermal output p[u,t] (MW)")
     m.thermal_new = pyo.Var(m.THERMAL_EXT, domain=pyo.NonNegativeReals,
-                            bounds=lambda _m, u: (0.0, th.at[u, "p_nom_max"] - th.at[u, "p_nom"]),
-                            doc="thermal capacity added (MW)")
+                            bounds=lambda _m, u: (0.0, p_max[u] - p_nom[u]), doc="thermal capacity added (MW)")
 
-    def available(u):
-        base = th.at[u, "availability"] * th.at[u, "p_nom"]
-        if u in ext:
-            return base + th.at[u, "availability"] * m.thermal_new[u]
-        return base
+    def scaled_capacity(u, share):
+        """share * (standing + new) capacity of unit u, as a number or a one-variable linear expression."""
+        if u in ext_set:
+            return linear([share], [m.thermal_new[u]], share * p_nom[u])
+        return share * p_nom[u]
 
-    ext_set = set(ext)
-    ext_pairs = [(u, t) for u in ext for t in d_range(d)]
-    m.thermal_capacity = pyo.Constraint(
-        pyo.Set(initialize=ext_pairs, dimen=2), rule=lambda _m, u, t: _m.thermal_p[u, t] <= available(u),
-        doc="output within available capacity of extendable units (fixed units: a variable bound)")
+    available = {u: scaled_capacity(u, avail[u]) for u in units}
+    m.THERMAL_EXT_T = pyo.Set(initialize=[(u, t) for u in ext for t in range(n)], dimen=2,
+                              doc="unit-hours of extendable units")
+    m.thermal_capacity = pyo.Constraint(m.THERMAL_EXT_T, rule=lambda _m, u, t: _m.thermal_p[u, t] <= available[u],
+                                        doc="output within available capacity of extendable units "
+                                            "(fixed units: a variable bound)")
 
-    ramp_units = [u for u in units if th.at[u, "ramp"] < 1.0 and d.n_hours > 1]
-    ramp_pairs = [(u, t) for u in ramp_units for t in d_range(d)[1:]]
-    m.THERMAL_RAMP = pyo.Set(initialize=ramp_pairs, dimen=2, ordered=True, doc="unit-hours with a ramp limit")
-
-    def ramp_cap(u):
-        cap = th.at[u, "ramp"] * th.at[u, "p_nom"]
-        return cap + th.at[u, "ramp"] * m.thermal_new[u] if u in ext_set else cap
-
+    ramp_units = [u for u in units if ramp[u] < 1.0]
+    ramp_cap = {u: scaled_capacity(u, ramp[u]) for u in ramp_units}
+    m.THERMAL_RAMP = pyo.Set(initialize=[(u, t) for u in ramp_units for t in range(1, n)], dimen=2, ordered=True,
+                             doc="unit-hours with a ramp limit")
     m.thermal_ramp_up = pyo.Constraint(
-        m.THERMAL_RAMP, rule=lambda _m, u, t: _m.thermal_p[u, t] - _m.thermal_p[u, t - 1] <= ramp_cap(u),
+        m.THERMAL_RAMP, rule=lambda _m, u, t: _m.thermal_p[u, t] - _m.thermal_p[u, t - 1] <= ramp_cap[u],
         doc="ramp-up limit (MW/h)")
     m.thermal_ramp_down = pyo.Constraint(
-        m.THERMAL_RAMP, rule=lambda _m, u, t: _m.thermal_p[u, t - 1] - _m.thermal_p[u, t] <= ramp_cap(u),
+        m.THERMAL_RAMP, rule=lambda _m, u, t: _m.thermal_p[u, t - 1] - _m.thermal_p[u, t] <= ramp_cap[u],
         doc="ramp-down limit (MW/h)")
 
-    stable_pairs = ([(u, t) for u in units if th.at[u, "min_stable"] > 0 for t in d_range(d)]
-                    if d.scenario.min_stable else [])
+    stable_units = [u for u in units if stable[u] > 0] if d.scenario.min_stable else []
+    stable_floor = {u: scaled_capacity(u, stable[u] * avail[u]) for u in stable_units}
+    m.THERMAL_STABLE = pyo.Set(initialize=[(u, t) for u in stable_units for t in range(n)], dimen=2,
+                               doc="unit-hours with a minimum stable output")
     m.thermal_min_stable = pyo.Constraint(
-        pyo.Set(initialize=stable_pairs, dimen=2),
-        rule=lambda _m, u, t: _m.thermal_p[u, t] >= th.at[u, "min_stable"] * available(u),
+        m.THERMAL_STABLE, rule=lambda _m, u, t: _m.thermal_p[u, t] >= stable_floor[u],
         doc="minimum stable output, LP relaxation (all units treated as committed)")
 
     reg.inject("thermal", m.thermal_p, th["bus"].to_dict())
     mc = th["marginal_cost"].to_dict()
-    reg.cost("fuel_and_vom", sum(mc[u] * m.thermal_p[u, t] for u in units for t in m.T))
+    keys = [(u, t) for u in units for t in range(n)]
+    reg.cost("fuel_and_vom", linear((mc[u] for u, _ in keys), (m.thermal_p[k] for k in keys)))
     y = d.year_fraction
-    reg.cost("fixed_om", sum(float(th.at[u, "fom"] * th.at[u, "p_nom"]) for u in units) * y)
-    reg.cost("investment", sum((th.at[u, "annuity"]) * y * m.thermal_new[u] for u in ext))
+    reg.cost("fixed_om", float((th["fom"] * th["p_nom"]).sum()) * y)
+    reg.cost("investment", linear((th.at[u, "annuity"] * y for u in ext), (m.thermal_new[u] for u in ext)))
     # Check mode: the plan's generic blocks are fixed, but their annuity is still what the plan costs.
     reg.cost("plan_investment", float((th["annuity"] * th["p_nom"] * (th["status"] == "generic")).sum()) * y)
     co2 = th["co2_per_mwh"].to_dict()
-    for carrier in sorted(th["carrier"].unique()):
-        members = [u for u in units if th.at[u, "carrier"] == carrier]
-        reg.emissions[carrier] = sum(co2[u] * m.thermal_p[u, t] for u in members for t in m.T)
-    reg.reserve.append(lambda t: sum(available(u) - m.thermal_p[u, t] for u in units))
-
-
-def d_range(d: ModelData) -> list[int]:
-    return list(range(d.n_hours))
+    carrier = th["carrier"].to_dict()
+    for fuel in sorted(set(carrier.values())):
+        fuel_keys = [k for k in keys if carrier[k[0]] == fuel]
+        reg.emissions[fuel] = linear((co2[u] for u, _ in fuel_keys), (m.thermal_p[k] for k in fuel_keys))
+    fixed_headroom = sum(avail[u] * p_nom[u] for u in units)
+    new_headroom = [(avail[u], m.thermal_new[u]) for u in ext]
+    reg.reserve.append(lambda t: linear([a for a, _ in new_headroom] + [-1.0] * len(units),
+                                        [v for _, v in new_headroom] + [m.thermal_p[u, t] for u in units],
+                                        fixed_headroom))
