@@ -352,3 +352,8 @@ WASTE_CO2_T_PER_MWH_TH = _assume("WASTE_CO2_T_PER_MWH_TH", 0.13, "tCO2/MWh_th", 
 WTE_CAPEX_CNY_PER_KW = _assume("WTE_CAPEX_CNY_PER_KW", 15000.0, "CNY/kW", "costs",
                                "Chinese waste-to-energy investment (~0.5-0.6 M CNY per t/d); basis for its fixed O&M "
                                "(the DEA 8000+ EUR/kW is a Danish CHP plant).")
+
+# --- performance options (issue 4) ---
+ROLLING_INITIAL_SOC_SHARE = _assume("ROLLING_INITIAL_SOC_SHARE", 0.5, "MWh/MWh", "model",
+                                    "State of charge of every store at the start of the first rolling window, as a "
+                                    "share of its energy capacity (the full-year LP is cyclic instead).")

@@ -4,7 +4,7 @@ counterfactuals ("what each target buys")."""
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from gzpower.errors import SolveError
 from gzpower.model.build import build_model
 from gzpower.model.data import FAMILIES, ModelData, Scenario, assemble
 from gzpower.results import extract, kpis
-from gzpower.runs import file_hashes, run_folder, versions, write_manifest, write_tables
+from gzpower.runs import file_hashes, run_folder, scenario_record, versions, write_manifest, write_tables
 from gzpower.solve import SolverSettings, solve
 
 
@@ -35,6 +35,7 @@ class RunResult:
 def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = None) -> RunResult:
     """Assemble, build, solve and extract one scenario, in memory."""
     timings = {}
+    settings = (settings or SolverSettings()).resolved(sc.mode)
     t0 = time.perf_counter()
     data = assemble(tables, sc)
     built = build_model(data)
@@ -61,6 +62,8 @@ def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir
         result = solve_case(tables, sc, settings)
         folder = holder["path"]
         (folder / "highs.log").write_text(result.stats.pop("log", ""))
+        if result.status == "infeasible":
+            raise SolveError(_explain_infeasible(result, runs_dir))
         if result.status not in ("optimal", "time_limit"):
             raise SolveError(f"{sc.label()}: {result.message}")
         if extra_tables is not None:
@@ -72,7 +75,8 @@ def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir
         manifest = {
             "run": holder["final"].name, "mode": sc.mode, "year": sc.year, "status": result.status,
             "message": result.message, "objective_mcny": result.objective,
-            "scenario": asdict(sc), "solver": settings.to_dict(), "solver_stats": result.stats,
+            "scenario": scenario_record(sc), "solver": settings.resolved(sc.mode).to_dict(),
+            "solver_stats": result.stats,
             "timings_s": result.timings, "kpis": result.kpis, "versions": versions(),
             "inputs": {"data_dir": str(data_dir), "sha256": file_hashes(data_dir)},
             **(extra_manifest or {}),
@@ -80,6 +84,19 @@ def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir
         write_manifest(folder, manifest)
     result.folder = holder["path"]
     return result
+
+
+def _explain_infeasible(result: RunResult, runs_dir: Path) -> str:
+    """The error text of an infeasible run: the elastic diagnosis in words, its table under runs/failed/."""
+    from gzpower.diagnose import diagnose, write_failed
+
+    label = result.scenario.label()
+    try:
+        diagnosis = diagnose(build_model(result.data))
+        failed = write_failed(runs_dir, label, diagnosis, result.message)
+    except Exception as exc:  # the diagnosis is a courtesy: its failure must not hide the infeasibility itself
+        return f"{label}: {result.message} (no diagnosis: {type(exc).__name__}: {exc})"
+    return f"{diagnosis.text}\ndiagnosis table: {failed / 'infeasibility.parquet'}"
 
 
 # --- the target check -------------------------------------------------------------------------------------------
@@ -109,7 +126,8 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData) -> pd.DataFrame:
         if t.id == "clean_imports":
             disp = out["dispatch"]
             clean = d.import_sources.index[d.import_sources["clean"]]
-            value = float(disp.loc[disp["element"].isin(clean), "p_mw"].sum())
+            sel = disp[disp["element"].isin(clean)]
+            value = float((sel["p_mw"] * sel["weight"]).sum())
             status = "reported (MWh taken in)"
         elif t.id == "coal":
             value = _capacity(caps, "thermal", ("coal",))

@@ -25,8 +25,8 @@ def _solver_args(p: argparse.ArgumentParser) -> None:
     from gzpower.solve import ALGORITHMS
 
     g = p.add_argument_group("solver (HiGHS)")
-    g.add_argument("--algorithm", default="simplex", choices=sorted(ALGORITHMS),
-                   help="HiGHS algorithm (default simplex: 20x faster than IPM on this LP)")
+    g.add_argument("--algorithm", default="auto", choices=["auto", *sorted(ALGORITHMS)],
+                   help="HiGHS algorithm (default auto: dual simplex for check, interior point for expand)")
     g.add_argument("--threads", type=int, default=None, help="HiGHS threads")
     g.add_argument("--time-limit", type=float, default=None, help="seconds; the best solution is kept, marked")
     g.add_argument("--primal-tol", type=float, default=None, help="primal feasibility tolerance")
@@ -49,6 +49,9 @@ def _scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--import-scale", type=float, default=1.0, help="multiply every import interface capacity")
     p.add_argument("--load-scale", type=float, default=1.0, help="multiply the load")
     p.add_argument("--quiet", action="store_true", help="print only the tables")
+    p.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
+    p.add_argument("--periods", type=int, default=None,
+                   help="representative days instead of consecutive hours (time-series aggregation; expand)")
     _solver_args(p)
 
 
@@ -66,7 +69,7 @@ def _scenario(args, mode: str, year: int):
     return Scenario(year=year, mode=mode, start_hour=args.start_hour, hours=args.hours,
                     coal_replacement=not args.no_coal_replacement, carbon_price=args.carbon_price,
                     co2_cap=args.co2_cap, allow_unserved=not args.no_unserved, min_stable=args.min_stable,
-                    import_scale=args.import_scale, load_scale=args.load_scale)
+                    import_scale=args.import_scale, load_scale=args.load_scale, periods=args.periods)
 
 
 def _load(data_dir: Path):
@@ -93,6 +96,9 @@ def cmd_data_validate(args) -> int:
 
     tables, seconds = _load(args.data)
     print(f"{args.data}: {len(TABLES)} tables valid ({sum(len(t) for t in tables.values())} rows, {seconds:.1f} s)")
+    from gzpower.report_text import format_data_summary
+
+    print(format_data_summary(tables))
     return 0
 
 
@@ -117,8 +123,22 @@ def cmd_check(args) -> int:
 
         result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s, extra_tables=extra)
         print(format_check(result))
-        print(f"run folder: {result.folder}\n")
+        print(f"run folder: {result.folder}")
+        _report(args, result.folder)
     return 0
+
+
+def _report(args, folder: Path) -> None:
+    """The HTML report of a finished run; a report that cannot be drawn never undoes the run itself."""
+    if getattr(args, "no_report", False):
+        print()
+        return
+    from gzpower.report import write_report
+
+    try:
+        print(f"report: {write_report(folder)}\n")
+    except Exception as exc:  # the run is complete and valid without its pictures
+        print(f"warning: report not written ({type(exc).__name__}: {exc})\n", file=sys.stderr)
 
 
 def cmd_expand(args) -> int:
@@ -134,7 +154,8 @@ def cmd_expand(args) -> int:
             print(f"[{year}] least-cost expansion over {sc.hours} h ...", flush=True)
         result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s)
         print(format_expand(result))
-        print(f"run folder: {result.folder}\n")
+        print(f"run folder: {result.folder}")
+        _report(args, result.folder)
         for row in result.tables["capacities"].itertuples():
             key = _tech_key(row)
             if key is not None and row.added > 1e-6:
@@ -174,7 +195,84 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_args(e)
     e.add_argument("--no-floors", action="store_true", help="do not impose the plan's targets as lower bounds")
     e.set_defaults(func=cmd_expand)
+    _analysis_parsers(sub)
+    rr = sub.add_parser("rerun", help="re-run a run from its manifest; exit 0 if objective and tables reproduce")
+    rr.add_argument("run", help="run folder (or its name under --runs-dir)")
+    rr.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rr.add_argument("--data", type=Path, default=None, help="input folder (default: the one in the manifest)")
+    rr.set_defaults(func=_lazy("gzpower.rerun", "cmd_rerun"))
+    rp = sub.add_parser("report", help="write a run's HTML report (report.html + figures/*.png in the run folder)")
+    rp.add_argument("run", help="run folder (or its name under --runs-dir)")
+    rp.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rp.set_defaults(func=cmd_report)
     return parser
+
+
+def cmd_report(args) -> int:
+    from gzpower.report import write_report
+
+    folder = Path(args.run)
+    if not (folder / "manifest.json").is_file():
+        folder = args.runs_dir / args.run
+    print(write_report(folder))
+    return 0
+
+
+def _lazy(module: str, function: str):
+    """A subcommand handler imported only when it runs (keeps `gzpower --help` fast)."""
+    def handler(args):
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(args)
+    return handler
+
+
+def _analysis_parsers(sub) -> None:
+    """sweep, size, runs, compare: the analyst's commands (handlers in gzpower.sweep/sizing/catalogue/compare)."""
+    s = sub.add_parser("sweep", help="cartesian sweep over scenario/solver parameters, one run folder per point")
+    _scenario_args(s)
+    s.add_argument("--param", action="append", metavar="NAME=VALUES",
+                   help="e.g. storage_mw=0,100,200 or dr_share=0:0.10:0.02 (repeatable; cartesian product)")
+    s.add_argument("--file", type=Path, default=None, help="TOML file with a [params] table")
+    s.add_argument("--mode", choices=("check", "expand"), default="check")
+    s.add_argument("--workers", type=int, default=2, help="local worker processes (default 2; 1 = in process)")
+    s.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on a Dask cluster (tcp://host:8786)")
+    s.add_argument("--name", default=None, help="label added to the sweep id")
+    s.set_defaults(func=_lazy("gzpower.sweep", "cmd_sweep"))
+    z = sub.add_parser("size", help="smallest storage / demand response meeting an adequacy criterion")
+    zsub = z.add_subparsers(dest="size_command", required=True)
+    for what in ("storage", "dr"):
+        zp = zsub.add_parser(what, help=f"bisection on the {what} size (check mode, rest of the plan fixed)")
+        _scenario_args(zp)
+        zp.add_argument("--max-unserved", type=float, default=1.0, help="MWh over the horizon (default 1)")
+        zp.add_argument("--max-lole", type=float, default=None, help="loss-of-load hours allowed (instead)")
+        zp.add_argument("--tol", type=float, default=None,
+                        help="bisection tolerance (default 5 MW for storage, 0.001 of peak for DR)")
+        zp.add_argument("--upper", type=float, default=None, help="largest size searched")
+        if what == "storage":
+            zp.add_argument("--hours-of-storage", type=float, default=None, help="duration (default the plan's 2 h)")
+        zp.set_defaults(func=_lazy("gzpower.sizing", f"cmd_size_{what}"))
+    r = sub.add_parser("runs", help="the run catalogue (DuckDB over the run folders)")
+    rsub = r.add_subparsers(dest="runs_command", required=True)
+    rl = rsub.add_parser("list", help="list runs")
+    rl.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rl.add_argument("--mode", default=None)
+    rl.add_argument("--year", type=int, default=None)
+    rl.add_argument("--status", default=None)
+    rl.add_argument("--since", default=None, metavar="DATE", help="created on/after (YYYY-MM-DD[THH:MM])")
+    rl.add_argument("--param", action="append", metavar="KEY=VALUE", help="scenario/solver field equals value")
+    rl.set_defaults(func=_lazy("gzpower.catalogue", "cmd_runs_list"))
+    rq = rsub.add_parser("sql", help="SQL over the views runs, balance, dispatch, flows, ...")
+    rq.add_argument("query")
+    rq.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rq.set_defaults(func=_lazy("gzpower.catalogue", "cmd_runs_sql"))
+    cp = sub.add_parser("compare", help="what differs between runs: inputs, KPIs, targets, hourly, solver")
+    cp.add_argument("runs", nargs="+", help="run folders or names under --runs-dir (first = reference)")
+    cp.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    cp.add_argument("--top", type=int, default=10, help="largest hourly changes shown per table")
+    cp.add_argument("--json", action="store_true", help="machine-readable output")
+    cp.add_argument("--html", type=Path, default=None, help="also write an HTML report (needs gzpower.report)")
+    cp.set_defaults(func=_lazy("gzpower.compare", "cmd_compare"))
 
 
 def main(argv: list[str] | None = None) -> int:

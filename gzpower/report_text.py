@@ -24,7 +24,7 @@ def _num(x, unit: str = "") -> str:
 
 
 def table(frame: pd.DataFrame) -> str:
-    cols = list(frame.columns)
+    cols = [str(c) for c in frame.columns]
     rows = [[str(v) for v in r] for r in frame.itertuples(index=False)]
     widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(cols)]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
@@ -91,4 +91,32 @@ def format_data_stats(stats: dict) -> str:
     lines = []
     for key, value in stats.items():
         lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def format_data_summary(tables: dict[str, pd.DataFrame]) -> str:
+    """Headline figures of the input data: load, capacity factors, standing fleet per milestone year."""
+    from gzpower.fleet import FleetOptions, capacity_summary
+
+    lines = ["", "load (city):"]
+    city = tables["load"].groupby(["year", "hour"])["load_mw"].sum()
+    for year in sorted(city.index.get_level_values(0).unique()):
+        series = city.loc[year]
+        lines.append(f"  {year}: {series.sum() / 1e6:,.2f} TWh, peak {series.max():,.0f} MW, "
+                     f"load factor {series.mean() / series.max():.3f}")
+    cf = tables["capacity_factors"].groupby(["year", "tech", "bus"])["cf"].mean()
+    lines.append("annual capacity factors (per MW AC):")
+    for (year, tech), group in cf.groupby(level=[0, 1]):
+        values = group.round(4).unique()
+        where = f"same in its {len(group)} districts" if len(values) == 1 else ", ".join(f"{b} {v:.3f}" for (_, _, b), v in group.items())
+        lines.append(f"  {year} {tech}: {values[0]:.3f} ({where})" if len(values) == 1 else f"  {year} {tech}: {where}")
+    for replacement in (True, False):
+        rows = {year: capacity_summary(tables["units"], tables["storage_units"], tables["sites"], year,
+                                       FleetOptions(coal_replacement=replacement)).set_index("carrier")["p_nom_mw"]
+                for year in (2025, 2030)}
+        frame = pd.DataFrame(rows).round(0)
+        frame.index.name = "MW standing"
+        label = "with" if replacement else "without"
+        lines += ["", f"standing capacity, {label} the plan's coal replacement rule:",
+                  table(frame.reset_index().astype(str))]
     return "\n".join(lines)

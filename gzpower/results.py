@@ -95,16 +95,26 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     df["bus"] = np.repeat(src["bus"].to_numpy(), n)
     parts.append(df)
     out["dispatch"] = pd.concat(parts, ignore_index=True)
+    # hours of the year each row stands for (1, or the days a representative day represents)
+    out["dispatch"]["weight"] = np.tile(d.weights, len(out["dispatch"]) // max(n, 1))
 
     curt = _long(np.maximum(available - renew_p, 0.0), list(re.index), ts, "element", "curtailed_mw")
     curt["available_mw"] = available.ravel()
     curt["tech"] = np.repeat(re["tech"].to_numpy(), n)
     curt["bus"] = np.repeat(re["bus"].to_numpy(), n)
+    curt["weight"] = np.tile(d.weights, len(re))
     out["curtailment"] = curt
 
     # storage
     ch, dis, soc = (_matrix(m.storage_charge, len(st), n), _matrix(m.storage_discharge, len(st), n),
                     _matrix(m.storage_soc, len(st), n))
+    if d.chronology is not None and len(st):
+        # aggregated run: add the inter-day level of the first calendar day each representative day stands for
+        first_day = {int(p): dd for dd, p in reversed(list(enumerate(d.chronology)))}
+        period = d.period_of_hour()
+        inter = np.array([[m.storage_soc_inter[s, first_day[int(period[t])]].value or 0.0 for t in range(n)]
+                          for s in st.index])
+        soc = soc + inter
     sdf = _long(soc, list(st.index), ts, "element", "soc_mwh")
     sdf["charge_mw"], sdf["discharge_mw"] = ch.ravel(), dis.ravel()
     e_total = st["e_nom"].to_numpy() + np.array([st_new_e.get(s, 0.0) for s in st.index])
@@ -162,9 +172,11 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
                         "bus": np.repeat(np.asarray(districts, dtype=object), n)})
     for name, matrix in terms.items():
         bal[name] = matrix.ravel()
+    bal["weight"] = np.tile(d.weights, nb)
     if duals is not None:
         prices = np.array([[duals.get(m.balance[b, t], np.nan) for t in range(n)] for b in districts])
-        bal["price_cny_per_mwh"] = prices.ravel() / COST_SCALE
+        # a balance row of a represented hour stands for `weight` hours: its dual is weight x the marginal cost
+        bal["price_cny_per_mwh"] = (prices / d.weights[None, :]).ravel() / COST_SCALE
     else:
         bal["price_cny_per_mwh"] = np.nan
     out["balance"] = bal
@@ -180,24 +192,30 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
 def kpis(tables: dict[str, pd.DataFrame], data) -> dict:
     """Headline numbers of a run (also the sweep / catalogue columns)."""
     bal, curt = tables["balance"], tables["curtailment"]
-    city = bal.groupby("hour")[["load_mw", "unserved_mw"]].sum()
+    city = bal.groupby("hour")[["load_mw", "unserved_mw", "weight"]].agg(
+        {"load_mw": "sum", "unserved_mw": "sum", "weight": "first"})
+    w = city["weight"]
     prices = bal["price_cny_per_mwh"]
-    weights = bal["load_mw"]
+    # prices are per MWh of one represented hour: weight them by the energy they price
+    weights = bal["load_mw"] * bal["weight"]
+    curtailed = float((curt["curtailed_mw"] * curt["weight"]).sum())
+    available = float((curt["available_mw"] * curt["weight"]).sum())
     return {
-        "load_mwh": float(city["load_mw"].sum()),
+        "load_mwh": float((city["load_mw"] * w).sum()),
         "peak_load_mw": float(city["load_mw"].max()),
-        "unserved_mwh": float(city["unserved_mw"].sum()),
-        "loss_of_load_hours": int((city["unserved_mw"] > 1e-3).sum()),
+        "unserved_mwh": float((city["unserved_mw"] * w).sum()),
+        "loss_of_load_hours": float(w[city["unserved_mw"] > 1e-3].sum()),
         "max_shortfall_mw": float(city["unserved_mw"].max()),
-        "curtailed_mwh": float(curt["curtailed_mw"].sum()),
-        "renewable_available_mwh": float(curt["available_mw"].sum()),
-        "curtailment_share": float(curt["curtailed_mw"].sum() / max(curt["available_mw"].sum(), 1e-9)),
+        "curtailed_mwh": curtailed,
+        "renewable_available_mwh": available,
+        "curtailment_share": curtailed / max(available, 1e-9),
         "co2_t": float(tables["emissions"]["tco2"].sum()),
         "cost_cny": float(tables["costs"]["cny"].sum()),
         "operating_cost_cny": float(tables["costs"].loc[~tables["costs"]["category"].isin(
-            ["investment", "fixed_om"]), "cny"].sum()),
+            ["investment", "plan_investment", "fixed_om"]), "cny"].sum()),
         "price_avg_cny_per_mwh": float((prices * weights).sum() / max(weights.sum(), 1e-9))
         if prices.notna().all() else None,
         "price_peak_cny_per_mwh": float(prices.max()) if prices.notna().all() else None,
-        "imports_mwh": float(tables["dispatch"].loc[tables["dispatch"]["family"] == "imports", "p_mw"].sum()),
+        "imports_mwh": float(tables["dispatch"].loc[tables["dispatch"]["family"] == "imports"]
+                             .eval("p_mw * weight").sum()),
     }

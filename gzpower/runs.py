@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 from contextlib import contextmanager
+from dataclasses import asdict, fields
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -67,6 +68,34 @@ def run_folder(runs_dir: Path, name: str):
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def scenario_record(sc) -> dict:
+    """A scenario as plain JSON: ``asdict`` except the myopic ``inherited`` map, whose (tech, bus) tuple keys JSON
+    cannot hold, written as a list of ``[tech, bus, MW]`` rows. :func:`scenario_from_record` reverses it."""
+    record = asdict(sc)
+    record["inherited"] = [[tech, bus, float(mw)] for (tech, bus), mw in sorted(sc.inherited.items())]
+    return record
+
+
+def scenario_from_record(record: dict):
+    """The :class:`~gzpower.model.data.Scenario` a manifest's ``scenario`` entry describes (unknown keys refused)."""
+    from gzpower.model.data import Scenario
+
+    known = {f.name for f in fields(Scenario)}
+    unknown = sorted(set(record) - known)
+    if unknown:
+        raise ValueError(f"scenario fields unknown to this gzpower version: {', '.join(unknown)}")
+    values = dict(record)
+    inherited = values.get("inherited") or []
+    if isinstance(inherited, dict):  # older manifests (asdict) could only hold an empty map
+        inherited = []
+    values["inherited"] = {(tech, bus): float(mw) for tech, bus, mw in inherited}
+    defaults = Scenario(year=values["year"], mode=values["mode"])
+    for name, value in values.items():  # JSON turns tuples into lists: restore the field's type
+        if isinstance(getattr(defaults, name, None), tuple) and isinstance(value, list):
+            values[name] = tuple(value)
+    return Scenario(**values)
 
 
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:

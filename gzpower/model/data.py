@@ -45,9 +45,15 @@ class Scenario:
     storage_hours: float = A.PLAN_BATTERY_DURATION_H
     dr_share: float | None = None  # overrides the plan's demand-response share of peak
     inherited: dict = field(default_factory=dict)  # expand, myopic: (tech, bus) -> MW built in an earlier year
+    periods: int | None = None  # representative days (time-series aggregation) instead of consecutive hours
+    cyclic: bool = True  # storage state of charge wraps around the horizon (False: starts at initial_soc)
+    initial_soc: dict = field(default_factory=dict)  # storage id -> MWh at the start (rolling horizon)
+    initial_output: dict = field(default_factory=dict)  # thermal unit -> MW in the hour before the start
 
     def label(self) -> str:
         suffix = f"-without-{'-'.join(self.without)}" if self.without else ""
+        if self.periods:
+            suffix += f"-{self.periods}d"
         return f"{self.mode}-{self.year}{suffix}"
 
 
@@ -72,6 +78,21 @@ class ModelData:
     bus_coords: pd.DataFrame  # index bus: lat, lon
     targets: pd.DataFrame
     peak_load_mw: float  # annual peak of the full year (for DR sizing and targets)
+    #: hours of the year each model hour stands for (1 for consecutive hours; days represented for aggregation)
+    weights: np.ndarray | None = None
+    #: True where an hour opens a period: no ramp link to the hour before; storage wraps or links there
+    period_start: np.ndarray | None = None
+    #: aggregated runs: representative period of each calendar day (storage links the chronological year)
+    chronology: np.ndarray | None = None
+
+    def __post_init__(self):
+        n = len(self.timestamps)
+        if self.weights is None:
+            self.weights = np.ones(n)
+        if self.period_start is None:
+            self.period_start = np.zeros(n, dtype=bool)
+            if n:
+                self.period_start[0] = True
 
     @property
     def n_hours(self) -> int:
@@ -80,7 +101,19 @@ class ModelData:
     @property
     def year_fraction(self) -> float:
         """Share of a year the horizon covers: annual fixed costs are charged pro rata."""
-        return self.n_hours / HOURS_PER_YEAR
+        return float(self.weights.sum()) / HOURS_PER_YEAR
+
+    def period_of_hour(self) -> np.ndarray:
+        return np.cumsum(self.period_start) - 1
+
+    def previous_hour(self) -> np.ndarray:
+        """Index of the hour before each hour within its period, wrapping at the period's start."""
+        n = self.n_hours
+        prev = np.arange(n) - 1
+        starts = np.flatnonzero(self.period_start)
+        ends = np.append(starts[1:], n) - 1
+        prev[starts] = ends
+        return prev
 
 
 def _year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -176,9 +209,24 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
 
     full_load = _hourly(tables["load"], year, "bus", "load_mw", 0, HOURS_PER_YEAR)[districts] * sc.load_scale
     peak = float(full_load.sum(axis=1).max())
-    load = full_load.loc[start:start + hours - 1]
-    ts = _year(tables["load"], year).drop_duplicates("hour").set_index("hour")["timestamp"]
-    timestamps = pd.DatetimeIndex(ts.loc[start:start + hours - 1].to_numpy())
+    cf_frame = tables["capacity_factors"]
+    cf_full = _year(cf_frame, year).assign(key=lambda f: f["tech"] + "@" + f["bus"]).pivot(
+        index="hour", columns="key", values="cf").sort_index()
+    avail_full = _hourly(tables["import_availability"], year, "source", "availability", 0, HOURS_PER_YEAR)
+    weights = period_start = chronology = None
+    if sc.periods:
+        from gzpower.aggregate import aggregate_inputs
+
+        agg = aggregate_inputs(full_load, cf_full, avail_full, sc.periods)
+        hour_index = agg.hours
+        weights = agg.hour_weights
+        period_start = np.arange(len(hour_index)) % 24 == 0
+        chronology = agg.chronology
+    else:
+        hour_index = np.arange(start, start + hours)
+    load = full_load.iloc[hour_index]
+    ts = _year(tables["load"], year).drop_duplicates("hour").set_index("hour")["timestamp"].sort_index()
+    timestamps = pd.DatetimeIndex(ts.iloc[hour_index].to_numpy())
 
     # --- thermal ---------------------------------------------------------------------------------------------
     th = _thermal_table(tables, sc, fuels, year)
@@ -200,10 +248,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     th["marginal_cost"] = th["heat_rate"] * th["fuel_price"] + th["vom"] + sc.carbon_price * th["co2_per_mwh"]
 
     # --- renewables --------------------------------------------------------------------------------------------
-    cf_frame = tables["capacity_factors"]
-    cf_frame = cf_frame[(cf_frame["year"] == year) & (cf_frame["hour"] >= start) & (cf_frame["hour"] < start + hours)]
-    cf = cf_frame.assign(key=cf_frame["tech"] + "@" + cf_frame["bus"]).pivot(index="hour", columns="key",
-                                                                            values="cf").sort_index()
+    cf = cf_full.iloc[hour_index]
     re_sites = sites[sites["tech"].isin(["pv_rooftop", "pv_ground", "wind_onshore"])]
     re_rows = []
     for s in re_sites.itertuples():
@@ -288,7 +333,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     src = src.assign(p_max=src["p_max_mw"] * sc.import_scale)
     if "clean_imports" in sc.without:
         src.loc[src["clean"], "p_max"] = 0.0
-    avail = _hourly(tables["import_availability"], year, "source", "availability", start, hours)[list(src.index)]
+    avail = avail_full.iloc[hour_index][list(src.index)]
     ic = _tech(techs, "import_contract", year)
     links = tables["links"].set_index("link")
     links = links.assign(p_nom=links["p_nom_mw"] * sc.import_scale)
@@ -303,7 +348,8 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         load=load.reset_index(drop=True), thermal=th, renewables=re,
         renewable_cf=cf[list(re.index)].reset_index(drop=True), storage=storage, demand_response=dr,
         import_sources=src, import_availability=avail.reset_index(drop=True), links=links, lines=lines,
-        bus_coords=coords, targets=targets, peak_load_mw=peak,
+        bus_coords=coords, targets=targets, peak_load_mw=peak, weights=weights, period_start=period_start,
+        chronology=chronology,
     )
 
 

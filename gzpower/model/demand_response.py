@@ -54,10 +54,10 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
         doc="energy shed per district and day at most H hours at full capacity")
     reg.inject("dr_shed", m.dr_shed, {b: b for b in buses})
     keys = [(b, t) for b in buses for t in range(d.n_hours)]
-    reg.cost("demand_response", linear((dr.at[b, "cost_per_mwh"] for b in buses for _ in range(d.n_hours)),
+    reg.cost("demand_response", linear((dr.at[b, "cost_per_mwh"] * d.weights[t] for b in buses for t in range(d.n_hours)),
                                        (m.dr_shed[k] for k in keys)))
     y = d.year_fraction
-    reg.cost("demand_response", sum(dr.at[b, "annuity"] * y * float(dr.at[b, "p_nom"]) for b in buses))
+    reg.cost("fixed_om", sum(dr.at[b, "annuity"] * y * float(dr.at[b, "p_nom"]) for b in buses))  # holding cost
     reg.cost("investment", sum(dr.at[b, "annuity"] * y * m.dr_new[b] for b in ext))
     fixed_dr = sum(p_nom[b] for b in buses)
     reg.reserve.append(lambda t: linear([1.0] * len(ext) + [-1.0] * len(buses),

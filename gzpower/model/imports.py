@@ -49,9 +49,10 @@ def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     tau = d.scenario.carbon_price
     price = {i: float(src.at[i, "price_cny_per_mwh"] + tau * src.at[i, "co2_t_per_mwh"]) for i in sources}
     n = d.n_hours
-    reg.cost("imports", linear((price[i] for i in sources for _ in range(n)),
+    w = d.weights
+    reg.cost("imports", linear((price[i] * w[t] for i in sources for t in range(n)),
                                (m.import_supply[i, t] for i in sources for t in range(n))))
     reg.cost("investment", sum(links.at[k, "annuity"] * d.year_fraction * m.link_new[k] for k in ext))
     for i in sources:
-        reg.emissions[f"import:{i}"] = linear([float(src.at[i, "co2_t_per_mwh"])] * n,
+        reg.emissions[f"import:{i}"] = linear(float(src.at[i, "co2_t_per_mwh"]) * w,
                                               (m.import_supply[i, t] for t in range(n)))

@@ -46,7 +46,7 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     reg.inject("renewables", m.renewable_p, re["bus"].to_dict())
     vom = re["vom"].to_dict()
     priced = [k for k in sites if vom[k]]
-    reg.cost("fuel_and_vom", linear((vom[k] for k in priced for _ in range(d.n_hours)),
+    reg.cost("fuel_and_vom", linear((vom[k] * d.weights[t] for k in priced for t in range(d.n_hours)),
                                     (m.renewable_p[k, t] for k in priced for t in range(d.n_hours))))
     reg.cost("investment", sum(re.at[k, "annuity"] * d.year_fraction * m.renewable_new[k] for k in ext))
     reg.cost("plan_investment", float((re["annuity"] * re["increment"]).sum()) * d.year_fraction)

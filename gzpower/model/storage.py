@@ -6,15 +6,27 @@ efficiencies :math:`\\eta^c_s, \\eta^d_s`, hour length 1 h.
 
 .. math::
     e_{s,t} = e_{s,t-1} + \\eta^c_s c_{s,t} - q_{s,t} / \\eta^d_s, \\qquad e_{s,-1} \\equiv e_{s,T-1}
-    \\quad\\text{(cyclic over the horizon)}\\\\
+    \\quad\\text{(cyclic over the horizon; or } e_{s,-1} = e^0_s \\text{ in a rolling window)}\\\\
     0 \\le c_{s,t} \\le P_s, \\quad 0 \\le q_{s,t} \\le P_s, \\quad 0 \\le e_{s,t} \\le E_s\\\\
     \\text{cost} = y \\sum_s (A^P_s N^P_s + A^E_s N^E_s)
+
+With representative days (aggregation) the state of charge is split (Kotzur et al. 2018): :math:`e_{s,t}` is
+the intra-day state, starting from 0 before each representative day's first hour, and :math:`E^{inter}_{s,\\delta}`
+the state at the start of calendar day :math:`\\delta`, chained through the chronology :math:`p(\\delta)`:
+
+.. math::
+    E^{inter}_{s,\\delta+1} = E^{inter}_{s,\\delta} + e_{s,\\text{last}(p(\\delta))} \\quad\\text{(cyclic over 365 days)}\\\\
+    0 \\le E^{inter}_{s,\\delta} + \\min_{t \\in p(\\delta)} e_{s,t}, \\quad
+    E^{inter}_{s,\\delta} + \\max_{t \\in p(\\delta)} e_{s,t} \\le E_s
+
+so storage carries energy across the year but is never credited with energy it did not store.
 
 Reserve headroom :math:`P_s - q_{s,t} + c_{s,t}` (stop charging, discharge more) is registered.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
@@ -49,11 +61,26 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     n = d.n_hours
     eta_c, eta_d = st["eff_charge"].to_dict(), st["eff_discharge"].to_dict()
+    prev = d.previous_hour()
+    linked = d.chronology is not None
+    cyclic = d.scenario.cyclic
+    initial = d.scenario.initial_soc
+
+    def soc_before(_m, s, t):
+        if not d.period_start[t]:
+            return _m.storage_soc[s, t - 1]
+        if linked:
+            return 0.0  # intra-day state starts from zero; the inter-day state carries the level
+        if cyclic:
+            return _m.storage_soc[s, int(prev[t])]
+        return float(initial.get(s, 0.0))
+
     m.storage_soc_balance = pyo.Constraint(
         m.STORAGE, m.T,
-        rule=lambda _m, s, t: _m.storage_soc[s, t] == _m.storage_soc[s, (t - 1) % n]
+        rule=lambda _m, s, t: _m.storage_soc[s, t] == soc_before(_m, s, t)
         + eta_c[s] * _m.storage_charge[s, t] - _m.storage_discharge[s, t] / eta_d[s],
-        doc="state-of-charge balance, cyclic over the horizon (MWh)")
+        doc="state-of-charge balance (MWh): cyclic over the horizon, from an initial state, or intra-day")
+    _link_chronology(m, d, ids, energy, linked)
     ext_pairs = pyo.Set(initialize=[(s, t) for s in ext for t in range(n)], dimen=2)
     m.STORAGE_EXT_T = ext_pairs
     m.storage_charge_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_charge[s, t] <= power[s],
@@ -75,3 +102,45 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     reg.reserve.append(lambda t: linear([1.0] * len(ext) + [-1.0] * len(ids) + [1.0] * len(ids),
                                         [m.storage_new_p[s] for s in ext] + [m.storage_discharge[s, t] for s in ids]
                                         + [m.storage_charge[s, t] for s in ids], fixed_power))
+
+
+def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict, linked: bool) -> None:
+    """Inter-day state of charge over the chronological year for aggregated runs (empty otherwise)."""
+    chronology = d.chronology if linked else []
+    period = d.period_of_hour()
+    starts = list(np.flatnonzero(d.period_start)) if linked else []
+    last = {p: (starts[p + 1] - 1 if p + 1 < len(starts) else d.n_hours - 1) for p in range(len(starts))}
+    m.CALENDAR_DAY = pyo.Set(initialize=range(len(chronology)), ordered=True,
+                             doc="calendar days of the year (aggregated runs)")
+    m.PERIOD = pyo.Set(initialize=range(len(starts)), ordered=True, doc="representative periods")
+    if linked:
+        # the intra-day state may dip below zero: only inter + intra must stay within 0..E
+        for s in ids:
+            for t in range(d.n_hours):
+                m.storage_soc[s, t].setlb(None)
+    m.storage_soc_inter = pyo.Var(m.STORAGE, m.CALENDAR_DAY, bounds=(0.0, None),
+                                  doc="state of charge at the start of each calendar day (MWh)")
+    m.storage_soc_max = pyo.Var(m.STORAGE, m.PERIOD, doc="highest intra-day state of a representative day (MWh)")
+    m.storage_soc_min = pyo.Var(m.STORAGE, m.PERIOD, doc="lowest intra-day state of a representative day (MWh)")
+    n_days = len(chronology)
+    m.storage_inter_balance = pyo.Constraint(
+        m.STORAGE, m.CALENDAR_DAY,
+        rule=lambda _m, s, dd: _m.storage_soc_inter[s, (dd + 1) % n_days]
+        == _m.storage_soc_inter[s, dd] + _m.storage_soc[s, last[int(chronology[dd])]],
+        doc="inter-day state chained through the chronology, cyclic over the year (MWh)")
+    pairs = [(s, t) for s in ids for t in range(d.n_hours)] if linked else []
+    m.STORAGE_T_LINKED = pyo.Set(initialize=pairs, dimen=2, doc="storage-hours of an aggregated run")
+    m.storage_soc_max_def = pyo.Constraint(
+        m.STORAGE_T_LINKED, rule=lambda _m, s, t: _m.storage_soc_max[s, int(period[t])] >= _m.storage_soc[s, t],
+        doc="upper envelope of the intra-day state")
+    m.storage_soc_min_def = pyo.Constraint(
+        m.STORAGE_T_LINKED, rule=lambda _m, s, t: _m.storage_soc_min[s, int(period[t])] <= _m.storage_soc[s, t],
+        doc="lower envelope of the intra-day state")
+    m.storage_inter_upper = pyo.Constraint(
+        m.STORAGE, m.CALENDAR_DAY,
+        rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_max[s, int(chronology[dd])] <= energy[s],
+        doc="state of charge within energy capacity on every calendar day")
+    m.storage_inter_lower = pyo.Constraint(
+        m.STORAGE, m.CALENDAR_DAY,
+        rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_min[s, int(chronology[dd])] >= 0,
+        doc="state of charge never below zero on any calendar day")

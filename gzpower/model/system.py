@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
@@ -31,7 +32,7 @@ def build_unserved(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                          doc="unserved energy u[b,t] (MW)")
     reg.inject("unserved", m.unserved, {b: b for b in d.districts})
     n = d.n_hours
-    reg.cost("unserved_energy", linear([d.scenario.value_of_lost_load] * (len(d.districts) * n),
+    reg.cost("unserved_energy", linear(np.tile(d.scenario.value_of_lost_load * d.weights, len(d.districts)),
                                        (m.unserved[b, t] for b in d.districts for t in range(n))))
 
 
@@ -58,7 +59,7 @@ def build_reserve(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     hours = list(range(d.n_hours)) if share > 0 else []
     m.RESERVE_T = pyo.Set(initialize=hours, ordered=True, doc="hours with a spinning-reserve requirement")
     m.reserve = pyo.Constraint(
-        m.RESERVE_T, rule=lambda _m, t: pyo.quicksum((f(t) for f in reg.reserve), linear=True)
+        m.RESERVE_T, rule=lambda _m, t: pyo.quicksum(f(t) for f in reg.reserve)
         >= share * float(total_load[t]),
         doc="spinning reserve: headroom of dispatchable units, storage and DR at least a share of load (MW)")
 

@@ -55,14 +55,23 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     ramp_units = [u for u in units if ramp[u] < 1.0]
     ramp_cap = {u: scaled_capacity(u, ramp[u]) for u in ramp_units}
-    m.THERMAL_RAMP = pyo.Set(initialize=[(u, t) for u in ramp_units for t in range(1, n)], dimen=2, ordered=True,
-                             doc="unit-hours with a ramp limit")
+    linked_hours = [t for t in range(n) if not d.period_start[t]]
+    m.THERMAL_RAMP = pyo.Set(initialize=[(u, t) for u in ramp_units for t in linked_hours], dimen=2, ordered=True,
+                             doc="unit-hours with a ramp limit (not the first hour of a period)")
     m.thermal_ramp_up = pyo.Constraint(
         m.THERMAL_RAMP, rule=lambda _m, u, t: _m.thermal_p[u, t] - _m.thermal_p[u, t - 1] <= ramp_cap[u],
         doc="ramp-up limit (MW/h)")
     m.thermal_ramp_down = pyo.Constraint(
         m.THERMAL_RAMP, rule=lambda _m, u, t: _m.thermal_p[u, t - 1] - _m.thermal_p[u, t] <= ramp_cap[u],
         doc="ramp-down limit (MW/h)")
+    before = d.scenario.initial_output  # rolling horizon: output in the hour before the window
+    start_units = [u for u in ramp_units if u in before] if n else []
+    m.THERMAL_RAMP_START = pyo.Set(initialize=start_units, ordered=True,
+                                   doc="units whose first-hour ramp is measured from the previous window")
+    m.thermal_ramp_start = pyo.Constraint(
+        m.THERMAL_RAMP_START, [0, 1],
+        rule=lambda _m, u, up: (_m.thermal_p[u, 0] - before[u] if up else before[u] - _m.thermal_p[u, 0])
+        <= ramp_cap[u], doc="ramp limit between the previous window's last hour and this window's first (MW/h)")
 
     stable_units = [u for u in units if stable[u] > 0] if d.scenario.min_stable else []
     stable_floor = {u: scaled_capacity(u, stable[u] * avail[u]) for u in stable_units}
@@ -75,7 +84,8 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     reg.inject("thermal", m.thermal_p, th["bus"].to_dict())
     mc = th["marginal_cost"].to_dict()
     keys = [(u, t) for u in units for t in range(n)]
-    reg.cost("fuel_and_vom", linear((mc[u] for u, _ in keys), (m.thermal_p[k] for k in keys)))
+    w = d.weights
+    reg.cost("fuel_and_vom", linear((mc[u] * w[t] for u, t in keys), (m.thermal_p[k] for k in keys)))
     y = d.year_fraction
     reg.cost("fixed_om", float((th["fom"] * th["p_nom"]).sum()) * y)
     reg.cost("investment", linear((th.at[u, "annuity"] * y for u in ext), (m.thermal_new[u] for u in ext)))
@@ -85,7 +95,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     carrier = th["carrier"].to_dict()
     for fuel in sorted(set(carrier.values())):
         fuel_keys = [k for k in keys if carrier[k[0]] == fuel]
-        reg.emissions[fuel] = linear((co2[u] for u, _ in fuel_keys), (m.thermal_p[k] for k in fuel_keys))
+        reg.emissions[fuel] = linear((co2[u] * w[t] for u, t in fuel_keys), (m.thermal_p[k] for k in fuel_keys))
     fixed_headroom = sum(avail[u] * p_nom[u] for u in units)
     new_headroom = [(avail[u], m.thermal_new[u]) for u in ext]
     reg.reserve.append(lambda t: linear([a for a, _ in new_headroom] + [-1.0] * len(units),

@@ -1,0 +1,189 @@
+"""``make bench``: where the time goes on the shipped Guangzhou data (a benchmark, not a test).
+
+Every case runs in a fresh subprocess so that its peak resident memory is its own. Reported per case: seconds
+loading data, building the Pyomo model (assemble + builders), handing it to HiGHS (standard-form compile + pass),
+inside HiGHS, extracting and writing results, the total, the peak RSS, and the LP's rows, columns and nonzeros.
+
+Cases: the 2030 check at 168, 720, 2184 and 8760 hours; the 2030 rolling-horizon check against the full LP; the
+2030 expansion over the full year and aggregated to N representative days (error in objective and in each
+technology's built capacity against the full-year optimum, and the speed-up); each HiGHS algorithm on the 2030
+check and the aggregated expansion (with a time limit). Writes ``runs/bench/<timestamp>.json`` and prints tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_one(case: dict) -> dict:
+    """Run one case in this process and return its measurements."""
+    from gzpower.check import solve_case
+    from gzpower.model.data import Scenario
+    from gzpower.runs import write_tables
+    from gzpower.solve import SolverSettings
+    from gzpower.validate import load_dataset
+
+    t0 = time.perf_counter()
+    tables = load_dataset(Path(case.get("data", REPO / "data")))
+    load_s = time.perf_counter() - t0
+    sc = Scenario(**case["scenario"])
+    settings = SolverSettings(**case.get("solver", {}))
+    if case.get("rolling"):
+        from gzpower.rolling import solve_rolling
+
+        t = time.perf_counter()
+        rolled = solve_rolling(tables, sc, settings, window=case["rolling"]["window"],
+                               lookahead=case["rolling"]["lookahead"])
+        return {"case": case["name"], "status": "optimal", "load_s": load_s, "total_s": time.perf_counter() - t0,
+                "solve_all_s": time.perf_counter() - t, "highs_s": rolled.seconds_highs, "windows": rolled.windows,
+                "kpis": rolled.kpis, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    result = solve_case(tables, sc, settings)
+    out = {"case": case["name"], "status": result.status, "objective_mcny": result.objective, "load_s": load_s,
+           "build_s": result.timings.get("build_s"), "highs_s": result.timings.get("highs_s"),
+           "handover_s": result.stats.get("seconds_handover"), "extract_s": result.timings.get("extract_s"),
+           "rows": result.stats.get("rows"), "columns": result.stats.get("columns"),
+           "nonzeros": result.stats.get("nonzeros"), "algorithm": settings.resolved(sc.mode).algorithm}
+    if result.tables:
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            write_tables(Path(tmp), result.tables)
+            out["write_s"] = time.perf_counter() - t
+        caps = result.tables["capacities"]
+        added = caps[caps["added"] > 1e-6].groupby(["carrier", "unit"])["added"].sum()
+        out["added"] = {f"{c} ({u})": float(v) for (c, u), v in added.items()}
+        out["kpis"] = result.kpis
+    out["total_s"] = time.perf_counter() - t0
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    outside = sum(out.get(k) or 0.0 for k in ("build_s", "handover_s", "extract_s", "write_s"))
+    out["overhead_vs_highs"] = outside / out["highs_s"] if out.get("highs_s") else None
+    return out
+
+
+def _subprocess(case: dict, timeout: float) -> dict:
+    cmd = [sys.executable, "-m", "gzpower.bench", "--one", json.dumps(case)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        return {"case": case["name"], "status": f"not finished within {timeout:.0f} s"}
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"case": case["name"], "status": "error", "stderr": proc.stderr[-2000:]}
+    return json.loads(lines[-1])
+
+
+def cases(quick: bool) -> list[dict]:
+    horizons = [168, 720] if quick else [168, 720, 2184, 8760]
+    full = 720 if quick else 8760
+    periods = [4, 8] if quick else [8, 16, 32]
+    out = [{"name": f"check-2030-{h}h", "scenario": {"year": 2030, "hours": h, "start_hour": 0 if h == 8760
+                                                      else 4800 if h < 2184 else 4368}} for h in horizons]
+    out.append({"name": f"check-2030-{full}h-rolling-168+24", "scenario": {"year": 2030, "hours": full},
+                "rolling": {"window": 168, "lookahead": 24}})
+    out.append({"name": f"expand-2030-{full}h", "scenario": {"year": 2030, "mode": "expand", "hours": full}})
+    for n in periods:
+        out.append({"name": f"expand-2030-{n}d", "scenario": {"year": 2030, "mode": "expand", "periods": n}})
+    algo_check = 720 if quick else 2184
+    for algorithm in ("simplex", "ipm", "ipm-no-crossover", "pdlp"):
+        limit = 60.0 if quick else 300.0
+        out.append({"name": f"algo-check-2030-{algo_check}h-{algorithm}",
+                    "scenario": {"year": 2030, "hours": algo_check, "start_hour": 4368},
+                    "solver": {"algorithm": algorithm, "time_limit": limit}})
+        out.append({"name": f"algo-expand-2030-{periods[1]}d-{algorithm}",
+                    "scenario": {"year": 2030, "mode": "expand", "periods": periods[1]},
+                    "solver": {"algorithm": algorithm, "time_limit": limit}})
+    return out
+
+
+def _fmt(value, digits=1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def summarise(results: list[dict]) -> str:
+    from gzpower.report_text import table
+    import pandas as pd
+
+    rows = []
+    for r in results:
+        rows.append({"case": r["case"], "status": r["status"], "load": _fmt(r.get("load_s")),
+                     "build": _fmt(r.get("build_s")), "hand-over": _fmt(r.get("handover_s")),
+                     "HiGHS": _fmt(r.get("highs_s")), "extract": _fmt(r.get("extract_s")),
+                     "write": _fmt(r.get("write_s")), "total": _fmt(r.get("total_s")),
+                     "outside/HiGHS": _fmt(r.get("overhead_vs_highs"), 2), "peak MB": _fmt(r.get("peak_rss_mb"), 0),
+                     "rows": _fmt(r.get("rows")), "cols": _fmt(r.get("columns")), "nnz": _fmt(r.get("nonzeros"))})
+    text = [table(pd.DataFrame(rows))]
+    by_name = {r["case"]: r for r in results}
+    full = next((r for r in results if r["case"].startswith("expand-2030-") and r["case"].endswith("h")), None)
+    if full and full.get("added"):
+        text += ["", "Aggregated expansion against the full-year optimum:"]
+        agg_rows = []
+        for r in results:
+            if not (r["case"].startswith("expand-2030-") and r["case"].endswith("d")) or not r.get("added"):
+                continue
+            err = (r["objective_mcny"] - full["objective_mcny"]) / full["objective_mcny"]
+            techs = sorted(set(full["added"]) | set(r["added"]))
+            worst = max((abs(r["added"].get(t, 0.0) - full["added"].get(t, 0.0)) / max(full["added"].get(t, 0.0), 1.0),
+                         t) for t in techs)
+            agg_rows.append({"case": r["case"], "objective error": f"{100 * err:+.2f} %",
+                             "worst capacity error": f"{100 * worst[0]:.1f} % ({worst[1]})",
+                             "speed-up": f"{full['total_s'] / r['total_s']:.1f}x"})
+        text.append(table(pd.DataFrame(agg_rows)))
+    roll = next((r for r in results if "rolling" in r["case"]), None)
+    base = by_name.get(roll["case"].replace("-rolling-168+24", "")) if roll else None
+    if not base and roll:
+        base = by_name.get("check-2030-8760h")
+    if roll and base and base.get("kpis") and roll.get("kpis"):
+        dc = roll["kpis"]["operating_cost_cny"] / base["kpis"]["operating_cost_cny"] - 1
+        du = roll["kpis"]["unserved_mwh"] - base["kpis"]["unserved_mwh"]
+        text += ["", f"Rolling horizon ({roll['windows']} windows): {base['total_s'] / roll['total_s']:.2f}x the speed "
+                     f"of the single LP; operating cost {100 * dc:+.2f} %, unserved energy {du:+,.0f} MWh."]
+    return "\n".join(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gzpower-bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="short horizons only (a smoke run of the benchmark)")
+    parser.add_argument("--out", type=Path, default=REPO / "runs" / "bench")
+    parser.add_argument("--timeout", type=float, default=1500.0, help="seconds allowed per case")
+    parser.add_argument("--only", default=None, help="run only cases whose name contains this text")
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(json.loads(args.one)), default=str))
+        return 0
+    results = []
+    started = time.perf_counter()
+    for case in cases(args.quick):
+        if args.only and args.only not in case["name"]:
+            continue
+        print(f"[bench] {case['name']} ...", flush=True)
+        results.append(_subprocess(case, args.timeout))
+        print(f"        {results[-1]['status']} in {_fmt(results[-1].get('total_s'))} s", flush=True)
+    machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+               "cpus": __import__("os").cpu_count(), "python": platform.python_version()}
+    report = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine,
+              "seconds": time.perf_counter() - started, "results": results}
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print(summarise(results))
+    print(f"\nmachine: {machine}\nwritten: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
