@@ -121,23 +121,15 @@ def _relax_bounds(columns, upper: np.ndarray, cost: np.ndarray, built) -> np.nda
 def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     import highspy
     import scipy.sparse as sp
-    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+    from gzpower.solve import run_interruptible, standard_form
 
-    from gzpower.solve import run_interruptible
-
-    model = built.model
-    repn = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
-    columns, rows = repn.columns, repn.rows
+    form = standard_form(built.model)
+    columns, rows = form.columns, form.rows
     n_col, n_row = len(columns), len(rows)
     inf = highspy.kHighsInf
-    lower = np.array([(-inf if v.lb is None else v.lb) for v in columns], dtype=float)
-    upper = np.array([(inf if v.ub is None else v.ub) for v in columns], dtype=float)
+    lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
     kind = np.array([r.bound_type for r in rows], dtype=int)
-    rhs = np.asarray(repn.rhs, dtype=float)
-    # the compiler's bound_type: -1 row >= rhs, 0 row == rhs, +1 row <= rhs
-    row_lower = np.where(kind <= 0, rhs, -inf)
-    row_upper = np.where(kind >= 0, rhs, inf)
-    A = repn.A.tocsr()
+    A = form.A.tocsr()
     # one slack per inequality, two per equality: +1 raises the row activity (fills a shortfall), -1 lowers it
     slack_row, slack_sign = [], []
     for i, k in enumerate(kind):
@@ -154,9 +146,7 @@ def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     # a balance row may fall short only beyond what relaxed unserved energy covers: a physics-grade slack
     weights = np.array([PHYSICS_WEIGHT if (_family(rows[i]) == "balance" and sign > 0) else _weight(_family(rows[i]))
                         for i, sign in zip(slack_row, slack_sign)]) * PENALTY
-    objective = repn.objectives[0]
-    sense = -1.0 if objective.sense == pyo.maximize else 1.0
-    cost = sense * (np.asarray(repn.c.toarray()[0], dtype=float) if n_col else np.zeros(0))
+    cost = form.sense * form.cost
     relaxed = _relax_bounds(columns, upper, cost, built)
     conflicts = np.flatnonzero(lower > upper + 1e-9)
     if conflicts.size:

@@ -52,8 +52,9 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     dr_new = _scalar(m.dr_new, list(m.DR_EXT))
     link_new = _scalar(m.link_new, list(m.LINK_EXT))
     cap_rows = []
-    for u, r in th.iterrows():
-        cap_rows.append((u, "thermal", r["carrier"], r["bus"], r["status"], "MW", r["p_nom"], th_new.get(u, 0.0)))
+    for u, r in d.thermal_units.iterrows():
+        cap_rows.append((u, "thermal", r["carrier"], r["bus"], r["status"], "MW", r["p_nom"],
+                         th_new.get(r["group"], 0.0) * r["share"]))
     for k, r in re.iterrows():
         cap_rows.append((k, "renewables", r["tech"], r["bus"], "plan" if r["increment"] > 0 else "standing", "MW",
                          r["p_nom"], re_new.get(k, 0.0)))
@@ -79,9 +80,12 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     supply = _matrix(m.import_supply, len(src), n)
     parts = []
     if len(th):
-        df = _long(thermal_p, list(th.index), ts, "element", "p_mw")
-        df["family"], df["carrier"] = "thermal", np.repeat(th["carrier"].to_numpy(), n)
-        df["bus"] = np.repeat(th["bus"].to_numpy(), n)
+        units = d.thermal_units
+        position = {g: i for i, g in enumerate(th.index)}
+        unit_p = thermal_p[[position[g] for g in units["group"]]] * units["share"].to_numpy()[:, None]
+        df = _long(unit_p, list(units.index), ts, "element", "p_mw")
+        df["family"], df["carrier"] = "thermal", np.repeat(units["carrier"].to_numpy(), n)
+        df["bus"] = np.repeat(units["bus"].to_numpy(), n)
         parts.append(df)
     re_total = re["p_nom"].to_numpy() + np.array([re_new.get(k, 0.0) for k in re.index])
     available = d.renewable_cf[list(re.index)].to_numpy().T * re_total[:, None]

@@ -41,7 +41,7 @@ def hourly_operating_cost(tables: dict[str, pd.DataFrame], d: ModelData) -> np.n
     disp = tables["dispatch"]
     cost = np.zeros(n)
     th = disp[disp["family"] == "thermal"]
-    mc = th["element"].map(d.thermal["marginal_cost"]).to_numpy()
+    mc = th["element"].map(d.thermal_units["marginal_cost"]).to_numpy()
     np.add.at(cost, th["hour"].to_numpy(), th["p_mw"].to_numpy() * mc)
     imp = disp[disp["family"] == "imports"]
     price = imp["element"].map(d.import_sources["price_cny_per_mwh"]
@@ -58,7 +58,7 @@ def hourly_operating_cost(tables: dict[str, pd.DataFrame], d: ModelData) -> np.n
 
 def hourly_co2(tables: dict[str, pd.DataFrame], d: ModelData) -> np.ndarray:
     disp = tables["dispatch"]
-    factor = pd.concat([d.thermal["co2_per_mwh"], d.import_sources["co2_t_per_mwh"]])
+    factor = pd.concat([d.thermal_units["co2_per_mwh"], d.import_sources["co2_t_per_mwh"]])
     co2 = np.zeros(d.n_hours)
     sel = disp[disp["element"].isin(factor.index)]
     np.add.at(co2, sel["hour"].to_numpy(), sel["p_mw"].to_numpy() * sel["element"].map(factor).to_numpy())
@@ -99,7 +99,9 @@ def solve_rolling(tables: dict, sc: Scenario, settings: SolverSettings | None = 
         initial_soc = st[st["hour"] == keep - 1].set_index("element")["soc_mwh"].to_dict()
         disp = result.tables["dispatch"]
         last = disp[(disp["family"] == "thermal") & (disp["hour"] == keep - 1)]
-        initial_output = last.set_index("element")["p_mw"].to_dict()
+        # the model's thermal elements are groups of identical units: carry each group's total output
+        group = result.data.thermal_units["group"]
+        initial_output = last.groupby(last["element"].map(group))["p_mw"].sum().to_dict()
         start += keep
         windows += 1
     balance = pd.concat(parts, ignore_index=True)

@@ -211,30 +211,56 @@ def run_interruptible(highs) -> None:
     thread.join()
 
 
-def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True,
-                 tee: bool = False) -> SolveOutcome:
-    """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
+@dataclass
+class StandardForm:
+    """A Pyomo LP as arrays: ``row_lower <= A x <= row_upper``, ``lower <= x <= upper``, cost ``sense * c``."""
+
+    columns: list  # Pyomo VarData of each column
+    rows: list  # RowEntry(constraint, bound_type) of each row
+    A: object  # scipy sparse matrix
+    lower: "np.ndarray"
+    upper: "np.ndarray"
+    row_lower: "np.ndarray"
+    row_upper: "np.ndarray"
+    cost: "np.ndarray"
+    offset: float
+    sense: float  # 1 minimise, -1 maximise
+
+
+def standard_form(model: pyo.ConcreteModel) -> StandardForm:
+    """Compile a model with Pyomo's standard-form compiler into arrays HiGHS takes directly (no file)."""
     import highspy
     import numpy as np
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-    started = time.perf_counter()
     repn = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
     columns, rows = repn.columns, repn.rows
-    n_col, n_row = len(columns), len(rows)
     inf = highspy.kHighsInf
     lower = np.array([(-inf if v.lb is None else v.lb) for v in columns], dtype=float)
     upper = np.array([(inf if v.ub is None else v.ub) for v in columns], dtype=float)
     kind = np.array([r.bound_type for r in rows], dtype=int)
     rhs = np.asarray(repn.rhs, dtype=float)
-    row_lower = np.where(kind >= 0, np.where(kind == 0, rhs, -inf), rhs)
-    row_upper = np.where(kind <= 0, np.where(kind == 0, rhs, inf), rhs)
-    sense = 1.0
-    objective = repn.objectives[0]
-    if objective.sense == pyo.maximize:
-        sense = -1.0
-    cost = np.asarray(repn.c.toarray()[0], dtype=float) if n_col else np.zeros(0)
+    # the compiler's bound_type: -1 row >= rhs, 0 row == rhs, +1 row <= rhs
+    row_lower = np.where(kind <= 0, rhs, -inf)
+    row_upper = np.where(kind >= 0, rhs, inf)
+    sense = -1.0 if repn.objectives[0].sense == pyo.maximize else 1.0
+    cost = np.asarray(repn.c.toarray()[0], dtype=float) if len(columns) else np.zeros(0)
     offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+    return StandardForm(columns, rows, repn.A, lower, upper, row_lower, row_upper, cost, offset, sense)
+
+
+def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True,
+                 tee: bool = False) -> SolveOutcome:
+    """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
+    import highspy
+    import numpy as np
+
+    started = time.perf_counter()
+    form = standard_form(model)
+    columns, rows, n_col, n_row = form.columns, form.rows, len(form.columns), len(form.rows)
+    lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
+    cost, offset, sense = form.cost, form.offset, form.sense
+    inf = highspy.kHighsInf
 
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", True)
@@ -252,7 +278,7 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     lp.row_lower_, lp.row_upper_ = row_lower, row_upper
     lp.offset_ = offset
     lp.sense_ = highspy.ObjSense.kMinimize if sense > 0 else highspy.ObjSense.kMaximize
-    A = repn.A.tocsc()
+    A = form.A.tocsc()
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)

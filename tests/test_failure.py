@@ -89,8 +89,12 @@ def test_iteration_limit_without_a_feasible_point_is_a_clear_error(tables, tmp_p
 def test_iteration_limit_keeps_the_best_point_marked_not_optimal(tables, tmp_path):
     sc = Scenario(**{**JULY48, "hours": 24})
     optimal = run_and_write(tables, sc, SolverSettings(), tmp_path / "a", DATA)
-    # primal simplex without presolve stays primal feasible once phase 1 ends: stop it there
-    limited = SolverSettings(extra={"simplex_strategy": 4, "presolve": "off", "simplex_iteration_limit": 4900})
+    # primal simplex without presolve stays primal feasible once phase 1 ends: stop it shortly before the end,
+    # at a share of the iterations it needs unlimited (so the test does not depend on the LP's exact size)
+    primal = {"simplex_strategy": 4, "presolve": "off"}
+    full = run_and_write(tables, sc, SolverSettings(extra=primal), tmp_path / "c", DATA)
+    needed = full.stats["simplex_iterations"]
+    limited = SolverSettings(extra={**primal, "simplex_iteration_limit": int(0.97 * needed)})
     result = run_and_write(tables, sc, limited, tmp_path / "b", DATA)
     manifest = json.loads((result.folder / "manifest.json").read_text())
     assert manifest["status"] == "time_limit"
