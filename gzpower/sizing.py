@@ -119,15 +119,14 @@ def bisect_size(evaluate: Evaluator, lower: float, upper: float, tol: float,
 
 def verdict(result: SizingResult, plan: Evaluation) -> str:
     """Plain words: is the plan's size short, enough, or more than needed?"""
-    unit = "MW" if result.unit == "MW" else "of peak"
-    fmt = (lambda v: f"{v:,.0f} MW") if result.unit == "MW" else (lambda v: f"{100 * v:.1f} %")
+    fmt = (lambda v: f"{v:,.0f} MW") if result.unit == "MW" else (lambda v: f"{100 * v:.1f} % of peak")
     if not plan.meets:
         if result.answer is None:
             return (f"SHORT: the plan's {fmt(plan.size)} fails ({result.criterion.describe()}), and even "
                     f"{fmt(result.upper)} would not be enough for this horizon")
         return (f"SHORT: the plan's {fmt(plan.size)} fails ({result.criterion.describe()}: "
                 f"{plan.unserved_mwh:,.1f} MWh unserved, {plan.loss_of_load_hours:g} h); at least "
-                f"{fmt(result.answer)} {unit} is needed")
+                f"{fmt(result.answer)} is needed")
     assert result.answer is not None
     surplus = plan.size - result.answer
     if surplus <= result.tolerance:

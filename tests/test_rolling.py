@@ -45,3 +45,17 @@ def _initial(tables, sc):
 
     st = assemble(tables, sc).storage
     return {s: ROLLING_INITIAL_SOC_SHARE * float(e) for s, e in st["e_nom"].items()}
+
+
+def test_cli_rolling_writes_a_complete_run(tmp_path, capsys):
+    import json
+
+    from gzpower.cli import main
+
+    assert main(["check", "--year", "2030", "--hours", "48", "--start-hour", "4800", "--rolling", "24",
+                 "--runs-dir", str(tmp_path)]) == 0
+    (folder,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["rolling"]["windows"] == 2
+    assert (folder / "balance.parquet").is_file()
+    assert "rolling 24 h" in capsys.readouterr().out
