@@ -121,7 +121,8 @@ def cmd_check(args) -> int:
             if not args.quiet:
                 print(f"[{_sc.year}] solving {5} counterfactuals (each plan target's increment removed) ...",
                       flush=True)
-            return {"counterfactuals": counterfactual_table(parent, counterfactuals(tables, parent, settings))}
+            children = counterfactuals(tables, parent, settings, workers=args.workers)
+            return {"counterfactuals": counterfactual_table(parent, children)}
 
         result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s, extra_tables=extra)
         print(format_check(result))
@@ -222,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--rolling", type=int, default=None, metavar="HOURS",
                    help="dispatch in windows of HOURS (e.g. 168) instead of one LP: faster screening")
     c.add_argument("--lookahead", type=int, default=24, help="look-ahead hours of each rolling window")
+    c.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                   help="processes for the counterfactual runs (default: 2 where there are 2 cores)")
     c.set_defaults(func=cmd_check)
     e = sub.add_parser("expand", help="least-cost investment on top of the standing fleet, myopic 2025 -> 2030")
     _scenario_args(e)

@@ -99,3 +99,12 @@ def test_co2_cap_binds(tables):
     assert capped.status == "optimal"
     assert capped.kpis["co2_t"] <= cap * (1 + 1e-6)
     assert capped.objective > base.objective
+
+
+def test_counterfactuals_in_worker_processes_equal_the_serial_ones(tables):
+    parent = solve_case(tables, Scenario(year=2025, start_hour=4800, hours=24))
+    serial = counterfactuals(tables, parent, SolverSettings(), ("gas", "storage"), workers=1)
+    parallel = counterfactuals(tables, parent, SolverSettings(), ("gas", "storage"), workers=2)
+    for family in serial:
+        assert parallel[family].status == serial[family].status == "optimal"
+        assert parallel[family].kpis["cost_cny"] == pytest.approx(serial[family].kpis["cost_cny"], rel=1e-9)
