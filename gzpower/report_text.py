@@ -13,9 +13,10 @@ FAMILY_LABEL = {"gas": "gas", "renewables": "renewables", "storage": "storage", 
 def _num(x, unit: str = "") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
-    if unit in ("MW/MW peak", "share", "share_of_peak", "MW/MW") or (isinstance(x, float) and abs(x) < 1.5
-                                                                       and unit in ("", "-", "MWh/MWh")):
-        return f"{x:.3f}"
+    if abs(x) < 5e-10 or (abs(x) < 0.05 and unit in ("MW", "MWh", "h", "tCO2", "CNY")):
+        return "0"  # solver round-off, not a margin
+    if abs(x) < 1.5 and unit not in ("MW", "MWh", "h", "tCO2", "CNY"):
+        return f"{x:.3f}"  # shares and ratios
     if abs(x) >= 1e9:
         return f"{x / 1e9:,.2f} bn"
     if abs(x) >= 1e6:
