@@ -9,7 +9,7 @@ units the builders use (MW, MWh, CNY, tCO2). Fixed capacities and extendable one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -145,7 +145,7 @@ def _tech(technologies: pd.DataFrame, tech: str, year: int) -> pd.Series:
     return technologies[(technologies["tech"] == tech) & (technologies["year"] == year)].iloc[0]
 
 
-def _thermal_table(tables, sc: Scenario, fuels: pd.DataFrame, tech_year: int) -> pd.DataFrame:
+def _thermal_table(tables, sc: Scenario, fuels: pd.DataFrame) -> pd.DataFrame:
     units = standing_units(tables["units"], sc.year, FleetOptions(coal_replacement=sc.coal_replacement))
     fuel = fuels.set_index("fuel")
     th = pd.DataFrame({
@@ -233,7 +233,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     timestamps = pd.DatetimeIndex(ts.iloc[hour_index].to_numpy())
 
     # --- thermal ---------------------------------------------------------------------------------------------
-    th = _thermal_table(tables, sc, fuels, year)
+    th = _thermal_table(tables, sc, fuels)
     gas_tech = _tech(techs, "gas_ccgt", year)
     gas_fuel = fuels.set_index("fuel").loc["gas"]
     standing_gas = float(th.loc[th["carrier"] == "gas", "p_nom"].sum())
@@ -392,8 +392,3 @@ def group_identical_units(th: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     groups[["p_nom", "p_nom_max"]] = summed.loc[groups.index]
     groups.index.name = "unit"
     return groups, units
-
-
-def without(data: ModelData, families: tuple[str, ...]) -> Scenario:
-    """The counterfactual scenario of ``data`` with the plan increments of ``families`` removed."""
-    return replace(data.scenario, without=tuple(families))
