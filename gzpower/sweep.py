@@ -398,4 +398,21 @@ def cmd_sweep(args) -> int:
     for row in failed.itertuples():
         print(f"point {row.point} failed: {row.message}", file=sys.stderr)
     print(f"summary: {sweep.path} ({len(sweep.summary)} points, {len(failed)} failed, {sweep.seconds:.1f} s)")
+    plot = _summary_plot(sweep, list(params))
+    if plot is not None:
+        print(f"plot: {plot}")
     return 3 if len(failed) == len(sweep.summary) else 0
+
+
+def _summary_plot(sweep: Sweep, names: list[str]) -> Path | None:
+    """KPI curves against the first swept parameter (the report package's comparison page) beside the summary."""
+    folders = [Path(f) for f in sweep.summary.get("run_folder", pd.Series(dtype=object)).dropna() if f]
+    if len(folders) < 2:
+        return None
+    from gzpower.report import write_comparison_report
+
+    try:
+        return write_comparison_report(folders, sweep.path.parent / "summary.html", x_param=names[0])
+    except Exception as exc:  # the summary table is the result; its picture must not fail the sweep
+        print(f"warning: sweep plot not written ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return None

@@ -108,4 +108,6 @@ def test_cli_sweep_end_to_end(tmp_path, capsys):
     (summary,) = (tmp_path / "sweeps").glob("*-cli-*/summary.parquet")
     frame = pd.read_parquet(summary)
     assert list(frame["storage_mw"]) == [0.0, 400.0] and (frame["status"] == "optimal").all()
+    # the KPI curves against the swept parameter sit beside the table
+    assert (summary.parent / "summary.html").is_file() and "plot:" in out
     assert main(["sweep", "--param", "bogus=1", "--runs-dir", str(tmp_path)]) == 2
