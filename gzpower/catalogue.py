@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from gzpower.errors import InputError
+from gzpower.runs import read_manifest
 
 RESULT_TABLES = ("balance", "dispatch", "flows", "storage", "curtailment", "capacities", "emissions", "costs",
                  "target_check", "counterfactuals")
@@ -94,14 +95,6 @@ def manifest_row(folder: Path, manifest: dict) -> dict:
     for key, value in extra.items():
         row.setdefault(key, value)
     return row
-
-
-def read_manifest(folder: Path) -> dict:
-    path = Path(folder) / "manifest.json"
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as err:
-        raise InputError(str(path), f"not valid JSON: {err}") from None
 
 
 def runs_frame(runs_dir: Path) -> pd.DataFrame:

@@ -14,7 +14,6 @@ is all a run depends on. ``gzpower rerun RUN`` rebuilds both, re-runs into a new
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from gzpower.errors import InputError
+from gzpower.runs import read_manifest
 
 RTOL = 1e-6
 
@@ -82,16 +82,6 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float = RTOL) -> str 
                 i = int(np.flatnonzero(~same)[0])
                 return f"column '{col}' row {i}: {x.iloc[i]!r} vs {y.iloc[i]!r}"
     return None
-
-
-def read_manifest(folder: Path) -> dict:
-    path = Path(folder) / "manifest.json"
-    if not path.is_file():
-        raise InputError(str(path), "not a run folder (no manifest.json)")
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"unreadable manifest ({exc.msg} at line {exc.lineno})") from None
 
 
 def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = None) -> RerunReport:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from gzpower import __version__
+from gzpower.errors import InputError
 
 
 def file_hashes(data_dir: Path) -> dict[str, str]:
@@ -101,6 +102,17 @@ def scenario_from_record(record: dict):
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     for name, frame in tables.items():
         frame.to_parquet(Path(folder) / f"{name}.parquet", index=False)
+
+
+def read_manifest(folder: Path) -> dict:
+    """A run's manifest; a folder without one, or an unreadable one, is an input error naming the file."""
+    path = Path(folder) / "manifest.json"
+    if not path.is_file():
+        raise InputError(str(path), "not a run folder (no manifest.json)")
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"unreadable manifest ({exc.msg})", row=exc.lineno) from None
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:

@@ -7,13 +7,13 @@ do not place them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from gzpower.errors import InputError
+from gzpower.runs import read_manifest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_TABLES = ("balance", "capacities", "dispatch", "curtailment", "storage", "flows", "emissions", "costs",
@@ -34,16 +34,6 @@ class RunData:
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
-
-
-def read_manifest(folder: Path) -> dict:
-    path = Path(folder) / "manifest.json"
-    if not path.is_file():
-        raise InputError(str(path), "missing (not a run folder)")
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as err:
-        raise InputError(str(path), err.msg, row=err.lineno) from err
 
 
 def _data_dir(manifest: dict, folder: Path) -> Path | None:
