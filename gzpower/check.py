@@ -48,9 +48,10 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
                          {**outcome.stats, "log": outcome.log}, None, data)
     t1 = time.perf_counter()
     out = extract(built, outcome.duals)
-    out["target_check"] = target_check(out, data)
+    run_kpis = kpis(out, data)
+    out["target_check"] = target_check(out, data, run_kpis)
     timings["extract_s"] = time.perf_counter() - t1
-    return RunResult(sc, outcome.status, outcome.message, outcome.objective, kpis(out, data), out, timings,
+    return RunResult(sc, outcome.status, outcome.message, outcome.objective, run_kpis, out, timings,
                      {**outcome.stats, "log": outcome.log}, None, data)
 
 
@@ -106,10 +107,10 @@ def _capacity(caps: pd.DataFrame, family: str, carriers: tuple[str, ...], unit: 
     return float(sel["total"].sum())
 
 
-def target_check(out: dict[str, pd.DataFrame], d: ModelData) -> pd.DataFrame:
+def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = None) -> pd.DataFrame:
     """Every plan target of the year with the value reached, pass/fail and margin; then adequacy rows."""
     caps = out["capacities"]
-    k = kpis(out, d)
+    k = k if k is not None else kpis(out, d)
     reached = {
         "gas_capacity": _capacity(caps, "thermal", ("gas",)),
         "re_capacity": _capacity(caps, "renewables", ("pv_rooftop", "pv_ground", "wind_onshore"))

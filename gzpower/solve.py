@@ -260,7 +260,6 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     columns, rows, n_col, n_row = form.columns, form.rows, len(form.columns), len(form.rows)
     lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
     cost, offset, sense = form.cost, form.offset, form.sense
-    inf = highspy.kHighsInf
 
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", True)
