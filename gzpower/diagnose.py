@@ -78,7 +78,7 @@ class Diagnosis:
 
 @dataclass
 class _Elastic:
-    rows: list
+    form: object  # gzpower.solve.StandardForm of the original model
     columns: list
     matrix: object  # scipy CSR of the original rows
     row_lower: np.ndarray
@@ -91,8 +91,10 @@ class _Elastic:
     relaxed_upper: np.ndarray | None = None  # original upper bound of columns whose bound was relaxed, else NaN
 
 
-def _family(row) -> str:
-    return row.constraint.parent_component().local_name
+def _families(form) -> np.ndarray:
+    """The constraint family (component name) of every row of a standard form."""
+    return np.repeat(np.array([b.component.local_name for b in form.blocks], dtype=object),
+                     [b.count for b in form.blocks])
 
 
 def _weight(family: str) -> float:
@@ -124,11 +126,11 @@ def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     from gzpower.solve import run_interruptible, standard_form
 
     form = standard_form(built.model)
-    columns, rows = form.columns, form.rows
-    n_col, n_row = len(columns), len(rows)
+    columns = form.columns
+    n_col, n_row = len(columns), form.n_rows
     inf = highspy.kHighsInf
     lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
-    kind = np.array([r.bound_type for r in rows], dtype=int)
+    kind = form.row_kind
     A = form.A.tocsr()
     # one slack per inequality, two per equality: +1 raises the row activity (fills a shortfall), -1 lowers it
     slack_row, slack_sign = [], []
@@ -144,13 +146,14 @@ def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     S = sp.csr_matrix((slack_sign, (slack_row, np.arange(n_slack))), shape=(n_row, n_slack))
     full = sp.hstack([A, S]).tocsc()
     # a balance row may fall short only beyond what relaxed unserved energy covers: a physics-grade slack
-    weights = np.array([PHYSICS_WEIGHT if (_family(rows[i]) == "balance" and sign > 0) else _weight(_family(rows[i]))
+    family = _families(form)
+    weights = np.array([PHYSICS_WEIGHT if (family[i] == "balance" and sign > 0) else _weight(family[i])
                         for i, sign in zip(slack_row, slack_sign)]) * PENALTY
     cost = form.sense * form.cost
     relaxed = _relax_bounds(columns, upper, cost, built)
     conflicts = np.flatnonzero(lower > upper + 1e-9)
     if conflicts.size:
-        return _Elastic(rows, columns, A, row_lower, row_upper, slack_row, slack_sign, None, None,
+        return _Elastic(form, columns, A, row_lower, row_upper, slack_row, slack_sign, None, None,
                         "bound conflict: " + ", ".join(columns[j].name for j in conflicts[:5]))
 
     highs = highspy.Highs()
@@ -172,9 +175,9 @@ def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     run_interruptible(highs)
     status = highs.modelStatusToString(highs.getModelStatus())
     if int(highs.getInfo().primal_solution_status) != 2:
-        return _Elastic(rows, columns, A, row_lower, row_upper, slack_row, slack_sign, None, None, status)
+        return _Elastic(form, columns, A, row_lower, row_upper, slack_row, slack_sign, None, None, status)
     values = np.asarray(highs.getSolution().col_value, dtype=float)
-    return _Elastic(rows, columns, A, row_lower, row_upper, slack_row, slack_sign, values[:n_col],
+    return _Elastic(form, columns, A, row_lower, row_upper, slack_row, slack_sign, values[:n_col],
                     values[n_col:], status, relaxed)
 
 
@@ -224,7 +227,7 @@ def slack_table(el: _Elastic, built) -> pd.DataFrame:
                                      "limit"])
     for j in np.flatnonzero(el.slack > TOLERANCE):
         i = el.slack_row[j]
-        con = el.rows[i].constraint
+        con = el.form.constraint(i)
         comp = con.parent_component()
         family = comp.local_name
         idx = _index(con)
@@ -240,14 +243,13 @@ def slack_table(el: _Elastic, built) -> pd.DataFrame:
                         "amount": float(el.slack[j]), "unit": UNITS.get(family, ""), "limit": float(limit),
                         "row": int(i)})
     # relaxed bounds: unserved energy beyond what was allowed is a shortfall of that bus's balance
-    row_of = {id(r.constraint): i for i, r in enumerate(el.rows)}
     beyond = el.x - np.nan_to_num(el.relaxed_upper, nan=np.inf)
     for j in np.flatnonzero(beyond > TOLERANCE):
         bus, hour = el.columns[j].index()
         records.append({"family": "balance", "element": bus, "bus": bus, "hour": int(hour),
                         "timestamp": d.timestamps[hour], "direction": "short", "amount": float(beyond[j]),
                         "unit": "MW", "limit": float(d.load[bus].iloc[hour]),
-                        "row": row_of.get(id(m.balance[bus, hour]), -1)})
+                        "row": el.form.row_of(m.balance[bus, hour])})
     frame = pd.DataFrame(records)
     if frame.empty:
         return frame
@@ -341,7 +343,7 @@ def _explain(table: pd.DataFrame, el: _Elastic, built, top: int = 3) -> list[str
                          f"{r.limit + r.amount:,.0f} tCO2")
         elif family == "plan_floor":
             for r in frame.itertuples():
-                con = el.rows[r.row].constraint
+                con = el.form.constraint(r.row)
                 target = pyo.value(con.lower) if con.lower is not None else r.limit
                 what = PLAN_FLOOR_WORDS.get(r.element, r.element)
                 lines.append(f"plan floor '{r.element}': {what} can reach at most {target - r.amount:,.0f} MW "

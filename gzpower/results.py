@@ -11,7 +11,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from gzpower.model.build import BuiltModel
-from gzpower.model.registry import COST_SCALE
+from gzpower.model.registry import COST_SCALE, evaluate
 
 
 def _matrix(var: pyo.Var, n_elements: int, n_hours: int) -> np.ndarray:
@@ -178,7 +178,8 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
         bal[name] = matrix.ravel()
     bal["weight"] = np.tile(d.weights, nb)
     if duals is not None:
-        prices = np.array([[duals.get(m.balance[b, t], np.nan) for t in range(n)] for b in districts])
+        # balance rows run bus-major (districts first, then external nodes), hours inner
+        prices = duals["balance"].reshape(len(m.BUS), n)[[list(m.BUS).index(b) for b in districts]]
         # a balance row of a represented hour stands for `weight` hours: its dual is weight x the marginal cost
         bal["price_cny_per_mwh"] = (prices / d.weights[None, :]).ravel() / COST_SCALE
     else:
@@ -186,9 +187,9 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     out["balance"] = bal
 
     # emissions and costs
-    out["emissions"] = pd.DataFrame([(k, float(pyo.value(v))) for k, v in reg.emissions.items()],
+    out["emissions"] = pd.DataFrame([(k, evaluate(v)) for k, v in reg.emissions.items()],
                                     columns=["source", "tco2"])
-    out["costs"] = pd.DataFrame([(k, float(sum(pyo.value(e) for e in v))) for k, v in reg.costs.items()],
+    out["costs"] = pd.DataFrame([(k, float(sum(evaluate(e) for e in v))) for k, v in reg.costs.items()],
                                 columns=["category", "cny"])
     return out
 

@@ -11,6 +11,7 @@ the HiGHS log is captured for the run folder.
 
 from __future__ import annotations
 
+import bisect
 import io
 import os
 import tempfile
@@ -21,6 +22,8 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.core.expr.numeric_expr import LinearExpression
+from pyomo.repn.standard_repn import generate_standard_repn
 
 from gzpower.numerics import coefficient_ranges
 from gzpower.numerics import report as report_ranges
@@ -90,6 +93,7 @@ class SolveOutcome:
     seconds_highs: float | None
     log: str
     stats: dict
+    #: row duals per constraint component: name -> array in the component's own order
     duals: dict | None = None
 
     @property
@@ -162,7 +166,10 @@ def solve(model: pyo.ConcreteModel, settings: SolverSettings | None = None, want
         objective = float(pyo.value(model.objective))
         if want_duals and status == "optimal":
             try:
-                duals = res.solution_loader.get_duals()
+                found = res.solution_loader.get_duals()
+                duals = {comp.name: np.array([found.get(con, np.nan) for con in
+                                              (comp.values() if comp.is_indexed() else [comp])])
+                         for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True)}
             except Exception:  # duals are optional output: e.g. PDLP without crossover may not give them
                 duals = None
     return SolveOutcome(status, MESSAGES[status], objective, str(res.termination_condition.name), elapsed,
@@ -212,12 +219,26 @@ def run_interruptible(highs) -> None:
 
 
 @dataclass
+class RowBlock:
+    """The rows one constraint component contributes: ``count`` rows from ``start``; ``positions`` are the rows'
+    places in the component's own order (all of them unless some rows were deactivated)."""
+
+    component: object
+    start: int
+    positions: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.positions)
+
+
+@dataclass
 class StandardForm:
     """A Pyomo LP as arrays: ``row_lower <= A x <= row_upper``, ``lower <= x <= upper``, cost ``sense * c``."""
 
     columns: list  # Pyomo VarData of each column
-    rows: list  # RowEntry(constraint, bound_type) of each row
-    A: object  # scipy sparse matrix
+    blocks: list  # RowBlock per constraint component, in row order
+    A: object  # scipy sparse matrix (CSR)
     lower: "np.ndarray"
     upper: "np.ndarray"
     row_lower: "np.ndarray"
@@ -225,28 +246,152 @@ class StandardForm:
     cost: "np.ndarray"
     offset: float
     sense: float  # 1 minimise, -1 maximise
+    column_offset: dict = field(default_factory=dict)  # id(Var component) -> its first column
+    _key_positions: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_lower)
+
+    @property
+    def row_kind(self) -> "np.ndarray":
+        """-1 a lower limit only (>=), +1 an upper limit only (<=), 0 both (== or ranged)."""
+        has_lower, has_upper = np.isfinite(self.row_lower), np.isfinite(self.row_upper)
+        return np.where(has_lower & has_upper, 0, np.where(has_lower, -1, 1))
+
+    def constraint(self, row: int):
+        """The Pyomo ConstraintData behind one row."""
+        starts = [b.start for b in self.blocks]
+        block = self.blocks[bisect.bisect_right(starts, row) - 1]
+        values = block.component.values() if block.component.is_indexed() else [block.component]
+        return _nth(values, int(block.positions[row - block.start]))
+
+    def row_of(self, con) -> int:
+        """Row of one ConstraintData (-1 when it is not in the form)."""
+        comp = con.parent_component()
+        for block in self.blocks:
+            if block.component is comp:
+                if id(comp) not in self._key_positions:
+                    keys = comp.keys() if comp.is_indexed() else [None]
+                    self._key_positions[id(comp)] = {k: i for i, k in enumerate(keys)}
+                where = np.flatnonzero(block.positions == self._key_positions[id(comp)][con.index()])
+                return block.start + int(where[0]) if where.size else -1
+        return -1
+
+    def values_of(self, x: "np.ndarray", var) -> "np.ndarray":
+        """The entries of a solution vector that belong to one Var component, in its own order."""
+        start = self.column_offset[id(var)]
+        return x[start:start + len(var)]
+
+    def duals_by_component(self, row_dual: "np.ndarray") -> dict:
+        """Row duals per constraint component (name -> array in the component's order; NaN for inactive rows)."""
+        out = {}
+        for block in self.blocks:
+            size = len(block.component) if block.component.is_indexed() else 1
+            values = np.full(size, np.nan)
+            values[block.positions] = row_dual[block.start:block.start + block.count]
+            out[block.component.name] = values
+        return out
+
+
+def _nth(iterable, k: int):
+    for i, item in enumerate(iterable):
+        if i == k:
+            return item
+    raise IndexError(k)
+
+
+def _linear_terms(expr, where: str) -> tuple[list, list, float]:
+    """Coefficients, variables and constant of a linear expression (a LinearExpression is read as is)."""
+    if type(expr) is LinearExpression:
+        return expr.linear_coefs, expr.linear_vars, float(pyo.value(expr.constant))
+    if expr.__class__ in (int, float):
+        return [], [], float(expr)
+    repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
+    if repn.nonlinear_expr is not None:
+        raise ValueError(f"{where} is not linear: gzpower hands HiGHS linear programs only")
+    return repn.linear_coefs, repn.linear_vars, float(repn.constant)
 
 
 def standard_form(model: pyo.ConcreteModel) -> StandardForm:
-    """Compile a model with Pyomo's standard-form compiler into arrays HiGHS takes directly (no file)."""
-    import highspy
-    import numpy as np
-    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+    """Compile a model into arrays HiGHS takes directly (no file).
 
-    repn = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
-    columns, rows = repn.columns, repn.rows
+    Columns are every Var of the model, component by component in its own order. A
+    :class:`~gzpower.model.rows.LinearRows` family hands over its CSR matrix with the columns renumbered (numpy,
+    no Python loop over rows); any other constraint - the small families, and whatever a user adds - is read
+    row by row from its linear expression. Fixed variables stay columns with both bounds at their value.
+    """
+    import highspy
+    import scipy.sparse as sp
+
+    from gzpower.model.rows import LinearRows
+
     inf = highspy.kHighsInf
-    lower = np.array([(-inf if v.lb is None else v.lb) for v in columns], dtype=float)
-    upper = np.array([(inf if v.ub is None else v.ub) for v in columns], dtype=float)
-    kind = np.array([r.bound_type for r in rows], dtype=int)
-    rhs = np.asarray(repn.rhs, dtype=float)
-    # the compiler's bound_type: -1 row >= rhs, 0 row == rhs, +1 row <= rhs
-    row_lower = np.where(kind <= 0, rhs, -inf)
-    row_upper = np.where(kind >= 0, rhs, inf)
-    sense = -1.0 if repn.objectives[0].sense == pyo.maximize else 1.0
-    cost = np.asarray(repn.c.toarray()[0], dtype=float) if len(columns) else np.zeros(0)
-    offset = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
-    return StandardForm(columns, rows, repn.A, lower, upper, row_lower, row_upper, cost, offset, sense)
+    columns: list = []
+    column_offset: dict = {}
+    for var in model.component_objects(pyo.Var, active=True, descend_into=True):
+        column_offset[id(var)] = len(columns)
+        columns.extend(var.values())
+    n_col = len(columns)
+    lower = np.fromiter((-inf if lb is None else lb for lb in (v.lb for v in columns)), dtype=float, count=n_col)
+    upper = np.fromiter((inf if ub is None else ub for ub in (v.ub for v in columns)), dtype=float, count=n_col)
+    for j in np.flatnonzero(np.fromiter((v.fixed for v in columns), dtype=bool, count=n_col)):
+        lower[j] = upper[j] = float(columns[j].value)
+    column_of: dict | None = None
+
+    def column_ids(variables) -> np.ndarray:
+        nonlocal column_of
+        if column_of is None:
+            column_of = {id(v): j for j, v in enumerate(columns)}
+        return np.fromiter((column_of[id(v)] for v in variables), dtype=np.int64, count=len(variables))
+
+    blocks: list[RowBlock] = []
+    parts, row_lower, row_upper = [], [], []
+    n_row = 0
+    for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True):
+        if isinstance(comp, LinearRows):
+            positions = comp.active_rows()
+            x_map = np.concatenate([np.arange(column_offset[id(v)], column_offset[id(v)] + len(v))
+                                    for v in comp.variables] or [np.zeros(0, dtype=np.int64)])
+            block = comp.matrix[positions] if len(positions) < comp.matrix.shape[0] else comp.matrix
+            block = sp.csr_matrix((block.data, x_map[block.indices], block.indptr), shape=(len(positions), n_col))
+            parts.append(block)
+            row_lower.append(comp.lower[positions])
+            row_upper.append(comp.upper[positions])
+        else:
+            data = list(comp.values()) if comp.is_indexed() else [comp]
+            positions = np.array([i for i, con in enumerate(data) if con.active], dtype=np.int64)
+            coefs, cols, indptr, lo, up = [], [], [0], [], []
+            for i in positions:
+                con = data[i]
+                lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
+                c, variables, constant = _linear_terms(body, con.name)
+                coefs.extend(c)
+                cols.append(column_ids(variables))
+                indptr.append(indptr[-1] + len(variables))
+                lo.append(-inf if lb is None else lb - constant)
+                up.append(inf if ub is None else ub - constant)
+            cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+            parts.append(sp.csr_matrix((np.asarray(coefs, dtype=float), cols, np.asarray(indptr)),
+                                       shape=(len(positions), n_col)))
+            row_lower.append(np.asarray(lo, dtype=float))
+            row_upper.append(np.asarray(up, dtype=float))
+        blocks.append(RowBlock(comp, n_row, positions))
+        n_row += len(positions)
+    A = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, n_col))
+    row_lower = np.concatenate(row_lower) if row_lower else np.zeros(0)
+    row_upper = np.concatenate(row_upper) if row_upper else np.zeros(0)
+    row_lower[row_lower == -np.inf] = -inf
+    row_upper[row_upper == np.inf] = inf
+
+    objectives = list(model.component_data_objects(pyo.Objective, active=True))
+    if len(objectives) != 1:
+        raise ValueError(f"the model has {len(objectives)} active objectives; exactly one is needed")
+    objective = objectives[0]
+    coefs, variables, offset = _linear_terms(objective.expr, objective.name)
+    cost = np.bincount(column_ids(variables), weights=np.asarray(coefs, dtype=float), minlength=n_col)
+    sense = -1.0 if objective.sense == pyo.maximize else 1.0
+    return StandardForm(columns, blocks, A, lower, upper, row_lower, row_upper, cost, offset, sense, column_offset)
 
 
 def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True,
@@ -257,7 +402,7 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
 
     started = time.perf_counter()
     form = standard_form(model)
-    columns, rows, n_col, n_row = form.columns, form.rows, len(form.columns), len(form.rows)
+    columns, n_col, n_row = form.columns, len(form.columns), form.n_rows
     lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
     cost, offset, sense = form.cost, form.offset, form.sense
 
@@ -277,7 +422,7 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     lp.row_lower_, lp.row_upper_ = row_lower, row_upper
     lp.offset_ = offset
     lp.sense_ = highspy.ObjSense.kMinimize if sense > 0 else highspy.ObjSense.kMaximize
-    A = form.A.tocsc()
+    A = form.A = form.A.tocsc()  # HiGHS takes columns; the row-wise copy is not kept
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
@@ -290,6 +435,7 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     highs.setOptionValue("log_file", log_path)
     try:
         highs.passModel(lp)
+        del lp  # HiGHS holds its own copy
         handed_over = time.perf_counter()
         run_interruptible(highs)
     except Exception as exc:  # reported as a solver error, never a traceback
@@ -324,20 +470,18 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     obj_value, duals = None, None
     if status in ("optimal", "time_limit") and has_primal:
         solution = highs.getSolution()
-        for var, value in zip(columns, solution.col_value):
+        x = np.asarray(solution.col_value, dtype=float)
+        for var, value in zip(columns, x.tolist()):
             var.set_value(value, skip_validation=True)
         # Our own residual check, in original (unscaled) units: HiGHS reports its residual errors only after
         # some algorithms (Infinity otherwise), so the manifest always gets this one.
-        x = np.asarray(solution.col_value, dtype=float)
         activity = A @ x if n_col else np.zeros(n_row)
         stats["max_row_violation"] = float(max(0.0, np.max(row_lower - activity, initial=0.0),
                                                np.max(activity - row_upper, initial=0.0)))
         stats["max_bound_violation"] = float(max(0.0, np.max(lower - x, initial=0.0), np.max(x - upper, initial=0.0)))
         obj_value = float(info.objective_function_value)
         if want_duals and status == "optimal" and solution.dual_valid:
-            duals = {}
-            for row, dual in zip(rows, solution.row_dual):
-                duals[row.constraint] = duals.get(row.constraint, 0.0) + dual
+            duals = form.duals_by_component(np.asarray(solution.row_dual, dtype=float))
     elapsed = time.perf_counter() - started
     return SolveOutcome(status, message, obj_value, highs.modelStatusToString(model_status), elapsed,
                         float(highs.getRunTime()), _read_log(log_path), stats, duals)

@@ -16,11 +16,13 @@ as withdrawals at bus0 and injections at bus1. Parallel lines between one pair o
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
 from gzpower.model.registry import Registry
+from gzpower.model.rows import RowBuilder, hourly
 
 
 def cycle_matrix(lines: pd.DataFrame) -> list[dict[str, int]]:
@@ -58,9 +60,13 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.CYCLE = pyo.Set(initialize=range(len(cycles)), ordered=True, doc="independent cycles of the line graph")
     # Reactances are normalised by their mean so KVL rows have coefficients near 1.
     x_mean = sum(x.values()) / max(len(x), 1)
-    m.kvl = pyo.Constraint(
-        m.CYCLE, m.T,
-        rule=lambda _m, c, t: sum(sign * x[l] / x_mean * _m.line_flow[l, t] for l, sign in cycles[c].items()) == 0,
-        doc="Kirchhoff's voltage law around each independent cycle")
+    n = d.n_hours
+    hours = np.arange(n)
+    kvl = RowBuilder(len(cycles) * n)
+    for c, cycle in enumerate(cycles):
+        for line, sign in cycle.items():
+            kvl.add(m.line_flow, c * n + hours, hourly(names.index(line), hours, n), sign * x[line] / x_mean)
+    m.kvl = kvl.build(m.CYCLE, m.T, lower=0.0, upper=0.0,
+                      doc="Kirchhoff's voltage law around each independent cycle: sum_l C_cl x_l f[l,t] = 0")
     reg.inject("line_out", m.line_flow, lines["bus0"].to_dict(), sign=-1.0)
     reg.inject("line_in", m.line_flow, lines["bus1"].to_dict())

@@ -8,11 +8,12 @@ it registers *where* its variables inject or withdraw power, what they cost and 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
+from pyomo.repn.standard_repn import generate_standard_repn
 
 #: Costs enter the objective in million CNY so that coefficients stay near 1 (HiGHS scales better).
 COST_SCALE = 1e-6
@@ -22,6 +23,82 @@ def linear(coefs, variables, constant: float = 0.0) -> LinearExpression:
     """A linear expression built in one step: far cheaper than summing ``coef * var`` products one by one."""
     coefs, variables = list(coefs), list(variables)
     return LinearExpression(constant=float(constant), linear_coefs=[float(c) for c in coefs], linear_vars=variables)
+
+
+@dataclass(frozen=True)
+class PerEntry:
+    """``sum_j coefs[j] * x_j`` over every entry ``x_j`` of one variable, in the variable's own order.
+
+    Hourly costs and emissions are kept as arrays like this, not as Pyomo expressions over hundreds of thousands
+    of terms: the objective is the only such expression built, and results are evaluated with numpy."""
+
+    var: pyo.Var
+    coefs: np.ndarray
+
+    def value(self) -> float:
+        x = np.fromiter((v.value or 0.0 for v in self.var.values()), dtype=float, count=len(self.var))
+        return float(self.coefs @ x)
+
+    def terms(self) -> tuple[list, list]:
+        """Nonzero coefficients and their variables."""
+        entries = list(self.var.values())
+        nonzero = np.flatnonzero(self.coefs)
+        return self.coefs[nonzero].tolist(), [entries[j] for j in nonzero]
+
+
+def evaluate(item) -> float:
+    """Value of a registered cost or emission (a number, a :class:`PerEntry` or a Pyomo expression)."""
+    if isinstance(item, PerEntry):
+        return item.value()
+    return float(pyo.value(item))
+
+
+def merge_linear(exprs, scale: float = 1.0) -> LinearExpression:
+    """One linear expression equal to ``scale * sum(exprs)``: linear expressions are concatenated term lists
+    (no expression tree over hundreds of thousands of terms), numbers add to the constant, anything else is
+    reduced to its standard linear form first."""
+    coefs: list = []
+    variables: list = []
+    constant = 0.0
+    for expr in exprs:
+        if isinstance(expr, (int, float)):
+            constant += float(expr)
+            continue
+        if isinstance(expr, PerEntry):
+            c, v = expr.terms()
+            coefs.extend(c)
+            variables.extend(v)
+            continue
+        if type(expr) is not LinearExpression:
+            repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
+            if repn.nonlinear_expr is not None:
+                raise ValueError(f"not linear: {expr}")
+            expr = LinearExpression(constant=float(repn.constant), linear_coefs=list(repn.linear_coefs),
+                                    linear_vars=list(repn.linear_vars))
+        coefs.extend(expr.linear_coefs)
+        variables.extend(expr.linear_vars)
+        constant += float(pyo.value(expr.constant))
+    return LinearExpression(constant=scale * constant, linear_coefs=[scale * float(c) for c in coefs],
+                            linear_vars=variables)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """``sum_k coef_k * var[key_k]`` (static) or, for each hour t, ``sum_k coef_k * var[key_k, t]`` (hourly)."""
+
+    var: pyo.Var
+    keys: list
+    coefs: list
+
+
+@dataclass
+class Headroom:
+    """Spinning-reserve headroom one family offers in hour t (MW):
+    ``constant + sum(static terms) + sum(hourly terms at t)``."""
+
+    constant: float = 0.0
+    static: list[Terms] = field(default_factory=list)
+    hourly: list[Terms] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -38,11 +115,11 @@ class Injection:
 @dataclass
 class Registry:
     injections: list[Injection] = field(default_factory=list)
-    #: category -> Pyomo expressions in CNY (scaled by COST_SCALE in the objective)
+    #: category -> numbers, PerEntry arrays or Pyomo expressions in CNY (scaled by COST_SCALE in the objective)
     costs: dict[str, list] = field(default_factory=lambda: defaultdict(list))
-    #: functions t -> expression of reserve headroom (MW) provided in hour t
-    reserve: list[Callable] = field(default_factory=list)
-    #: source -> expression of tCO2 over the horizon
+    #: reserve headroom (MW) each family provides, per hour
+    reserve: list[Headroom] = field(default_factory=list)
+    #: source -> tCO2 over the horizon (PerEntry)
     emissions: dict[str, object] = field(default_factory=dict)
 
     def inject(self, name: str, var: pyo.Var, bus_of: dict, sign: float = 1.0, coef: dict | None = None) -> None:

@@ -13,10 +13,12 @@ For fixed sites the limit is a variable bound; curtailment is derived from the s
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry, linear
+from gzpower.model.registry import PerEntry, Registry, linear
+from gzpower.model.rows import capacity_rows
 
 
 def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -32,21 +34,20 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                               doc="renewable capacity added (MW)")
     ext_set = set(ext)
 
+    limit = {k: None if k in ext_set else (cf_values[k] * p_nom[k]).tolist() for k in sites}
+
     def upper(_m, k, t):
-        if k in ext_set:
-            return (0.0, None)
-        return (0.0, float(cf_values[k][t] * p_nom[k]))
+        return (0.0, None) if limit[k] is None else (0.0, limit[k][t])
 
     m.renewable_p = pyo.Var(m.RENEWABLE, m.T, bounds=upper, doc="renewable output g[k,t] (MW)")
-    pairs = [(k, t) for k in ext for t in range(d.n_hours)]
-    m.renewable_available = pyo.Constraint(
-        pyo.Set(initialize=pairs, dimen=2),
-        rule=lambda _m, k, t: _m.renewable_p[k, t] <= float(cf_values[k][t]) * (p_nom[k] + _m.renewable_new[k]),
-        doc="output within capacity factor times capacity (extendable sites)")
+    n = d.n_hours
+    m.renewable_available = capacity_rows(m.renewable_p, m.renewable_new, ext, sites, n, share=cf_values).build(
+        m.RENEWABLE_EXT, m.T, lower=-np.inf,
+        upper=np.concatenate([cf_values[k] * p_nom[k] for k in ext]) if ext else np.zeros(0),
+        doc="output within capacity factor times capacity g[k,t] <= f[k,t] P_k (extendable sites)")
     reg.inject("renewables", m.renewable_p, re["bus"].to_dict())
     vom = re["vom"].to_dict()
-    priced = [k for k in sites if vom[k]]
-    reg.cost("fuel_and_vom", linear((vom[k] * d.weights[t] for k in priced for t in range(d.n_hours)),
-                                    (m.renewable_p[k, t] for k in priced for t in range(d.n_hours))))
-    reg.cost("investment", sum(re.at[k, "annuity"] * d.year_fraction * m.renewable_new[k] for k in ext))
+    reg.cost("fuel_and_vom", PerEntry(m.renewable_p, np.outer([vom[k] for k in sites], d.weights).ravel()))
+    reg.cost("investment", linear([re.at[k, "annuity"] * d.year_fraction for k in ext],
+                                  [m.renewable_new[k] for k in ext]))
     reg.cost("plan_investment", float((re["annuity"] * re["increment"]).sum()) * d.year_fraction)

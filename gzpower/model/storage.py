@@ -30,7 +30,8 @@ import numpy as np
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry, linear
+from gzpower.model.registry import Headroom, Registry, Terms, linear
+from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 
 
 def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -56,52 +57,59 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="discharging q[s,t] (MW)")
     m.storage_soc = pyo.Var(m.STORAGE, m.T, bounds=ebound, doc="state of charge e[s,t] at the end of hour t (MWh)")
 
-    power = {s: linear([1.0], [m.storage_new_p[s]], p_nom[s]) if s in ext_set else p_nom[s] for s in ids}
     energy = {s: linear([1.0], [m.storage_new_e[s]], e_nom[s]) if s in ext_set else e_nom[s] for s in ids}
 
     n = d.n_hours
-    eta_c, eta_d = st["eff_charge"].to_dict(), st["eff_discharge"].to_dict()
+    hours = np.arange(n)
+    eta_c, eta_d = st["eff_charge"].to_numpy(), st["eff_discharge"].to_numpy()
     prev = d.previous_hour()
     linked = d.chronology is not None
-    cyclic = d.scenario.cyclic
     initial = d.scenario.initial_soc
-
-    def soc_before(_m, s, t):
-        if not d.period_start[t]:
-            return _m.storage_soc[s, t - 1]
-        if linked:
-            return 0.0  # intra-day state starts from zero; the inter-day state carries the level
-        if cyclic:
-            return _m.storage_soc[s, int(prev[t])]
-        return float(initial.get(s, 0.0))
-
-    m.storage_soc_balance = pyo.Constraint(
-        m.STORAGE, m.T,
-        rule=lambda _m, s, t: _m.storage_soc[s, t] == soc_before(_m, s, t)
-        + eta_c[s] * _m.storage_charge[s, t] - _m.storage_discharge[s, t] / eta_d[s],
-        doc="state-of-charge balance (MWh): cyclic over the horizon, from an initial state, or intra-day")
+    # the state before each hour: the previous hour of the period; at a period's start, the period's last hour
+    # (cyclic), nothing (intra-day state of an aggregated run, which starts from zero) or a given initial state
+    if linked or not d.scenario.cyclic:
+        has_before = ~d.period_start
+    else:
+        has_before = np.ones(n, dtype=bool)
+    balance = RowBuilder(len(ids) * n)
+    rhs = np.zeros(len(ids) * n)
+    for i, s in enumerate(ids):
+        r = i * n + hours
+        balance.add(m.storage_soc, r, hourly(i, hours, n), 1.0)
+        balance.add(m.storage_soc, r[has_before], hourly(i, prev[has_before], n), -1.0)
+        balance.add(m.storage_charge, r, hourly(i, hours, n), -eta_c[i])
+        balance.add(m.storage_discharge, r, hourly(i, hours, n), 1.0 / eta_d[i])
+        if not linked and not d.scenario.cyclic:
+            rhs[r[d.period_start]] = float(initial.get(s, 0.0))
+    m.storage_soc_balance = balance.build(
+        m.STORAGE, m.T, lower=rhs, upper=rhs,
+        doc="state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + q[s,t]/eta_d = 0 (MWh): cyclic over the "
+            "horizon, from an initial state, or intra-day")
     _link_chronology(m, d, ids, energy, linked)
-    ext_pairs = pyo.Set(initialize=[(s, t) for s in ext for t in range(n)], dimen=2)
-    m.STORAGE_EXT_T = ext_pairs
-    m.storage_charge_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_charge[s, t] <= power[s],
-                                            doc="charging within power capacity (extendable units)")
-    m.storage_discharge_limit = pyo.Constraint(
-        ext_pairs, rule=lambda _m, s, t: _m.storage_discharge[s, t] <= power[s],
-        doc="discharging within power capacity (extendable units)")
-    m.storage_energy_limit = pyo.Constraint(ext_pairs, rule=lambda _m, s, t: _m.storage_soc[s, t] <= energy[s],
-                                            doc="state of charge within energy capacity (extendable units)")
+
+    standing_p = np.repeat([p_nom[s] for s in ext], n)
+    standing_e = np.repeat([e_nom[s] for s in ext], n)
+    m.storage_charge_limit = capacity_rows(m.storage_charge, m.storage_new_p, ext, ids, n).build(
+        m.STORAGE_EXT, m.T, lower=-np.inf, upper=standing_p,
+        doc="charging within power capacity c[s,t] <= P_s (extendable units)")
+    m.storage_discharge_limit = capacity_rows(m.storage_discharge, m.storage_new_p, ext, ids, n).build(
+        m.STORAGE_EXT, m.T, lower=-np.inf, upper=standing_p,
+        doc="discharging within power capacity q[s,t] <= P_s (extendable units)")
+    m.storage_energy_limit = capacity_rows(m.storage_soc, m.storage_new_e, ext, ids, n).build(
+        m.STORAGE_EXT, m.T, lower=-np.inf, upper=standing_e,
+        doc="state of charge within energy capacity e[s,t] <= E_s (extendable units)")
     bus_of = st["bus"].to_dict()
     reg.inject("storage_discharge", m.storage_discharge, bus_of)
     reg.inject("storage_charge", m.storage_charge, bus_of, sign=-1.0)
     y = d.year_fraction
-    reg.cost("investment", sum(y * (st.at[s, "annuity_p"] * m.storage_new_p[s]
-                                    + st.at[s, "annuity_e"] * m.storage_new_e[s]) for s in ext))
+    reg.cost("investment", linear([y * st.at[s, "annuity_p"] for s in ext] + [y * st.at[s, "annuity_e"] for s in ext],
+                                  [m.storage_new_p[s] for s in ext] + [m.storage_new_e[s] for s in ext]))
     plan = st[st["increment"].astype(bool)]
     reg.cost("plan_investment", float((plan["annuity_p"] * plan["p_nom"] + plan["annuity_e"] * plan["e_nom"]).sum()) * y)
-    fixed_power = sum(p_nom[s] for s in ids)
-    reg.reserve.append(lambda t: linear([1.0] * len(ext) + [-1.0] * len(ids) + [1.0] * len(ids),
-                                        [m.storage_new_p[s] for s in ext] + [m.storage_discharge[s, t] for s in ids]
-                                        + [m.storage_charge[s, t] for s in ids], fixed_power))
+    reg.reserve.append(Headroom(constant=sum(p_nom[s] for s in ids),
+                                static=[Terms(m.storage_new_p, ext, [1.0] * len(ext))],
+                                hourly=[Terms(m.storage_discharge, ids, [-1.0] * len(ids)),
+                                        Terms(m.storage_charge, ids, [1.0] * len(ids))]))
 
 
 def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict, linked: bool) -> None:
