@@ -357,3 +357,8 @@ WTE_CAPEX_CNY_PER_KW = _assume("WTE_CAPEX_CNY_PER_KW", 15000.0, "CNY/kW", "costs
 ROLLING_INITIAL_SOC_SHARE = _assume("ROLLING_INITIAL_SOC_SHARE", 0.5, "MWh/MWh", "model",
                                     "State of charge of every store at the start of the first rolling window, as a "
                                     "share of its energy capacity (the full-year LP is cyclic instead).")
+CAPACITY_FACTOR_FLOOR = _assume("CAPACITY_FACTOR_FLOOR", 1e-3, "MW/MW", "model",
+                                "Hourly renewable capacity factors below this are taken as 0 in the LP: at dawn and "
+                                "dusk pvlib gives values down to 1e-6, which put coefficients of 1e-6 into the "
+                                "expansion LP (interior point stalls on them) while carrying < 0.01 % of the "
+                                "energy.")

@@ -255,6 +255,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
 
     # --- renewables --------------------------------------------------------------------------------------------
     cf = cf_full.iloc[hour_index]
+    cf = cf.where(cf >= A.CAPACITY_FACTOR_FLOOR, 0.0)
     re_sites = sites[sites["tech"].isin(["pv_rooftop", "pv_ground", "wind_onshore"])]
     re_rows = []
     for s in re_sites.itertuples():
