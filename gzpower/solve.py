@@ -95,6 +95,8 @@ class SolveOutcome:
     stats: dict
     #: row duals per constraint component: name -> array in the component's own order
     duals: dict | None = None
+    #: reduced costs c - A'y per Var component (matrix interface): name -> array in the component's own order
+    reduced_costs: dict | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -394,17 +396,9 @@ def standard_form(model: pyo.ConcreteModel) -> StandardForm:
     return StandardForm(columns, blocks, A, lower, upper, row_lower, row_upper, cost, offset, sense, column_offset)
 
 
-def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True,
-                 tee: bool = False) -> SolveOutcome:
-    """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
+def new_highs(settings: SolverSettings, tee: bool = False):
+    """A highspy instance with the run's options set."""
     import highspy
-    import numpy as np
-
-    started = time.perf_counter()
-    form = standard_form(model)
-    columns, n_col, n_row = form.columns, len(form.columns), form.n_rows
-    lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
-    cost, offset, sense = form.cost, form.offset, form.sense
 
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", True)
@@ -415,18 +409,43 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
         highs.setOptionValue("threads", int(settings.threads))
     if settings.time_limit is not None:
         highs.setOptionValue("time_limit", float(settings.time_limit))
+    return highs
+
+
+def highs_lp(form: StandardForm):
+    """The standard form as a ``highspy.HighsLp`` (column-wise matrix)."""
+    import highspy
+
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_col, n_row
-    lp.col_cost_ = cost
-    lp.col_lower_, lp.col_upper_ = lower, upper
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    lp.offset_ = offset
-    lp.sense_ = highspy.ObjSense.kMinimize if sense > 0 else highspy.ObjSense.kMaximize
-    A = form.A = form.A.tocsc()  # HiGHS takes columns; the row-wise copy is not kept
+    lp.num_col_, lp.num_row_ = len(form.columns), form.n_rows
+    lp.col_cost_ = form.cost
+    lp.col_lower_, lp.col_upper_ = form.lower, form.upper
+    lp.row_lower_, lp.row_upper_ = form.row_lower, form.row_upper
+    lp.offset_ = form.offset
+    lp.sense_ = highspy.ObjSense.kMinimize if form.sense > 0 else highspy.ObjSense.kMaximize
+    A = form.A.tocsc()
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
+    return lp
+
+
+def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True,
+                 tee: bool = False) -> SolveOutcome:
+    """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
+    import highspy
+    import numpy as np
+
+    started = time.perf_counter()
+    form = standard_form(model)
+    columns, n_col, n_row = form.columns, len(form.columns), form.n_rows
+    lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
+    cost = form.cost
+
+    highs = new_highs(settings, tee)
+    A = form.A = form.A.tocsc()  # HiGHS takes columns; the row-wise copy is not kept
+    lp = highs_lp(form)
     ranges = coefficient_ranges(lp.a_matrix_.value_, lower, upper, cost, row_lower, row_upper)
     report_ranges(ranges)
     # the log file is created last, right before the try that removes it again on any interruption
@@ -467,7 +486,7 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
         status = "error"
         message = (f"HiGHS stopped ({highs.modelStatusToString(model_status).lower()}) before it had a feasible "
                    "solution: nothing to report (raise --time-limit or the iteration limit)")
-    obj_value, duals = None, None
+    obj_value, duals, reduced_costs = None, None, None
     if status in ("optimal", "time_limit") and has_primal:
         solution = highs.getSolution()
         x = np.asarray(solution.col_value, dtype=float)
@@ -482,9 +501,12 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
         obj_value = float(info.objective_function_value)
         if want_duals and status == "optimal" and solution.dual_valid:
             duals = form.duals_by_component(np.asarray(solution.row_dual, dtype=float))
+            col_dual = np.asarray(solution.col_dual, dtype=float)
+            reduced_costs = {var.name: form.values_of(col_dual, var) for var in
+                             model.component_objects(pyo.Var, active=True, descend_into=True)}
     elapsed = time.perf_counter() - started
     return SolveOutcome(status, message, obj_value, highs.modelStatusToString(model_status), elapsed,
-                        float(highs.getRunTime()), _read_log(log_path), stats, duals)
+                        float(highs.getRunTime()), _read_log(log_path), stats, duals, reduced_costs)
 
 
 def _finite(value) -> float | None:

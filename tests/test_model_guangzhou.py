@@ -108,3 +108,14 @@ def test_counterfactuals_in_worker_processes_equal_the_serial_ones(tables):
     for family in serial:
         assert parallel[family].status == serial[family].status == "optimal"
         assert parallel[family].kpis["cost_cny"] == pytest.approx(serial[family].kpis["cost_cny"], rel=1e-9)
+
+
+def test_floor_without_extendable_capacity_is_named_not_a_pyomo_error(tables):
+    from gzpower.model.build import build_model
+    from gzpower.model.data import assemble
+
+    d = assemble(tables, Scenario(year=2030, mode="expand", hours=24, start_hour=4800))
+    d.storage["p_nom_max"], d.storage["e_nom_max"] = d.storage["p_nom"], d.storage["e_nom"]
+    d.storage.loc[d.storage["carrier"] == "battery", ["p_nom", "p_nom_max"]] = 0.0
+    with pytest.raises(ValueError, match="plan floor 'storage_capacity': 0 MW standing and nothing extendable"):
+        build_model(d)

@@ -43,6 +43,12 @@ def build_plan_floors(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None
         if (share := _target(d, "dr_capability")) is not None:
             floors["dr_capability"] = (sum(dr.at[b, "p_nom"] + (m.dr_new[b] if b in m.DR_EXT else 0.0)
                                            for b in m.DR), share * d.peak_load_mw)
+    for key, (installed, target) in list(floors.items()):
+        if isinstance(installed, (int, float)):  # nothing extendable: the floor holds or cannot be met at all
+            if installed < target - 1e-6:
+                raise ValueError(f"plan floor '{key}': {installed:,.0f} MW standing and nothing extendable, "
+                                 f"short of the plan's {target:,.0f} MW (run with --no-floors)")
+            del floors[key]
     m.PLAN_FLOOR = pyo.Set(initialize=sorted(floors), doc="plan targets imposed as capacity floors")
     m.plan_floor = pyo.Constraint(m.PLAN_FLOOR, rule=lambda _m, k: floors[k][0] >= floors[k][1],
                                   doc="installed capacity at least the plan's target (MW)")
