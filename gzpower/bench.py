@@ -121,7 +121,7 @@ def cases(quick: bool) -> list[dict]:
     # the full-year expansion solved cold (bounded: on 2 cores it does not finish) and warm-started from the
     # smallest aggregation: the latter is the reference the aggregated runs are measured against
     out.append({"name": f"expand-2030-{full}h", "scenario": {"year": 2030, "mode": "expand", "hours": full},
-                "solver": {"time_limit": 120.0 if quick else 600.0}})
+                "solver": {"time_limit": 120.0 if quick else 300.0}})
     out.append({"name": f"expand-2030-{full}h-warm", "scenario": {"year": 2030, "mode": "expand", "hours": full},
                 "warm_from": periods[0]})
     for n in periods:
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="short horizons only (a smoke run of the benchmark)")
     parser.add_argument("--out", type=Path, default=REPO / "runs" / "bench")
-    parser.add_argument("--timeout", type=float, default=1500.0, help="seconds allowed per case")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per case")
     parser.add_argument("--only", default=None, help="run only cases whose name contains this text")
     args = parser.parse_args(argv)
     if args.one:
