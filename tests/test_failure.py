@@ -49,7 +49,8 @@ def _wait_for(predicate, proc, seconds=60.0):
 def test_signal_during_solve_leaves_nothing(tmp_path, sig):
     runs, tmp = tmp_path / "runs", tmp_path / "tmp"
     tmp.mkdir()
-    proc = _start(runs, tmp, 720)  # HiGHS needs ~1.7 s on this horizon: long enough to be caught inside it
+    # a quarter year: HiGHS needs ~5 s, so the signal lands inside the solve even on a fast or loaded machine
+    proc = _start(runs, tmp, 2184)
 
     def highs_running():
         logs = list(tmp.glob("gzpower-highs-*.log"))
