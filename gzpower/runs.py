@@ -53,11 +53,15 @@ def run_folder(runs_dir: Path, name: str):
     final = runs_dir / f"{stamp}-{name}-{secrets.token_hex(3)}"
     tmp = runs_dir / f".tmp-{final.name}"
     tmp.mkdir()
-    previous = signal.getsignal(signal.SIGTERM)
+    # SIGTERM, and SIGINT even when the parent started us with it ignored (a background job in a script),
+    # both raise KeyboardInterrupt while a run folder is open
+    previous = {}
     try:
-        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    except ValueError:  # not the main thread: SIGTERM handling stays as it was
-        previous = None
+        for signum, handler in ((signal.SIGTERM, _raise_keyboard_interrupt), (signal.SIGINT, signal.default_int_handler)):
+            previous[signum] = signal.getsignal(signum)
+            signal.signal(signum, handler)
+    except ValueError:  # not the main thread: signal handling stays as it was
+        previous = {}
     try:
         holder = {"path": tmp, "final": final}
         yield holder
@@ -67,8 +71,8 @@ def run_folder(runs_dir: Path, name: str):
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def scenario_record(sc) -> dict:
