@@ -434,9 +434,6 @@ def highs_lp(form: StandardForm):
 def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True,
                  tee: bool = False) -> SolveOutcome:
     """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
-    import highspy
-    import numpy as np
-
     started = time.perf_counter()
     form = standard_form(model)
     columns, n_col, n_row = form.columns, len(form.columns), form.n_rows
