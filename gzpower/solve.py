@@ -1,8 +1,8 @@
 """Solve a built model with HiGHS, in memory, through one of two hand-overs (no LP file either way):
 
-- ``matrix`` (default): Pyomo's standard-form compiler (:class:`LinearStandardFormCompiler`) turns the model
-  into sparse arrays that are passed to ``highspy`` in one call; the solution and row duals are mapped back
-  onto the Pyomo variables and constraints. On the full-year check this hand-over is several times faster.
+- ``matrix`` (default): :func:`standard_form` turns the model into sparse arrays (reading each
+  :class:`~gzpower.model.rows.LinearRows` matrix as it is) that are passed to ``highspy`` in one call; the
+  solution, row duals and reduced costs are mapped back onto the Pyomo components.
 - ``pyomo``: Pyomo's own persistent interface, ``pyomo.contrib.solver`` ``highs``.
 
 Tests cross-check the two. Solver options pass through; the outcome is mapped to one of a few plain statuses;
@@ -250,6 +250,7 @@ class StandardForm:
     sense: float  # 1 minimise, -1 maximise
     column_offset: dict = field(default_factory=dict)  # id(Var component) -> its first column
     _key_positions: dict = field(default_factory=dict, repr=False)
+    _rows: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_rows(self) -> int:
@@ -265,8 +266,10 @@ class StandardForm:
         """The Pyomo ConstraintData behind one row."""
         starts = [b.start for b in self.blocks]
         block = self.blocks[bisect.bisect_right(starts, row) - 1]
-        values = block.component.values() if block.component.is_indexed() else [block.component]
-        return _nth(values, int(block.positions[row - block.start]))
+        comp = block.component
+        if id(comp) not in self._rows:
+            self._rows[id(comp)] = list(comp.values()) if comp.is_indexed() else [comp]
+        return self._rows[id(comp)][int(block.positions[row - block.start])]
 
     def row_of(self, con) -> int:
         """Row of one ConstraintData (-1 when it is not in the form)."""
@@ -294,13 +297,6 @@ class StandardForm:
             values[block.positions] = row_dual[block.start:block.start + block.count]
             out[block.component.name] = values
         return out
-
-
-def _nth(iterable, k: int):
-    for i, item in enumerate(iterable):
-        if i == k:
-            return item
-    raise IndexError(k)
 
 
 def _linear_terms(expr, where: str) -> tuple[list, list, float]:

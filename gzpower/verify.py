@@ -84,13 +84,20 @@ def by_technology(capacities: dict, d) -> dict:
     """Capacity decisions summed per technology (MW; storage energy in MWh), with the labels of the results."""
     totals: dict[str, float] = {}
     for (name, k), value in capacities.items():
-        label = {"thermal_new": lambda: f"{d.thermal.at[k, 'carrier']} (MW)",
-                 "renewable_new": lambda: f"{d.renewables.at[k, 'tech']} (MW)",
-                 "storage_new_p": lambda: f"{d.storage.at[k, 'carrier']} (MW)",
-                 "storage_new_e": lambda: f"{d.storage.at[k, 'carrier']}_energy (MWh)",
-                 "dr_new": lambda: "dr_peak (MW)", "link_new": lambda: "interface (MW)"}[name]()
-        totals[label] = totals.get(label, 0.0) + value
+        totals[_label(name, k, d)] = totals.get(_label(name, k, d), 0.0) + value
     return totals
+
+
+def _label(name: str, k, d) -> str:
+    if name == "thermal_new":
+        return f"{d.thermal.at[k, 'carrier']} (MW)"
+    if name == "renewable_new":
+        return f"{d.renewables.at[k, 'tech']} (MW)"
+    if name == "storage_new_p":
+        return f"{d.storage.at[k, 'carrier']} (MW)"
+    if name == "storage_new_e":
+        return f"{d.storage.at[k, 'carrier']}_energy (MWh)"
+    return "dr_peak (MW)" if name == "dr_new" else "interface (MW)"
 
 
 def reference_of(scenario: Scenario) -> Scenario:

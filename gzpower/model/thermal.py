@@ -24,7 +24,7 @@ import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms, linear
-from gzpower.model.rows import RowBuilder, hourly
+from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 
 
 def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -44,7 +44,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.thermal_new = pyo.Var(m.THERMAL_EXT, domain=pyo.NonNegativeReals,
                             bounds=lambda _m, u: (0.0, p_max[u] - p_nom[u]), doc="thermal capacity added (MW)")
 
-    def capacity_rows(selected: list, share: dict, lagged: int = 0, sign: float = 1.0) -> RowBuilder:
+    def unit_rows(selected: list, share: dict, lagged: int = 0, sign: float = 1.0) -> RowBuilder:
         """Rows ``sign * (p[u,t] - p[u,t-lagged]) - share_u * new_u`` over ``selected`` x hours (``lagged``: 0 or 1,
         hours without a predecessor in the period left out); the right-hand side is ``share_u * standing_u``."""
         linked = hours[~d.period_start] if lagged else hours
@@ -61,7 +61,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     def standing(selected: list, share: dict, n_rows: int) -> np.ndarray:
         return np.repeat([share[u] * p_nom[u] for u in selected], n_rows // max(len(selected), 1))
 
-    m.thermal_capacity = capacity_rows(ext, avail).build(
+    m.thermal_capacity = capacity_rows(m.thermal_p, m.thermal_new, ext, units, n, share=avail).build(
         m.THERMAL_EXT, m.T, lower=-np.inf, upper=standing(ext, avail, len(ext) * n),
         doc="output within available capacity of extendable units (fixed units: a variable bound)")
 
@@ -69,10 +69,10 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.THERMAL_RAMPING = pyo.Set(within=m.THERMAL, initialize=ramp_units, ordered=True,
                                 doc="units with a ramp limit below their full range per hour")
     n_ramp = len(ramp_units) * len(m.T_LINKED)
-    m.thermal_ramp_up = capacity_rows(ramp_units, ramp, lagged=1).build(
+    m.thermal_ramp_up = unit_rows(ramp_units, ramp, lagged=1).build(
         m.THERMAL_RAMPING, m.T_LINKED, lower=-np.inf, upper=standing(ramp_units, ramp, n_ramp),
         doc="ramp-up limit p[u,t] - p[u,t-1] <= r_u P_u (MW/h)")
-    m.thermal_ramp_down = capacity_rows(ramp_units, ramp, lagged=1, sign=-1.0).build(
+    m.thermal_ramp_down = unit_rows(ramp_units, ramp, lagged=1, sign=-1.0).build(
         m.THERMAL_RAMPING, m.T_LINKED, lower=-np.inf, upper=standing(ramp_units, ramp, n_ramp),
         doc="ramp-down limit p[u,t-1] - p[u,t] <= r_u P_u (MW/h)")
 
@@ -96,7 +96,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     floor_share = {u: stable[u] * avail[u] for u in stable_units}
     m.THERMAL_STABLE = pyo.Set(within=m.THERMAL, initialize=stable_units, ordered=True,
                                doc="units held at or above a minimum stable output")
-    m.thermal_min_stable = capacity_rows(stable_units, floor_share, sign=1.0).build(
+    m.thermal_min_stable = unit_rows(stable_units, floor_share).build(
         m.THERMAL_STABLE, m.T, lower=standing(stable_units, floor_share, len(stable_units) * n), upper=np.inf,
         doc="minimum stable output p[u,t] >= m_u a_u P_u, LP relaxation (all units treated as committed)")
 
