@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gzpower.benders import capacities_of
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
 from gzpower.model.data import FAMILIES, ModelData, Scenario, assemble
@@ -30,6 +31,8 @@ class RunResult:
     stats: dict
     folder: Path | None
     data: ModelData
+    #: expand: the investment decisions, (var name, index) -> MW or MWh (a plan gzpower.benders.plan_cost prices)
+    investments: dict | None = None
 
 
 def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = None) -> RunResult:
@@ -40,19 +43,29 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
     data = assemble(tables, sc)
     built = build_model(data)
     timings["build_s"] = time.perf_counter() - t0
-    outcome = solve(built.model, settings)
+    if settings.decomposition == "benders":
+        if sc.mode != "expand" or sc.periods:
+            raise ValueError("--benders solves an expansion over consecutive hours (mode expand, no --periods)")
+        from gzpower.benders import solve_expansion
+
+        outcome = solve_expansion(tables, built, settings)
+    elif settings.decomposition == "none":
+        outcome = solve(built.model, settings)
+    else:
+        raise ValueError(f"unknown decomposition '{settings.decomposition}' (choose from none, benders)")
     timings["solve_s"] = outcome.seconds_handover_and_solve
     timings["highs_s"] = outcome.seconds_highs
     if not outcome.has_solution:
         return RunResult(sc, outcome.status, outcome.message, None, {}, {}, timings,
                          {**outcome.stats, "log": outcome.log}, None, data)
     t1 = time.perf_counter()
+    investments = capacities_of(built.model, built.registry.investments) if sc.mode == "expand" else None
     out = extract(built, outcome.duals)
     run_kpis = kpis(out, data)
     out["target_check"] = target_check(out, data, run_kpis)
     timings["extract_s"] = time.perf_counter() - t1
     return RunResult(sc, outcome.status, outcome.message, outcome.objective, run_kpis, out, timings,
-                     {**outcome.stats, "log": outcome.log}, None, data)
+                     {**outcome.stats, "log": outcome.log}, None, data, investments)
 
 
 def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir: Path, data_dir: Path,

@@ -57,15 +57,23 @@ class SolverSettings:
     dual_feasibility_tolerance: float | None = None
     ipm_optimality_tolerance: float | None = None
     extra: dict = field(default_factory=dict)
+    #: expand only: "benders" solves the capacities in a master problem and the dispatch as a sub-problem
+    #: (gzpower.benders), "none" hands HiGHS the whole LP
+    decomposition: str = "none"
+    benders_gap: float = 1e-4  # stop at (upper - lower bound) / upper bound <= this
+    benders_max_iterations: int = 50
+    benders_start_periods: int | None = 8  # full year: first plan from this many representative days
 
     def resolved(self, mode: str) -> "SolverSettings":
         """``auto`` made concrete for a run mode: dual simplex solved the full-year check 3x faster than IPM,
-        IPM the aggregated expansion 7x faster than simplex (``make bench``)."""
+        IPM the aggregated expansion 7x faster than simplex (``make bench``). Benders' sub-problem is a dispatch
+        with fixed capacities, like the check: dual simplex."""
         if self.algorithm != "auto":
             return self
         from dataclasses import replace
 
-        return replace(self, algorithm="ipm" if mode == "expand" else "simplex")
+        expand_ipm = mode == "expand" and self.decomposition != "benders"
+        return replace(self, algorithm="ipm" if expand_ipm else "simplex")
 
     def highs_options(self) -> dict:
         if self.algorithm == "auto":

@@ -36,6 +36,7 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.DR_EXT = pyo.Set(within=m.DR, initialize=ext, ordered=True, doc="districts where DR capacity may be added")
     m.dr_new = pyo.Var(m.DR_EXT, bounds=lambda _m, b: (0.0, dr.at[b, "p_nom_max"] - dr.at[b, "p_nom"]),
                        doc="demand-response capacity added (MW)")
+    reg.invest(m.dr_new)
     p_nom = dr["p_nom"].astype(float).to_dict()
     m.dr_shed = pyo.Var(m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else p_nom[b]),
                         doc="load shed s[b,t] (MW)")

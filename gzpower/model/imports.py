@@ -37,6 +37,7 @@ def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.LINK_EXT = pyo.Set(within=m.LINK, initialize=ext, ordered=True, doc="interfaces whose capacity may grow")
     m.link_new = pyo.Var(m.LINK_EXT, bounds=lambda _m, k: (0.0, links.at[k, "p_nom_max"] - links.at[k, "p_nom"]),
                          doc="interface capacity added by import contracts (MW)")
+    reg.invest(m.link_new)
     link_limit = {k: None if k in ext_set else float(links.at[k, "p_nom"]) for k in ids}
     m.link_flow = pyo.Var(m.LINK, m.T, bounds=lambda _m, k, t: (0.0, link_limit[k]),
                           doc="interface flow z[k,t] into the district (MW)")

@@ -121,6 +121,11 @@ class Registry:
     reserve: list[Headroom] = field(default_factory=list)
     #: source -> tCO2 over the horizon (PerEntry)
     emissions: dict[str, object] = field(default_factory=dict)
+    #: the investment decisions (capacity added, indexed by element): what Benders hands its master problem
+    investments: list[pyo.Var] = field(default_factory=list)
+
+    def invest(self, var: pyo.Var) -> None:
+        self.investments.append(var)
 
     def inject(self, name: str, var: pyo.Var, bus_of: dict, sign: float = 1.0, coef: dict | None = None) -> None:
         keys_by_bus: dict[str, list] = defaultdict(list)

@@ -32,6 +32,7 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.renewable_new = pyo.Var(m.RENEWABLE_EXT, domain=pyo.NonNegativeReals,
                               bounds=lambda _m, k: (0.0, re.at[k, "p_nom_max"] - re.at[k, "p_nom"]),
                               doc="renewable capacity added (MW)")
+    reg.invest(m.renewable_new)
     ext_set = set(ext)
 
     limit = {k: None if k in ext_set else (cf_values[k] * p_nom[k]).tolist() for k in sites}

@@ -46,6 +46,8 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                               doc="storage power added (MW)")
     m.storage_new_e = pyo.Var(m.STORAGE_EXT, bounds=lambda _m, s: (0.0, st.at[s, "e_nom_max"] - st.at[s, "e_nom"]),
                               doc="storage energy added (MWh)")
+    reg.invest(m.storage_new_p)
+    reg.invest(m.storage_new_e)
 
     def pbound(_m, s, t):
         return (0.0, None) if s in ext_set else (0.0, p_nom[s])

@@ -43,6 +43,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                           bounds=lambda _m, u, t: (0.0, avail[u] * p_max[u]), doc="thermal output p[u,t] (MW)")
     m.thermal_new = pyo.Var(m.THERMAL_EXT, domain=pyo.NonNegativeReals,
                             bounds=lambda _m, u: (0.0, p_max[u] - p_nom[u]), doc="thermal capacity added (MW)")
+    reg.invest(m.thermal_new)
 
     def unit_rows(selected: list, share: dict, lagged: int = 0, sign: float = 1.0) -> RowBuilder:
         """Rows ``sign * (p[u,t] - p[u,t-lagged]) - share_u * new_u`` over ``selected`` x hours (``lagged``: 0 or 1,

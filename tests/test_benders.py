@@ -1,0 +1,109 @@
+"""Benders decomposition (gzpower.benders): a hand-computed expansion optimum, the monolithic LP's optimum on a
+Guangzhou week, its bounds, and its failures."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from gzpower.benders import by_technology, capacities_of, solve_benders
+from gzpower.check import solve_case
+from gzpower.cli import main
+from gzpower.model.build import build_model
+from gzpower.model.data import Scenario, assemble
+from gzpower.model.registry import COST_SCALE
+from gzpower.results import extract
+from gzpower.solve import SolverSettings, solve
+from tests.factory import make_data, thermal, with_marginal_cost
+
+WEEK = Scenario(year=2030, mode="expand", hours=168, start_hour=4800)
+BENDERS = SolverSettings(decomposition="benders", algorithm="dual-simplex")
+
+
+def _peaker_case(**scenario):
+    """Load 100 then 60 MW; a gas unit to be built at 1,000 CNY per MW over the two hours, 100 CNY/MWh to run;
+    unserved energy 1,000 CNY/MWh. A MW below 60 serves both hours (saves 2 x 900 > 1,000): build it; a MW
+    between 60 and 100 serves one hour (900 < 1,000): do not. Optimum K = 60 MW, cost 60,000 + 100 x 120 +
+    1,000 x 40 = 112,000 CNY."""
+    annuity = 1000.0 * 8760 / 2  # CNY per MW-year, charged for 2 of 8760 hours
+    units = thermal([{"unit": "G", "bus": "A", "p_nom": 0.0, "annuity": annuity}])
+    units["p_nom_max"] = 200.0
+    return make_data({"A": [100.0, 60.0]}, thermal_units=with_marginal_cost(units, {"G": 100.0}), mode="expand",
+                     **scenario)
+
+
+def test_hand_computed_expansion():
+    built = build_model(_peaker_case())
+    outcome = solve_benders(built.model, built.registry.investments, replace(BENDERS, benders_gap=1e-7))
+    assert outcome.status == "optimal", outcome.message
+    assert outcome.objective / COST_SCALE == pytest.approx(112_000.0, rel=1e-6)
+    assert built.model.thermal_new["G"].value == pytest.approx(60.0, abs=1e-3)
+    history = outcome.stats["benders_history"]
+    assert history[0]["value"] / COST_SCALE == pytest.approx(1000.0 * 160)  # the first plan: build nothing
+    assert all(h["lower_bound"] <= 112_000.0 * COST_SCALE * (1 + 1e-9) for h in history)
+    assert [h["upper_bound"] for h in history] == sorted((h["upper_bound"] for h in history), reverse=True)
+    # the dispatch loaded back is the best plan's: 60 MW in both hours, 40 MW unserved in the first
+    out = extract(built, outcome.duals)
+    disp = out["dispatch"].pivot_table(index="hour", columns="element", values="p_mw")
+    assert disp["G"].tolist() == pytest.approx([60.0, 60.0], abs=1e-3)
+
+
+def test_week_matches_the_monolithic_optimum(tables):
+    mono = solve_case(tables, WEEK, SolverSettings(algorithm="dual-simplex"))
+    split = solve_case(tables, WEEK, BENDERS)
+    assert mono.status == split.status == "optimal"
+    gap = split.stats["benders_gap"]
+    assert gap <= BENDERS.benders_gap
+    # the bounds bracket the true optimum, and the answer is within the gap of it
+    assert split.stats["benders_lower_bound"] <= mono.objective * (1 + 1e-7)
+    assert split.objective >= mono.objective * (1 - 1e-7)
+    assert split.objective == pytest.approx(mono.objective, rel=BENDERS.benders_gap)
+    # the run is a full one: the energy balance closes in every district and hour
+    bal = split.tables["balance"]
+    supply = (bal["thermal_mw"] + bal["renewables_mw"] + bal["storage_discharge_mw"] - bal["storage_charge_mw"]
+              + bal["dr_shed_mw"] + bal["dr_shift_mw"] + bal["imports_mw"] + bal["line_net_in_mw"] + bal["unserved_mw"])
+    assert np.abs(supply - bal["load_mw"]).max() < 1e-5
+    assert bal["price_cny_per_mwh"].notna().all()
+    assert split.tables["capacities"]["added"].sum() == pytest.approx(mono.tables["capacities"]["added"].sum(),
+                                                                      rel=0.05)
+
+
+def test_iteration_limit_returns_the_best_plan_marked(tables):
+    built = build_model(assemble(tables, WEEK))
+    optimum = solve(build_model(assemble(tables, WEEK)).model, SolverSettings(algorithm="dual-simplex")).objective
+    outcome = solve_benders(built.model, built.registry.investments, replace(BENDERS, benders_max_iterations=2))
+    assert outcome.status == "time_limit"
+    assert "NOT proven optimal" in outcome.message
+    assert outcome.stats["benders_iterations"] == 2
+    assert outcome.objective > optimum * (1 + 1e-4)  # two plans are not enough on a week
+    assert outcome.stats["benders_lower_bound"] < optimum
+
+
+def test_start_plan_is_the_first_dispatch(tables):
+    """F(K_0) of the start plan is what the monolithic LP costs with the capacities fixed there."""
+    day = replace(WEEK, hours=24, start_hour=WEEK.start_hour + 72)
+    first = build_model(assemble(tables, day))
+    assert solve(first.model, SolverSettings(algorithm="dual-simplex")).status == "optimal"
+    start = capacities_of(first.model, first.registry.investments)
+    built = build_model(assemble(tables, WEEK))
+    outcome = solve_benders(built.model, built.registry.investments, replace(BENDERS, benders_max_iterations=1),
+                            start)
+    fixed = build_model(assemble(tables, WEEK))
+    for (name, k), value in start.items():
+        getattr(fixed.model, name)[k].fix(value)
+    reference = solve(fixed.model, SolverSettings(algorithm="dual-simplex"))
+    assert outcome.stats["benders_history"][0]["value"] == pytest.approx(reference.objective, rel=1e-8)
+    totals = by_technology(capacities_of(built.model, built.registry.investments), built.data)
+    assert totals == pytest.approx(by_technology(start, first.data), abs=1e-6)
+
+
+def test_infeasible_dispatch_is_a_plain_outcome():
+    built = build_model(_peaker_case(allow_unserved=False))
+    outcome = solve_benders(built.model, built.registry.investments, BENDERS)  # starts at K = 0: load unserved
+    assert outcome.status == "infeasible"
+    assert "allow unserved energy" in outcome.message
+
+
+def test_cli_refuses_benders_with_periods(capsys):
+    assert main(["expand", "--year", "2030", "--benders", "--periods", "8"]) == 2
+    assert "--periods" in capsys.readouterr().err
