@@ -13,6 +13,10 @@ doi:10.1016/j.apenergy.2018.01.023):
 4. The weight of a representative day is the number of days its cluster holds (sum 365); the chronology maps
    each calendar day to its representative, which lets storage carry energy across the year without being
    credited with free energy between periods (inter-period state of charge, :mod:`gzpower.model.storage`).
+5. Every series of the representative days is rescaled so that its weighted sum equals its sum over the year
+   (:func:`rescale`; tsam's ``rescaleClusterPeriods``). A medoid is a real day, not an average one: on the shipped
+   data the 8 medoid days carried 68 % of the year's wind energy and 113 % of ground PV's, and the 8-day expansion
+   built no wind where the full-year optimum builds 300 MW.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Aggregation:
     representatives: np.ndarray  # day of year (0..364) of each representative period, in chronological order
     weights: np.ndarray  # days represented by each period
     chronology: np.ndarray  # (365,) index of the representative period of every calendar day
+    peak_period: int  # the extreme period (the day of the annual peak load): kept as it is by rescale
 
     @property
     def hours(self) -> np.ndarray:
@@ -75,7 +80,35 @@ def representative_days(city_load: np.ndarray, profiles: list[np.ndarray], n_per
     representatives = np.asarray(medoids)[order]
     weights = np.bincount(labels, minlength=len(medoids))[order]
     chronology = rank[labels]
-    return Aggregation(representatives, weights, chronology)
+    return Aggregation(representatives, weights, chronology, int(rank[labels[peak_day]]))
+
+
+#: rescale stops when every series' weighted sum is this close to its annual sum (relative), or after MAX_ROUNDS
+RESCALE_TOLERANCE, RESCALE_ROUNDS = 1e-9, 20
+
+
+def rescale(representative: pd.DataFrame, full: pd.DataFrame, agg: Aggregation,
+            upper: float | None = None) -> pd.DataFrame:
+    """Representative-day values (rows: ``agg.hours``) scaled column by column so that the weighted sum over the
+    representative hours equals the column's sum over the year. The peak period keeps its values (an extreme
+    period is there for its extremes); values are capped at ``upper`` (capacity factors and availabilities), and
+    the scaling is repeated on the uncapped hours so that the cap leaves no energy missing."""
+    weights = agg.hour_weights
+    fixed = np.repeat(np.arange(len(agg.representatives)) == agg.peak_period, HOURS_PER_DAY)
+    out = representative.to_numpy(dtype=float).copy()
+    targets = full.to_numpy(dtype=float).sum(axis=0)
+    for j, target in enumerate(targets):
+        values = out[:, j]
+        for _ in range(RESCALE_ROUNDS):
+            free = ~fixed & (values > 0) & (values < upper if upper is not None else True)
+            held = float((weights * values)[~free].sum())
+            movable = float((weights * values)[free].sum())
+            if movable <= 0 or abs(held + movable - target) <= RESCALE_TOLERANCE * max(abs(target), 1.0):
+                break
+            values[free] *= max(target - held, 0.0) / movable
+            if upper is not None:
+                np.minimum(values, upper, out=values)
+    return pd.DataFrame(out, index=representative.index, columns=representative.columns)
 
 
 def aggregate_inputs(full_load: pd.DataFrame, cf: pd.DataFrame, avail: pd.DataFrame, n_periods: int) -> Aggregation:

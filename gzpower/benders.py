@@ -35,8 +35,8 @@ The answer is the best plan with its optimal full-year dispatch: values, balance
 from that dispatch solve, so a Benders run writes the same tables as a monolithic one. Duals of the rows over
 capacities alone (the plan floors) live in the master and are not reported.
 
-The first plan is a representative-day expansion's answer when the caller passes one (:func:`solve_expansion`
-does for the full year): a good start, and its full-year cost :math:`F(K_0)` is the usual measure of what an
+The first plan is a representative-day expansion's answer when the caller passes one (:func:`start_plan`; the
+full-year run does): a good start, and its full-year cost :math:`F(K_0)` is the usual measure of what an
 aggregated design is worth over the real year.
 """
 
@@ -127,6 +127,8 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
     sub.setOptionValue("log_file", log_path)
     try:
         sub.passModel(highs_lp(form))
+        # HiGHS holds its own copy; row activities (the master's rows too: left free, not removed) come from it
+        nonzeros, form.A = int(form.A.nnz), None
         sub.changeRowsBounds(len(master_rows), master_rows, np.full(len(master_rows), -inf),
                              np.full(len(master_rows), inf))
         handed_over = time.perf_counter()
@@ -154,7 +156,9 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
             if best is None or value < best[0]:
                 best = (value, plan.copy(), np.asarray(solution.col_value, dtype=float).copy(),
                         np.asarray(solution.row_dual, dtype=float).copy(),
-                        np.asarray(solution.col_dual, dtype=float).copy())
+                        np.asarray(solution.col_dual, dtype=float).copy(),
+                        np.asarray(solution.row_value, dtype=float).copy())
+            del solution
             cuts.append((value, subgradient, plan.copy()))
             t_master = time.perf_counter()
             lb_lp.addRow(value - subgradient @ plan, inf, n + 1, np.arange(n + 1, dtype=np.int32),
@@ -179,12 +183,11 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
     except BaseException:
         _read_log(log_path)
         raise
-    value, plan, x, row_dual, col_dual = best
+    value, plan, x, row_dual, col_dual, activity = best
     for var, v in zip(form.columns, x.tolist()):
         var.set_value(v, skip_validation=True)
-    activity = form.A @ x
     stats = {
-        "interface": "benders", "rows": form.n_rows, "columns": len(form.columns), "nonzeros": int(form.A.nnz),
+        "interface": "benders", "rows": form.n_rows, "columns": len(form.columns), "nonzeros": nonzeros,
         "benders_iterations": len(history), "benders_lower_bound": lower_bound, "benders_gap": history[-1].gap,
         "benders_history": [vars(h) for h in history], "master_rows": len(master_rows), "capacity_columns": n,
         "seconds_handover": handed_over - started,
@@ -262,22 +265,21 @@ def _history_text(history: list[BendersIteration]) -> str:
     return "\n".join(lines)
 
 
-def solve_expansion(tables: dict, built, settings: SolverSettings) -> SolveOutcome:
-    """Benders on a built expansion model. A full-year run starts from the plan of a representative-day
-    expansion with ``settings.benders_start_periods`` days (none: every capacity at its lower bound)."""
+def start_plan(tables: dict, scenario, settings: SolverSettings) -> dict | None:
+    """The first plan for a full-year Benders run: the answer of a representative-day expansion with
+    ``settings.benders_start_periods`` days (None for other horizons, or when that run has no answer: Benders then
+    starts with every capacity at its lower bound). Called before the full model is built, so that the two models
+    are never in memory together."""
     from gzpower.model.build import build_model
     from gzpower.model.data import HOURS_PER_YEAR, assemble
     from gzpower.solve import solve
 
-    sc = built.data.scenario
-    start = None
-    if settings.benders_start_periods and sc.periods is None and sc.hours == HOURS_PER_YEAR:
-        first = build_model(assemble(tables, replace(sc, periods=settings.benders_start_periods)))
-        plain = replace(settings, decomposition="none", algorithm="auto").resolved("expand")
-        outcome = solve(first.model, plain, want_duals=False)
-        if outcome.has_solution:
-            start = capacities_of(first.model, first.registry.investments)
-    return solve_benders(built.model, built.registry.investments, settings, start)
+    if not settings.benders_start_periods or scenario.periods or scenario.hours != HOURS_PER_YEAR:
+        return None
+    first = build_model(assemble(tables, replace(scenario, periods=settings.benders_start_periods)))
+    plain = replace(settings, decomposition="none", algorithm="auto").resolved("expand")
+    outcome = solve(first.model, plain, want_duals=False)
+    return capacities_of(first.model, first.registry.investments) if outcome.has_solution else None
 
 
 def plan_cost(tables: dict, scenario, plan: dict, settings: SolverSettings | None = None) -> float:

@@ -38,21 +38,28 @@ class RunResult:
 def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = None) -> RunResult:
     """Assemble, build, solve and extract one scenario, in memory."""
     timings = {}
-    settings = (settings or SolverSettings()).resolved(sc.mode)
+    settings = (settings or SolverSettings()).resolved(sc)
+    if settings.decomposition not in ("none", "benders"):
+        raise ValueError(f"unknown decomposition '{settings.decomposition}' (choose from auto, none, benders)")
+    start = None
+    if settings.decomposition == "benders":
+        if sc.mode != "expand" or sc.periods:
+            raise ValueError("Benders solves an expansion over consecutive hours (mode expand, no --periods)")
+        from gzpower.benders import start_plan
+
+        t_start = time.perf_counter()
+        start = start_plan(tables, sc, settings)
+        timings["start_plan_s"] = time.perf_counter() - t_start
     t0 = time.perf_counter()
     data = assemble(tables, sc)
     built = build_model(data)
     timings["build_s"] = time.perf_counter() - t0
     if settings.decomposition == "benders":
-        if sc.mode != "expand" or sc.periods:
-            raise ValueError("--benders solves an expansion over consecutive hours (mode expand, no --periods)")
-        from gzpower.benders import solve_expansion
+        from gzpower.benders import solve_benders
 
-        outcome = solve_expansion(tables, built, settings)
-    elif settings.decomposition == "none":
-        outcome = solve(built.model, settings)
+        outcome = solve_benders(built.model, built.registry.investments, settings, start)
     else:
-        raise ValueError(f"unknown decomposition '{settings.decomposition}' (choose from none, benders)")
+        outcome = solve(built.model, settings)
     timings["solve_s"] = outcome.seconds_handover_and_solve
     timings["highs_s"] = outcome.seconds_highs
     if not outcome.has_solution:
@@ -89,7 +96,7 @@ def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir
         manifest = {
             "run": holder["final"].name, "mode": sc.mode, "year": sc.year, "status": result.status,
             "message": result.message, "objective_mcny": result.objective,
-            "scenario": scenario_record(sc), "solver": settings.resolved(sc.mode).to_dict(),
+            "scenario": scenario_record(sc), "solver": settings.resolved(sc).to_dict(),
             "solver_stats": result.stats,
             "timings_s": result.timings, "kpis": result.kpis, "versions": versions(),
             "inputs": {"data_dir": str(data_dir), "sha256": file_hashes(data_dir)},

@@ -61,7 +61,7 @@ def _settings(args):
     return SolverSettings(algorithm=args.algorithm, threads=args.threads, time_limit=args.time_limit,
                           primal_feasibility_tolerance=args.primal_tol, dual_feasibility_tolerance=args.dual_tol,
                           ipm_optimality_tolerance=args.ipm_tol,
-                          decomposition="benders" if getattr(args, "benders", False) else "none",
+                          decomposition=getattr(args, "decomposition", "auto"),
                           benders_gap=getattr(args, "benders_gap", 1e-4))
 
 
@@ -177,8 +177,9 @@ def cmd_expand(args) -> int:
     from gzpower.check import run_and_write
     from gzpower.report_text import format_expand
 
-    if args.benders and args.periods:
-        print("error: --benders solves the hourly expansion; it does not combine with --periods", file=sys.stderr)
+    if args.decomposition == "benders" and args.periods:
+        print("error: --decomposition benders solves the hourly expansion; it does not combine with --periods",
+              file=sys.stderr)
         return 2
     tables, load_s = _load(args.data)
     settings = _settings(args)
@@ -234,9 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("expand", help="least-cost investment on top of the standing fleet, myopic 2025 -> 2030")
     _scenario_args(e)
     e.add_argument("--no-floors", action="store_true", help="do not impose the plan's targets as lower bounds")
-    e.add_argument("--benders", action="store_true",
-                   help="Benders decomposition: capacities in a master problem, the hourly dispatch as the "
-                        "sub-problem (the way to a full-year optimum on a small machine; not with --periods)")
+    e.add_argument("--decomposition", choices=("auto", "benders", "none"), default="auto",
+                   help="benders: capacities in a master problem, the hourly dispatch as the sub-problem (the way "
+                        "to a full-year optimum on a small machine; not with --periods); none: one LP; auto "
+                        "(default): benders from 720 hours on")
     e.add_argument("--benders-gap", type=float, default=1e-4, help="Benders: relative optimality gap (default 1e-4)")
     e.set_defaults(func=cmd_expand)
     _analysis_parsers(sub)

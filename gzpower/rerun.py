@@ -95,7 +95,8 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
     manifest = read_manifest(folder)
     try:
         sc = scenario_from_record(manifest["scenario"])
-        settings = SolverSettings(**manifest["solver"])
+        # manifests written before Benders existed solved every expansion as one LP
+        settings = SolverSettings(**{"decomposition": "none", **manifest["solver"]})
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(str(folder / "manifest.json"), f"cannot rebuild the run from it ({exc})") from None
     data_dir = Path(data_dir or manifest["inputs"]["data_dir"])

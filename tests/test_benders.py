@@ -58,6 +58,7 @@ def test_week_matches_the_monolithic_optimum(tables):
     assert split.stats["benders_lower_bound"] <= mono.objective * (1 + 1e-7)
     assert split.objective >= mono.objective * (1 - 1e-7)
     assert split.objective == pytest.approx(mono.objective, rel=BENDERS.benders_gap)
+    assert split.stats["max_row_violation"] < 1e-6  # HiGHS's row activities of the best plan's dispatch
     # the run is a full one: the energy balance closes in every district and hour
     bal = split.tables["balance"]
     supply = (bal["thermal_mw"] + bal["renewables_mw"] + bal["storage_discharge_mw"] - bal["storage_charge_mw"]
@@ -105,5 +106,18 @@ def test_infeasible_dispatch_is_a_plain_outcome():
 
 
 def test_cli_refuses_benders_with_periods(capsys):
-    assert main(["expand", "--year", "2030", "--benders", "--periods", "8"]) == 2
+    assert main(["expand", "--year", "2030", "--decomposition", "benders", "--periods", "8"]) == 2
     assert "--periods" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("scenario, decomposition, algorithm", [
+    (Scenario(mode="expand", hours=8760), "benders", "simplex"),
+    (Scenario(mode="expand", hours=720), "benders", "simplex"),
+    (Scenario(mode="expand", hours=168), "none", "ipm"),  # short: the whole LP was as fast
+    (Scenario(mode="expand", periods=8), "none", "ipm"),
+    (Scenario(mode="expand", hours=8760, allow_unserved=False), "none", "ipm"),  # a plan may have no dispatch
+    (Scenario(mode="check", hours=8760), "none", "simplex"),
+])
+def test_auto_settings(scenario, decomposition, algorithm):
+    resolved = SolverSettings().resolved(scenario)
+    assert (resolved.decomposition, resolved.algorithm) == (decomposition, algorithm)

@@ -219,7 +219,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     avail_full = _hourly(tables["import_availability"], year, "source", "availability", 0, HOURS_PER_YEAR)
     weights = period_start = chronology = None
     if sc.periods:
-        from gzpower.aggregate import aggregate_inputs
+        from gzpower.aggregate import aggregate_inputs, rescale
 
         agg = aggregate_inputs(full_load, cf_full, avail_full, sc.periods)
         hour_index = agg.hours
@@ -229,6 +229,8 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     else:
         hour_index = np.arange(start, start + hours)
     load = full_load.iloc[hour_index]
+    if sc.periods:
+        load = rescale(load, full_load, agg)
     ts = _year(tables["load"], year).drop_duplicates("hour").set_index("hour")["timestamp"].sort_index()
     timestamps = pd.DatetimeIndex(ts.iloc[hour_index].to_numpy())
 
@@ -255,6 +257,8 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
 
     # --- renewables --------------------------------------------------------------------------------------------
     cf = cf_full.iloc[hour_index]
+    if sc.periods:
+        cf = rescale(cf, cf_full, agg, upper=1.0)
     cf = cf.where(cf >= A.CAPACITY_FACTOR_FLOOR, 0.0)
     re_sites = sites[sites["tech"].isin(["pv_rooftop", "pv_ground", "wind_onshore"])]
     re_rows = []
@@ -341,6 +345,8 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     if "clean_imports" in sc.without:
         src.loc[src["clean"], "p_max"] = 0.0
     avail = avail_full.iloc[hour_index][list(src.index)]
+    if sc.periods:
+        avail = rescale(avail, avail_full[list(src.index)], agg, upper=1.0)
     ic = _tech(techs, "import_contract", year)
     links = tables["links"].set_index("link")
     links = links.assign(p_nom=links["p_nom_mw"] * sc.import_scale)
