@@ -170,6 +170,8 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
             next_plan = plan
             if gap > settings.benders_gap and len(history) + 1 < settings.benders_max_iterations:
                 next_plan = _level_step(level_qp, cuts, best[1], lower_bound + LEVEL * (upper_bound - lower_bound))
+                if next_plan is None:  # the QP failed numerically: take the cutting-plane step instead
+                    next_plan = np.clip(np.asarray(lb_lp.getSolution().col_value)[:n], lower, upper)
             history.append(BendersIteration(len(history), value, upper_bound, lower_bound, gap, t_sub,
                                             time.perf_counter() - t_master,
                                             float(np.max(np.abs(plan - best[1]), initial=0.0))))
@@ -214,9 +216,9 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
                         seconds_highs, log, stats, duals, reduced_costs)
 
 
-def _level_step(level_qp, cuts: list, centre: np.ndarray, level: float) -> np.ndarray:
+def _level_step(level_qp, cuts: list, centre: np.ndarray, level: float) -> np.ndarray | None:
     """The plan nearest ``centre`` whose cut model is at most ``level`` (cut rows are rewritten each time: the
-    level moves)."""
+    level moves); None if the QP fails."""
     import highspy
 
     inf = highspy.kHighsInf
@@ -229,8 +231,9 @@ def _level_step(level_qp, cuts: list, centre: np.ndarray, level: float) -> np.nd
     level_qp.changeColsCost(n, np.arange(n, dtype=np.int32), -centre)  # 0.5|K|^2 - centre.K
     level_qp.run()
     if level_qp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"Benders level step: {level_qp.modelStatusToString(level_qp.getModelStatus())}")
-    return np.asarray(level_qp.getSolution().col_value, dtype=float)
+        return None
+    return np.clip(np.asarray(level_qp.getSolution().col_value, dtype=float), level_qp.getLp().col_lower_,
+                   level_qp.getLp().col_upper_)
 
 
 def _quiet_highs(settings: SolverSettings):
