@@ -42,16 +42,14 @@ aggregated design is worth over the real year.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pyomo.environ as pyo
 
-from gzpower.solve import MESSAGES, SolveOutcome, SolverSettings, _read_log, highs_lp, new_highs, \
-    run_interruptible, standard_form
+from gzpower.solve import MESSAGES, SolveOutcome, SolverSettings, _read_log, attach_log, highs_lp, new_highs, \
+    run_interruptible, standard_form, violation
 
 #: the level parameter lambda of the level method: the next plan must bring the cut model down to
 #: LB + LEVEL * (UB - LB); 0.3 is the customary value (Lemaréchal et al. 1995 analyse 0 < lambda < 1)
@@ -68,6 +66,18 @@ class BendersIteration:
     seconds_dispatch: float  # HiGHS, the dispatch sub-problem
     seconds_master: float  # HiGHS, the LB LP and the level QP
     largest_move: float  # max |K_i - K_best| (MW or MWh)
+
+
+@dataclass
+class _Dispatch:
+    """One dispatch solve kept as the best so far: the plan, its cost and HiGHS's solution arrays."""
+
+    value: float
+    plan: np.ndarray
+    primal: np.ndarray
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+    row_activity: np.ndarray
 
 
 def capacities_of(model: pyo.ConcreteModel, investments) -> dict:
@@ -122,9 +132,7 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
                        G_indptr, G_index, G_value)
 
     sub = new_highs(replace(settings, time_limit=None))
-    log_fd, log_path = tempfile.mkstemp(prefix="gzpower-benders-", suffix=".log")
-    os.close(log_fd)
-    sub.setOptionValue("log_file", log_path)
+    log_path = attach_log(sub, "gzpower-benders-")
     try:
         sub.passModel(highs_lp(form))
         # HiGHS holds its own copy; row activities (the master's rows too: left free, not removed) come from it
@@ -135,7 +143,7 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
         plan = np.clip([float((start or {}).get(key, lo)) for key, lo in zip(keys, lower)], lower, upper)
         history: list[BendersIteration] = []
         cuts: list[tuple[float, np.ndarray, np.ndarray]] = []
-        best = None  # (value, plan, primal, row duals, column duals)
+        best: _Dispatch | None = None  # the cheapest plan so far and its dispatch
         lower_bound, status = -np.inf, "time_limit"
         while True:
             sub.changeColsBounds(n, cols, plan, plan)
@@ -153,11 +161,9 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
             value = float(sub.getInfo().objective_function_value)
             solution = sub.getSolution()
             subgradient = np.asarray(solution.col_dual)[cols]
-            if best is None or value < best[0]:
-                best = (value, plan.copy(), np.asarray(solution.col_value, dtype=float).copy(),
-                        np.asarray(solution.row_dual, dtype=float).copy(),
-                        np.asarray(solution.col_dual, dtype=float).copy(),
-                        np.asarray(solution.row_value, dtype=float).copy())
+            if best is None or value < best.value:
+                best = _Dispatch(value, plan.copy(), *(np.array(getattr(solution, name), dtype=float) for name in
+                                                       ("col_value", "row_dual", "col_dual", "row_value")))
             del solution
             cuts.append((value, subgradient, plan.copy()))
             t_master = time.perf_counter()
@@ -165,16 +171,16 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
                          np.r_[-subgradient, 1.0])
             lb_lp.run()
             lower_bound = max(lower_bound, float(lb_lp.getInfo().objective_function_value))
-            upper_bound = best[0]
+            upper_bound = best.value
             gap = (upper_bound - lower_bound) / max(abs(upper_bound), 1e-9)
             next_plan = plan
             if gap > settings.benders_gap and len(history) + 1 < settings.benders_max_iterations:
-                next_plan = _level_step(level_qp, cuts, best[1], lower_bound + LEVEL * (upper_bound - lower_bound))
+                next_plan = _level_step(level_qp, cuts, best.plan, lower_bound + LEVEL * (upper_bound - lower_bound))
                 if next_plan is None:  # the QP failed numerically: take the cutting-plane step instead
                     next_plan = np.clip(np.asarray(lb_lp.getSolution().col_value)[:n], lower, upper)
             history.append(BendersIteration(len(history), value, upper_bound, lower_bound, gap, t_sub,
                                             time.perf_counter() - t_master,
-                                            float(np.max(np.abs(plan - best[1]), initial=0.0))))
+                                            float(np.max(np.abs(plan - best.plan), initial=0.0))))
             if gap <= settings.benders_gap:
                 status = "optimal"
                 break
@@ -185,26 +191,24 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
     except BaseException:
         _read_log(log_path)
         raise
-    value, plan, x, row_dual, col_dual, activity = best
-    for var, v in zip(form.columns, x.tolist()):
+    for var, v in zip(form.columns, best.primal.tolist()):
         var.set_value(v, skip_validation=True)
     stats = {
         "interface": "benders", "rows": form.n_rows, "columns": len(form.columns), "nonzeros": nonzeros,
         "benders_iterations": len(history), "benders_lower_bound": lower_bound, "benders_gap": history[-1].gap,
         "benders_history": [vars(h) for h in history], "master_rows": len(master_rows), "capacity_columns": n,
         "seconds_handover": handed_over - started,
-        "max_row_violation": float(max(0.0, np.max(form.row_lower - activity, initial=0.0),
-                                       np.max(activity - form.row_upper, initial=0.0))),
+        "max_row_violation": violation(form.row_lower, best.row_activity, form.row_upper),
         "highs_model_status": "Optimal" if status == "optimal" else "Iteration or time limit",
     }
     duals = reduced_costs = None
     if want_duals:
-        duals = form.duals_by_component(row_dual)
+        duals = form.duals_by_component(best.row_dual)
         for block in form.blocks:  # rows the master kept carry no dispatch dual
             hidden = np.isin(np.arange(block.start, block.start + block.count), master_rows)
             if hidden.any():
                 duals[block.component.name][block.positions[hidden]] = np.nan
-        reduced_costs = {var.name: form.values_of(col_dual, var) for var in
+        reduced_costs = {var.name: form.values_of(best.col_dual, var) for var in
                          model.component_objects(pyo.Var, active=True, descend_into=True)}
     seconds_highs = sum(h.seconds_dispatch + h.seconds_master for h in history)
     message = (MESSAGES["optimal"] + f" (Benders: {len(history)} dispatch solves, gap {history[-1].gap:.1e})"
@@ -212,7 +216,7 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
                f"Benders stopped after {len(history)} dispatch solves at a gap of {history[-1].gap:.2%}: the best "
                "plan found is returned, NOT proven optimal")
     log = _history_text(history) + "\n" + _read_log(log_path)
-    return SolveOutcome(status, message, value, stats["highs_model_status"], time.perf_counter() - started,
+    return SolveOutcome(status, message, best.value, stats["highs_model_status"], time.perf_counter() - started,
                         seconds_highs, log, stats, duals, reduced_costs)
 
 

@@ -465,9 +465,7 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     ranges = coefficient_ranges(lp.a_matrix_.value_, lower, upper, cost, row_lower, row_upper)
     report_ranges(ranges)
     # the log file is created last, right before the try that removes it again on any interruption
-    log_fd, log_path = tempfile.mkstemp(prefix="gzpower-highs-", suffix=".log")
-    os.close(log_fd)
-    highs.setOptionValue("log_file", log_path)
+    log_path = attach_log(highs, "gzpower-highs-")
     try:
         highs.passModel(lp)
         del lp  # HiGHS holds its own copy
@@ -511,9 +509,8 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
         # Our own residual check, in original (unscaled) units: HiGHS reports its residual errors only after
         # some algorithms (Infinity otherwise), so the manifest always gets this one.
         activity = A @ x if n_col else np.zeros(n_row)
-        stats["max_row_violation"] = float(max(0.0, np.max(row_lower - activity, initial=0.0),
-                                               np.max(activity - row_upper, initial=0.0)))
-        stats["max_bound_violation"] = float(max(0.0, np.max(lower - x, initial=0.0), np.max(x - upper, initial=0.0)))
+        stats["max_row_violation"] = violation(row_lower, activity, row_upper)
+        stats["max_bound_violation"] = violation(lower, x, upper)
         obj_value = float(info.objective_function_value)
         if want_duals and status == "optimal" and solution.dual_valid:
             duals = form.duals_by_component(np.asarray(solution.row_dual, dtype=float))
@@ -523,6 +520,19 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     elapsed = time.perf_counter() - started
     return SolveOutcome(status, message, obj_value, highs.modelStatusToString(model_status), elapsed,
                         float(highs.getRunTime()), _read_log(log_path), stats, duals, reduced_costs)
+
+
+def attach_log(highs, prefix: str) -> str:
+    """Send a HiGHS instance's log to a new temporary file (read and removed by :func:`_read_log`)."""
+    log_fd, log_path = tempfile.mkstemp(prefix=prefix, suffix=".log")
+    os.close(log_fd)
+    highs.setOptionValue("log_file", log_path)
+    return log_path
+
+
+def violation(lower: "np.ndarray", value: "np.ndarray", upper: "np.ndarray") -> float:
+    """Largest amount by which ``value`` leaves ``[lower, upper]`` (0 when it stays inside)."""
+    return float(max(0.0, np.max(lower - value, initial=0.0), np.max(value - upper, initial=0.0)))
 
 
 def _finite(value) -> float | None:
