@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RAW    ?= ../shared/data/raw
 
-.PHONY: setup run test data validate bench clean
+.PHONY: setup run test lint data validate bench clean
 
 setup: $(STAMP)
 
@@ -18,8 +18,13 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/gzpower check --year 2025 --year 2030
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check gzpower tests benchmarks
+	$(BIN)/ruff format --check gzpower tests benchmarks
+	@echo "mypy: not yet clean on model/ and solve/ (see issue 12)"
 
 data: setup
 	$(BIN)/gzpower data build --raw $(RAW)
@@ -29,7 +34,7 @@ validate: setup
 	$(BIN)/gzpower data validate
 
 bench: setup
-	$(BIN)/python -m gzpower.bench
+	$(BIN)/python -m benchmarks.bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info

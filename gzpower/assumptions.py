@@ -30,335 +30,737 @@ def _assume(name: str, value, unit: str, section: str, rationale: str):
 
 
 # --- currency and finance -------------------------------------------------------------------------------
-EUR_TO_CNY = _assume("EUR_TO_CNY", 7.8, "CNY/EUR", "finance",
-                     "Approximate 2023-2024 average EUR/CNY reference rate; all EUR costs are converted with it.")
-USD_TO_CNY = _assume("USD_TO_CNY", 7.1, "CNY/USD", "finance",
-                     "Approximate 2023-2024 average USD/CNY reference rate.")
-DISCOUNT_RATE = _assume("DISCOUNT_RATE", 0.06, "1/yr", "finance",
-                        "Real discount rate for annuities; mid-range of Chinese planning studies (5-8 %).")
+EUR_TO_CNY = _assume(
+    "EUR_TO_CNY",
+    7.8,
+    "CNY/EUR",
+    "finance",
+    "Approximate 2023-2024 average EUR/CNY reference rate; all EUR costs are converted with it.",
+)
+USD_TO_CNY = _assume("USD_TO_CNY", 7.1, "CNY/USD", "finance", "Approximate 2023-2024 average USD/CNY reference rate.")
+DISCOUNT_RATE = _assume(
+    "DISCOUNT_RATE",
+    0.06,
+    "1/yr",
+    "finance",
+    "Real discount rate for annuities; mid-range of Chinese planning studies (5-8 %).",
+)
 
 # --- model ----------------------------------------------------------------------------------------------
-VALUE_OF_LOST_LOAD = _assume("VALUE_OF_LOST_LOAD", 30000.0, "CNY/MWh", "model",
-                             "Cost of unserved energy; order of magnitude of VoLL estimates for Chinese cities "
-                             "(about 4000 USD/MWh).")
-RESERVE_SHARE_OF_LOAD = _assume("RESERVE_SHARE_OF_LOAD", 0.05, "MW/MW", "model",
-                                "Hourly spinning reserve requirement as a share of city load.")
-PLAN_BATTERY_DURATION_H = _assume("PLAN_BATTERY_DURATION_H", 2.0, "h", "model",
-                                  "Energy-to-power ratio of the plan's ~200 MW of new-type storage (typical "
-                                  "Chinese grid-side lithium-ion projects are 2 h).")
-PLAN_DR_SHARE_2025 = _assume("PLAN_DR_SHARE_2025", 0.03, "MW/MW peak", "model",
-                             "Demand-response capability assumed standing in 2025; the plan states only the 2030 "
-                             "figure (5 %), so 2025 sits on the way there.")
-PLAN_RE_GAP_SPLIT = _assume("PLAN_RE_GAP_SPLIT", "pv_rooftop:0.7,pv_ground:0.2,wind_onshore:0.1", "share", "model",
-                            "How the generic block that brings renewables up to the plan's target is split across "
-                            "technologies (the plan leans on rooftop PV pilots; wind is limited to Nansha/Conghua).")
-DR_MAX_HOURS_PER_DAY = _assume("DR_MAX_HOURS_PER_DAY", 4.0, "h/day", "model",
-                               "Peak-shaving demand response may shed its full capacity for at most this many "
-                               "hours a day (energy limit per district and day).")
-DR_SHIFT_SHARE = _assume("DR_SHIFT_SHARE", 0.0, "MW/MW load", "model",
-                         "Optional energy-neutral load shifting within the day, as a share of district load "
-                         "(0 = off unless a scenario sets it).")
+VALUE_OF_LOST_LOAD = _assume(
+    "VALUE_OF_LOST_LOAD",
+    30000.0,
+    "CNY/MWh",
+    "model",
+    "Cost of unserved energy; order of magnitude of VoLL estimates for Chinese cities (about 4000 USD/MWh).",
+)
+RESERVE_SHARE_OF_LOAD = _assume(
+    "RESERVE_SHARE_OF_LOAD", 0.05, "MW/MW", "model", "Hourly spinning reserve requirement as a share of city load."
+)
+PLAN_BATTERY_DURATION_H = _assume(
+    "PLAN_BATTERY_DURATION_H",
+    2.0,
+    "h",
+    "model",
+    "Energy-to-power ratio of the plan's ~200 MW of new-type storage (typical "
+    "Chinese grid-side lithium-ion projects are 2 h).",
+)
+PLAN_DR_SHARE_2025 = _assume(
+    "PLAN_DR_SHARE_2025",
+    0.03,
+    "MW/MW peak",
+    "model",
+    "Demand-response capability assumed standing in 2025; the plan states only the 2030 "
+    "figure (5 %), so 2025 sits on the way there.",
+)
+PLAN_RE_GAP_SPLIT = _assume(
+    "PLAN_RE_GAP_SPLIT",
+    "pv_rooftop:0.7,pv_ground:0.2,wind_onshore:0.1",
+    "share",
+    "model",
+    "How the generic block that brings renewables up to the plan's target is split across "
+    "technologies (the plan leans on rooftop PV pilots; wind is limited to Nansha/Conghua).",
+)
+DR_MAX_HOURS_PER_DAY = _assume(
+    "DR_MAX_HOURS_PER_DAY",
+    4.0,
+    "h/day",
+    "model",
+    "Peak-shaving demand response may shed its full capacity for at most this many "
+    "hours a day (energy limit per district and day).",
+)
+DR_SHIFT_SHARE = _assume(
+    "DR_SHIFT_SHARE",
+    0.0,
+    "MW/MW load",
+    "model",
+    "Optional energy-neutral load shifting within the day, as a share of district load "
+    "(0 = off unless a scenario sets it).",
+)
 
 # --- profiles (load, PV, wind, import availability) ---
 LOAD_JAN_SEP_SHARE = _assume(
-    "LOAD_JAN_SEP_SHARE", 0.758, "MWh/MWh", "load",
+    "LOAD_JAN_SEP_SHARE",
+    0.758,
+    "MWh/MWh",
+    "load",
     "Share of annual energy consumed January-September, used to turn Guangzhou's 98.5 TWh Jan-Sep 2024 into a "
     "2024 annual total (98.5 / 0.758 = 130 TWh). Measured on the Guangdong 2018 hourly curve (479.3 of 632.3 TWh); "
     "Guangzhou 2024 is assumed to share Guangdong's seasonality (same climate, Spring Festival in Feb both years). "
-    "Consistent with 112 TWh in 2021 growing ~5 %/yr.")
+    "Consistent with 112 TWh in 2021 growing ~5 %/yr.",
+)
 LOAD_ENERGY_GROWTH_2024_2025 = _assume(
-    "LOAD_ENERGY_GROWTH_2024_2025", 0.06, "1/yr", "load",
+    "LOAD_ENERGY_GROWTH_2024_2025",
+    0.06,
+    "1/yr",
+    "load",
     "Guangzhou consumption growth 2024->2025. Recent growth: +7.2 % H1 2024, +7.0 % Jan-Sep 2024, ~5 %/yr "
-    "2021->2024 (112 -> ~130 TWh); 6 % sits between.")
+    "2021->2024 (112 -> ~130 TWh); 6 % sits between.",
+)
 LOAD_PEAK_GROWTH_2024_2025 = _assume(
-    "LOAD_PEAK_GROWTH_2024_2025", 0.045, "1/yr", "load",
+    "LOAD_PEAK_GROWTH_2024_2025",
+    0.045,
+    "1/yr",
+    "load",
     "Guangzhou peak-load growth 2024->2025. Peak 19.35 GW (2020) -> 22.49 GW (2024) is +3.8 %/yr, 19.44 GW (2021) "
     "-> 22.49 GW is +5.0 %/yr; 4.5 % sits between. The reported peak (a 13:40 reading) is taken as the "
-    "hour-average peak.")
+    "hour-average peak.",
+)
 LOAD_ENERGY_GROWTH_2025_2030 = _assume(
-    "LOAD_ENERGY_GROWTH_2025_2030", 0.045, "1/yr", "load",
+    "LOAD_ENERGY_GROWTH_2025_2030",
+    0.045,
+    "1/yr",
+    "load",
     "Annual consumption growth 2025->2030. The PyPSA-China-PIK Guangdong projection gives -2.3 %/yr 2025->2030 "
     "(912.1 -> 811.5 TWh: its 2025 value is an exogenous figure above the model's own path) and +1.8 %/yr "
     "2020->2030; Guangdong's actual 2020->2023 growth was +7.1 %/yr and Guangzhou's ~5-7 %/yr. Assumed: "
-    "deceleration to 4.5 %/yr (electrification of buildings and transport per the plan keeps growth positive).")
+    "deceleration to 4.5 %/yr (electrification of buildings and transport per the plan keeps growth positive).",
+)
 LOAD_PEAK_GROWTH_2025_2030 = _assume(
-    "LOAD_PEAK_GROWTH_2025_2030", 0.045, "1/yr", "load",
+    "LOAD_PEAK_GROWTH_2025_2030",
+    0.045,
+    "1/yr",
+    "load",
     "Annual peak growth 2025->2030; equal to energy growth, i.e. the 2025 load factor is kept (no evidence at hand "
-    "for a trend in Guangzhou's load factor: 2020-2024 peak growth ~4-5 %/yr vs energy ~5-7 %/yr).")
+    "for a trend in Guangzhou's load factor: 2020-2024 peak growth ~4-5 %/yr vs energy ~5-7 %/yr).",
+)
 LOAD_SPRING_FESTIVAL_DAYS_BEFORE = _assume(
-    "LOAD_SPRING_FESTIVAL_DAYS_BEFORE", 11, "days", "load",
+    "LOAD_SPRING_FESTIVAL_DAYS_BEFORE",
+    11,
+    "days",
+    "load",
     "Start of the Spring-Festival low-load period before the festival day, moved as a block from the 2018 curve "
     "to the target year: the GD curve leaves its January level (~65 GW on workdays) on 2018-02-05 (F-11) as "
-    "factories close and migrant workers leave.")
+    "factories close and migrant workers leave.",
+)
 LOAD_SPRING_FESTIVAL_DAYS_AFTER = _assume(
-    "LOAD_SPRING_FESTIVAL_DAYS_AFTER", 16, "days", "load",
+    "LOAD_SPRING_FESTIVAL_DAYS_AFTER",
+    16,
+    "days",
+    "load",
     "End of the Spring-Festival low-load period after the festival day: the GD curve stays below ~54 GW until "
-    "2018-03-04 (F+16, after the Lantern Festival) and is back above 61 GW on 2018-03-05.")
+    "2018-03-04 (F+16, after the Lantern Festival) and is back above 61 GW on 2018-03-05.",
+)
 LOAD_NATIONAL_DAY_DAYS_BEFORE = _assume(
-    "LOAD_NATIONAL_DAY_DAYS_BEFORE", 1, "days", "load",
+    "LOAD_NATIONAL_DAY_DAYS_BEFORE",
+    1,
+    "days",
+    "load",
     "Start of the National-Day (Golden Week) low-load period before 1 October, kept date-anchored (the GD curve "
-    "drops on 2018-09-30).")
+    "drops on 2018-09-30).",
+)
 LOAD_NATIONAL_DAY_DAYS_AFTER = _assume(
-    "LOAD_NATIONAL_DAY_DAYS_AFTER", 6, "days", "load",
-    "End of the Golden-Week period after 1 October (statutory holiday 1-7 October; GD curve recovers 2018-10-08).")
+    "LOAD_NATIONAL_DAY_DAYS_AFTER",
+    6,
+    "days",
+    "load",
+    "End of the Golden-Week period after 1 October (statutory holiday 1-7 October; GD curve recovers 2018-10-08).",
+)
 
 PV_GROUND_TILT_DEG = _assume(
-    "PV_GROUND_TILT_DEG", 26.0, "deg", "pv",
+    "PV_GROUND_TILT_DEG",
+    26.0,
+    "deg",
+    "pv",
     "Ground-mounted PV tilt, facing south: PVGIS's optimum for the site (26 deg), inside the usual 22-26 deg "
-    "band at 23 N; also the tilt of the PVGIS cross-check.")
+    "band at 23 N; also the tilt of the PVGIS cross-check.",
+)
 PV_ROOFTOP_TILT_DEG = _assume(
-    "PV_ROOFTOP_TILT_DEG", 12.0, "deg", "pv",
-    "Rooftop PV tilt, facing south: low racks on flat roofs and pitched industrial roofs (10-15 deg typical).")
-PV_AZIMUTH_DEG = _assume(
-    "PV_AZIMUTH_DEG", 180.0, "deg", "pv", "Array azimuth (180 = due south) for both PV kinds.")
+    "PV_ROOFTOP_TILT_DEG",
+    12.0,
+    "deg",
+    "pv",
+    "Rooftop PV tilt, facing south: low racks on flat roofs and pitched industrial roofs (10-15 deg typical).",
+)
+PV_AZIMUTH_DEG = _assume("PV_AZIMUTH_DEG", 180.0, "deg", "pv", "Array azimuth (180 = due south) for both PV kinds.")
 PV_ALBEDO = _assume(
-    "PV_ALBEDO", 0.2, "-", "pv", "Ground reflectance for the transposition (generic urban/grass value).")
+    "PV_ALBEDO", 0.2, "-", "pv", "Ground reflectance for the transposition (generic urban/grass value)."
+)
 PV_TRANSPOSITION_MODEL = _assume(
-    "PV_TRANSPOSITION_MODEL", "perez", "-", "pv",
-    "Sky-diffuse transposition model of pvlib.irradiance.get_total_irradiance (Perez 1990, anisotropic).")
+    "PV_TRANSPOSITION_MODEL",
+    "perez",
+    "-",
+    "pv",
+    "Sky-diffuse transposition model of pvlib.irradiance.get_total_irradiance (Perez 1990, anisotropic).",
+)
 PV_GROUND_TEMPERATURE_MOUNT = _assume(
-    "PV_GROUND_TEMPERATURE_MOUNT", "open_rack_glass_polymer", "-", "pv",
-    "SAPM cell-temperature parameter set for ground plants (open rack, well ventilated).")
+    "PV_GROUND_TEMPERATURE_MOUNT",
+    "open_rack_glass_polymer",
+    "-",
+    "pv",
+    "SAPM cell-temperature parameter set for ground plants (open rack, well ventilated).",
+)
 PV_ROOFTOP_TEMPERATURE_MOUNT = _assume(
-    "PV_ROOFTOP_TEMPERATURE_MOUNT", "close_mount_glass_glass", "-", "pv",
-    "SAPM cell-temperature parameter set for rooftop PV (close to the roof, little ventilation: runs warmer).")
+    "PV_ROOFTOP_TEMPERATURE_MOUNT",
+    "close_mount_glass_glass",
+    "-",
+    "pv",
+    "SAPM cell-temperature parameter set for rooftop PV (close to the roof, little ventilation: runs warmer).",
+)
 PV_GAMMA_PDC = _assume(
-    "PV_GAMMA_PDC", -0.0035, "1/K", "pv",
-    "Temperature coefficient of DC power (PVWatts gamma_pdc); mono-PERC c-Si datasheets give -0.34 to -0.37 %/K.")
+    "PV_GAMMA_PDC",
+    -0.0035,
+    "1/K",
+    "pv",
+    "Temperature coefficient of DC power (PVWatts gamma_pdc); mono-PERC c-Si datasheets give -0.34 to -0.37 %/K.",
+)
 PV_SYSTEM_LOSSES = _assume(
-    "PV_SYSTEM_LOSSES", 0.14, "-", "pv",
+    "PV_SYSTEM_LOSSES",
+    0.14,
+    "-",
+    "pv",
     "System losses between module DC and grid AC (wiring, soiling, mismatch, inverter conversion, availability), "
-    "the PVGIS default and the value of the PVGIS cross-check; inverter conversion losses are inside it.")
+    "the PVGIS default and the value of the PVGIS cross-check; inverter conversion losses are inside it.",
+)
 PV_DC_AC_RATIO = _assume(
-    "PV_DC_AC_RATIO", 1.2, "MWp/MW", "pv",
-    "Installed DC over inverter AC rating; capacity factors are per MW AC and clipped at the AC rating.")
+    "PV_DC_AC_RATIO",
+    1.2,
+    "MWp/MW",
+    "pv",
+    "Installed DC over inverter AC rating; capacity factors are per MW AC and clipped at the AC rating.",
+)
 
 WIND_HUB_HEIGHT_M = _assume(
-    "WIND_HUB_HEIGHT_M", 100.0, "m", "wind",
-    "Hub height of distributed onshore turbines in Nansha/Conghua (90-120 m typical for current 3-4 MW class).")
+    "WIND_HUB_HEIGHT_M",
+    100.0,
+    "m",
+    "wind",
+    "Hub height of distributed onshore turbines in Nansha/Conghua (90-120 m typical for current 3-4 MW class).",
+)
 WIND_SHEAR_EXPONENT = _assume(
-    "WIND_SHEAR_EXPONENT", 0.2, "-", "wind",
+    "WIND_SHEAR_EXPONENT",
+    0.2,
+    "-",
+    "wind",
     "Power-law (Hellmann) shear exponent raising the EPW 10-m wind to hub height: between 1/7 (open flat terrain) "
-    "and 0.25 (suburban/rough); the station (Huangpu, 592870) is suburban and hilly.")
+    "and 0.25 (suburban/rough); the station (Huangpu, 592870) is suburban and hilly.",
+)
 WIND_LOSS_FACTOR = _assume(
-    "WIND_LOSS_FACTOR", 0.10, "-", "wind",
+    "WIND_LOSS_FACTOR",
+    0.10,
+    "-",
+    "wind",
     "Share of ideal power-curve output lost to wakes, availability, electrical losses and curtailment-free "
-    "downtime (typical 10-15 % in resource studies).")
+    "downtime (typical 10-15 % in resource studies).",
+)
 
 IMPORT_WEST_EAST_MONTHLY_AVAILABILITY = _assume(
-    "IMPORT_WEST_EAST_MONTHLY_AVAILABILITY", (0.55, 0.50, 0.50, 0.55, 0.70, 0.90, 1.00, 1.00, 0.95, 0.85, 0.70, 0.60),
-    "MW/MW", "imports",
+    "IMPORT_WEST_EAST_MONTHLY_AVAILABILITY",
+    (0.55, 0.50, 0.50, 0.55, 0.70, 0.90, 1.00, 1.00, 0.95, 0.85, 0.70, 0.60),
+    "MW/MW",
+    "imports",
     "Availability of West-to-East clean (hydro-dominated: Yunnan, Guizhou, Guangxi) supply per month Jan..Dec, "
     "placed at mid-month and interpolated daily: full in the flood season (Jul-Aug), about half in the dry season "
-    "(Dec-Apr), reflecting the ~2:1 wet/dry ratio of south-west China hydro output.")
+    "(Dec-Apr), reflecting the ~2:1 wet/dry ratio of south-west China hydro output.",
+)
 IMPORT_GD_DERATE_THRESHOLD = _assume(
-    "IMPORT_GD_DERATE_THRESHOLD", 0.85, "MW/MW", "imports",
+    "IMPORT_GD_DERATE_THRESHOLD",
+    0.85,
+    "MW/MW",
+    "imports",
     "Guangdong load, as a share of its annual peak, above which the provincial grid's supply to Guangzhou is "
-    "derated (Guangdong's reserve margin is thin at its summer peak: orderly power use in 2021).")
+    "derated (Guangdong's reserve margin is thin at its summer peak: orderly power use in 2021).",
+)
 IMPORT_GD_DERATE_AT_PEAK = _assume(
-    "IMPORT_GD_DERATE_AT_PEAK", 0.25, "MW/MW", "imports",
+    "IMPORT_GD_DERATE_AT_PEAK",
+    0.25,
+    "MW/MW",
+    "imports",
     "Derate of the Guangdong-grid supply at the provincial peak hour; it rises linearly from 0 at the threshold. "
-    "availability = 1 - 0.25 * clip((g - 0.85) / (1 - 0.85), 0, 1), g = GD load / GD peak.")
+    "availability = 1 - 0.25 * clip((g - 0.85) / (1 - 0.85), 0, 1), g = GD load / GD peak.",
+)
 
 # --- grid, fleet, costs ---------------------------------------------------------------------------------
 # grid: districts, 220 kV corridors, 500 kV landing points, targets
-POP_SHARE_YUEXIU = _assume("POP_SHARE_YUEXIU", 0.31, "share", "grid",
-                           "Share of the ~325 (10k persons) not itemised in FACTS.md given to Yuexiu; roughly the "
-                           "2020 census proportions of Yuexiu : Liwan : Huangpu (about 1.0 : 1.1 : 1.2 million).")
-POP_SHARE_LIWAN = _assume("POP_SHARE_LIWAN", 0.33, "share", "grid",
-                          "Share of the un-itemised remainder given to Liwan (see POP_SHARE_YUEXIU).")
-POP_SHARE_HUANGPU = _assume("POP_SHARE_HUANGPU", 0.36, "share", "grid",
-                            "Share of the un-itemised remainder given to Huangpu (see POP_SHARE_YUEXIU).")
-LOAD_UPLIFT_HUANGPU = _assume("LOAD_UPLIFT_HUANGPU", 1.8, "x population weight", "grid",
-                              "Huangpu hosts the city's petrochemical, automotive and electronics industry and its "
-                              "largest industrial output; its load per resident is taken as 1.8x the city mean.")
-LOAD_UPLIFT_NANSHA = _assume("LOAD_UPLIFT_NANSHA", 1.6, "x population weight", "grid",
-                             "Nansha (port, shipbuilding, automotive, petrochemicals): load per resident 1.6x the "
-                             "city mean.")
-HAS_500KV_DISTRICTS = _assume("HAS_500KV_DISTRICTS", "Baiyun,Huadu,Huangpu,Panyu,Zengcheng", "district list",
-                              "grid",
-                              "Districts taken to host 500 kV substations, i.e. the landing points of import "
-                              "interfaces: the ring of outer districts around the core where Guangzhou's 500 kV "
-                              "substations stand (north Baiyun/Huadu, east Huangpu/Zengcheng, south Panyu).")
-LINE_VOLTAGE_KV = _assume("LINE_VOLTAGE_KV", 220.0, "kV", "grid",
-                          "Inter-district corridors are represented at the 220 kV distribution-transmission level.")
-LINE_ROUTING_FACTOR = _assume("LINE_ROUTING_FACTOR", 1.3, "km/km", "grid",
-                              "Corridor length = great-circle distance between district seats x this detour factor.")
-LINE_X_OHM_PER_KM = _assume("LINE_X_OHM_PER_KM", 0.4, "ohm/km per circuit", "grid",
-                            "Series reactance of one 220 kV overhead circuit (typical 0.38-0.42 ohm/km).")
-LINE_RATING_MW_PER_CIRCUIT = _assume("LINE_RATING_MW_PER_CIRCUIT", 500.0, "MW", "grid",
-                                     "Thermal rating of one 220 kV circuit with bundled conductors "
-                                     "(2x LGJ-400/630 class, ~450-650 MVA), at unity power factor.")
-LINE_CIRCUITS_CORE = _assume("LINE_CIRCUITS_CORE", 4, "circuits", "grid",
-                             "Corridors between the dense core districts and to the 500 kV districts: two "
-                             "double-circuit 220 kV lines.")
-LINE_CIRCUITS_OUTER = _assume("LINE_CIRCUITS_OUTER", 2, "circuits", "grid",
-                              "Corridors between outer, lightly loaded districts: one double-circuit line.")
-LINE_CIRCUITS_TRUNK = _assume("LINE_CIRCUITS_TRUNK", 6, "circuits", "grid",
-                              "Nansha-Panyu trunk: Nansha's ~4 GW of plant exports through Panyu, so three "
-                              "double-circuit lines.")
-ABOUT_TARGET_TOLERANCE = _assume("ABOUT_TARGET_TOLERANCE", 0.1, "relative", "grid",
-                                 "Band within which an 'about' (左右) plan target counts as met.")
-STORAGE_TARGET_CARRIED_TO_2030 = _assume("STORAGE_TARGET_CARRIED_TO_2030", True, "-", "grid",
-                                         "The plan states new-type storage (~200 MW) only for 2025; it is carried "
-                                         "into 2030 as an at-least floor (storage built by 2025 does not vanish).")
+POP_SHARE_YUEXIU = _assume(
+    "POP_SHARE_YUEXIU",
+    0.31,
+    "share",
+    "grid",
+    "Share of the ~325 (10k persons) not itemised in FACTS.md given to Yuexiu; roughly the "
+    "2020 census proportions of Yuexiu : Liwan : Huangpu (about 1.0 : 1.1 : 1.2 million).",
+)
+POP_SHARE_LIWAN = _assume(
+    "POP_SHARE_LIWAN",
+    0.33,
+    "share",
+    "grid",
+    "Share of the un-itemised remainder given to Liwan (see POP_SHARE_YUEXIU).",
+)
+POP_SHARE_HUANGPU = _assume(
+    "POP_SHARE_HUANGPU",
+    0.36,
+    "share",
+    "grid",
+    "Share of the un-itemised remainder given to Huangpu (see POP_SHARE_YUEXIU).",
+)
+LOAD_UPLIFT_HUANGPU = _assume(
+    "LOAD_UPLIFT_HUANGPU",
+    1.8,
+    "x population weight",
+    "grid",
+    "Huangpu hosts the city's petrochemical, automotive and electronics industry and its "
+    "largest industrial output; its load per resident is taken as 1.8x the city mean.",
+)
+LOAD_UPLIFT_NANSHA = _assume(
+    "LOAD_UPLIFT_NANSHA",
+    1.6,
+    "x population weight",
+    "grid",
+    "Nansha (port, shipbuilding, automotive, petrochemicals): load per resident 1.6x the city mean.",
+)
+HAS_500KV_DISTRICTS = _assume(
+    "HAS_500KV_DISTRICTS",
+    "Baiyun,Huadu,Huangpu,Panyu,Zengcheng",
+    "district list",
+    "grid",
+    "Districts taken to host 500 kV substations, i.e. the landing points of import "
+    "interfaces: the ring of outer districts around the core where Guangzhou's 500 kV "
+    "substations stand (north Baiyun/Huadu, east Huangpu/Zengcheng, south Panyu).",
+)
+LINE_VOLTAGE_KV = _assume(
+    "LINE_VOLTAGE_KV",
+    220.0,
+    "kV",
+    "grid",
+    "Inter-district corridors are represented at the 220 kV distribution-transmission level.",
+)
+LINE_ROUTING_FACTOR = _assume(
+    "LINE_ROUTING_FACTOR",
+    1.3,
+    "km/km",
+    "grid",
+    "Corridor length = great-circle distance between district seats x this detour factor.",
+)
+LINE_X_OHM_PER_KM = _assume(
+    "LINE_X_OHM_PER_KM",
+    0.4,
+    "ohm/km per circuit",
+    "grid",
+    "Series reactance of one 220 kV overhead circuit (typical 0.38-0.42 ohm/km).",
+)
+LINE_RATING_MW_PER_CIRCUIT = _assume(
+    "LINE_RATING_MW_PER_CIRCUIT",
+    500.0,
+    "MW",
+    "grid",
+    "Thermal rating of one 220 kV circuit with bundled conductors "
+    "(2x LGJ-400/630 class, ~450-650 MVA), at unity power factor.",
+)
+LINE_CIRCUITS_CORE = _assume(
+    "LINE_CIRCUITS_CORE",
+    4,
+    "circuits",
+    "grid",
+    "Corridors between the dense core districts and to the 500 kV districts: two double-circuit 220 kV lines.",
+)
+LINE_CIRCUITS_OUTER = _assume(
+    "LINE_CIRCUITS_OUTER",
+    2,
+    "circuits",
+    "grid",
+    "Corridors between outer, lightly loaded districts: one double-circuit line.",
+)
+LINE_CIRCUITS_TRUNK = _assume(
+    "LINE_CIRCUITS_TRUNK",
+    6,
+    "circuits",
+    "grid",
+    "Nansha-Panyu trunk: Nansha's ~4 GW of plant exports through Panyu, so three double-circuit lines.",
+)
+ABOUT_TARGET_TOLERANCE = _assume(
+    "ABOUT_TARGET_TOLERANCE", 0.1, "relative", "grid", "Band within which an 'about' (左右) plan target counts as met."
+)
+STORAGE_TARGET_CARRIED_TO_2030 = _assume(
+    "STORAGE_TARGET_CARRIED_TO_2030",
+    True,
+    "-",
+    "grid",
+    "The plan states new-type storage (~200 MW) only for 2025; it is carried "
+    "into 2030 as an at-least floor (storage built by 2025 does not vanish).",
+)
 # imports
-IMPORT_CAPACITY_GUANGDONG_GRID_MW = _assume("IMPORT_CAPACITY_GUANGDONG_GRID_MW", 16000.0, "MW", "imports",
-                                            "Transfer capability from the Guangdong 500 kV grid into Guangzhou "
-                                            "(not published; FACTS.md: an explicit scenario parameter). With "
-                                            "8-12 GW of local plant it covers a ~22.5 GW peak; swept by the model.")
-IMPORT_CAPACITY_WEST_EAST_CLEAN_MW = _assume("IMPORT_CAPACITY_WEST_EAST_CLEAN_MW", 4000.0, "MW", "imports",
-                                             "Share of the West-to-East clean corridors (>52.5 GW into the "
-                                             "Southern grid, ~92 GW of Guangdong interties) deliverable to "
-                                             "Guangzhou, roughly its ~15 % share of Guangdong's peak minus "
-                                             "Guangdong's own use; swept by the model.")
-IMPORT_LINK_SPLIT_RULE = _assume("IMPORT_LINK_SPLIT_RULE", "equal", "-", "imports",
-                                 "Each external node's interface total is split equally over the HAS_500KV_DISTRICTS.")
-IMPORT_LINK_EFFICIENCY = _assume("IMPORT_LINK_EFFICIENCY", 1.0, "MW/MW", "imports",
-                                 "500 kV transfer losses are inside the import price, not modelled as energy loss.")
-PRICE_GUANGDONG_GRID_CNY_PER_MWH = _assume("PRICE_GUANGDONG_GRID_CNY_PER_MWH", 453.0, "CNY/MWh", "imports",
-                                           "Guangdong coal-fired benchmark tariff (0.453 CNY/kWh), the reference "
-                                           "of Guangdong's medium/long-term wholesale contracts.")
-PRICE_WEST_EAST_CLEAN_CNY_PER_MWH = _assume("PRICE_WEST_EAST_CLEAN_CNY_PER_MWH", 330.0, "CNY/MWh", "imports",
-                                            "Landed price of Yunnan/Guizhou/Guangxi hydro in Guangdong: ~0.2-0.25 "
-                                            "CNY/kWh at the sending end plus ~0.08-0.1 CNY/kWh UHV transmission.")
-CO2_GUANGDONG_GRID_T_PER_MWH = _assume("CO2_GUANGDONG_GRID_T_PER_MWH", 0.5306, "tCO2/MWh", "imports",
-                                       "National grid average 2023 (MEE). Chosen over the Southern regional 0.3869 "
-                                       "because that factor already contains the West-to-East hydro, which the "
-                                       "model imports separately as west_east_clean; Guangdong's own "
-                                       "coal/gas/nuclear mix without it is close to the national average.")
-CO2_WEST_EAST_CLEAN_T_PER_MWH = _assume("CO2_WEST_EAST_CLEAN_T_PER_MWH", 0.01, "tCO2/MWh", "imports",
-                                        "Hydro-dominated clean imports; small residual for firming and losses.")
+IMPORT_CAPACITY_GUANGDONG_GRID_MW = _assume(
+    "IMPORT_CAPACITY_GUANGDONG_GRID_MW",
+    16000.0,
+    "MW",
+    "imports",
+    "Transfer capability from the Guangdong 500 kV grid into Guangzhou "
+    "(not published; FACTS.md: an explicit scenario parameter). With "
+    "8-12 GW of local plant it covers a ~22.5 GW peak; swept by the model.",
+)
+IMPORT_CAPACITY_WEST_EAST_CLEAN_MW = _assume(
+    "IMPORT_CAPACITY_WEST_EAST_CLEAN_MW",
+    4000.0,
+    "MW",
+    "imports",
+    "Share of the West-to-East clean corridors (>52.5 GW into the "
+    "Southern grid, ~92 GW of Guangdong interties) deliverable to "
+    "Guangzhou, roughly its ~15 % share of Guangdong's peak minus "
+    "Guangdong's own use; swept by the model.",
+)
+IMPORT_LINK_SPLIT_RULE = _assume(
+    "IMPORT_LINK_SPLIT_RULE",
+    "equal",
+    "-",
+    "imports",
+    "Each external node's interface total is split equally over the HAS_500KV_DISTRICTS.",
+)
+IMPORT_LINK_EFFICIENCY = _assume(
+    "IMPORT_LINK_EFFICIENCY",
+    1.0,
+    "MW/MW",
+    "imports",
+    "500 kV transfer losses are inside the import price, not modelled as energy loss.",
+)
+PRICE_GUANGDONG_GRID_CNY_PER_MWH = _assume(
+    "PRICE_GUANGDONG_GRID_CNY_PER_MWH",
+    453.0,
+    "CNY/MWh",
+    "imports",
+    "Guangdong coal-fired benchmark tariff (0.453 CNY/kWh), the reference "
+    "of Guangdong's medium/long-term wholesale contracts.",
+)
+PRICE_WEST_EAST_CLEAN_CNY_PER_MWH = _assume(
+    "PRICE_WEST_EAST_CLEAN_CNY_PER_MWH",
+    330.0,
+    "CNY/MWh",
+    "imports",
+    "Landed price of Yunnan/Guizhou/Guangxi hydro in Guangdong: ~0.2-0.25 "
+    "CNY/kWh at the sending end plus ~0.08-0.1 CNY/kWh UHV transmission.",
+)
+CO2_GUANGDONG_GRID_T_PER_MWH = _assume(
+    "CO2_GUANGDONG_GRID_T_PER_MWH",
+    0.5306,
+    "tCO2/MWh",
+    "imports",
+    "National grid average 2023 (MEE). Chosen over the Southern regional 0.3869 "
+    "because that factor already contains the West-to-East hydro, which the "
+    "model imports separately as west_east_clean; Guangdong's own "
+    "coal/gas/nuclear mix without it is close to the national average.",
+)
+CO2_WEST_EAST_CLEAN_T_PER_MWH = _assume(
+    "CO2_WEST_EAST_CLEAN_T_PER_MWH",
+    0.01,
+    "tCO2/MWh",
+    "imports",
+    "Hydro-dominated clean imports; small residual for firming and losses.",
+)
 # fleet
-GEM_UNKNOWN_START_YEAR = _assume("GEM_UNKNOWN_START_YEAR", 2028, "year", "fleet",
-                                 "Start year of GEM units whose start year is 'not found' or empty (pre-construction "
-                                 "and announced gas, cancelled coal): commissioned by 2030 at the earliest plausible "
-                                 "date, not by 2025.")
-PRECONSTRUCTION_LEAD_YEARS = _assume("PRECONSTRUCTION_LEAD_YEARS", 1, "yr", "fleet",
-                                     "A pre-construction unit stands in year Y if start_year + this <= Y: GEM "
-                                     "start years of not-yet-built units slip; one year of slip is assumed.")
-PLAN_COAL_RETIRE_YEAR = _assume("PLAN_COAL_RETIRE_YEAR", 2028, "year", "fleet",
-                                "Year the Zhujiang and Hengyun coal units retire under the plan's equal-capacity "
-                                "replacement (临近服役期满): after 2025, before 2030. A unit with an earlier GEM "
-                                "retirement year keeps it.")
-GAS_UNKNOWN_TECHNOLOGY = _assume("GAS_UNKNOWN_TECHNOLOGY", "CCGT", "-", "fleet",
-                                 "Technology of GEM gas units listed 'not found': CCGT, like almost all of "
-                                 "Guangzhou's gas fleet.")
-GAS_ST_EFFICIENCY = _assume("GAS_ST_EFFICIENCY", 0.35, "MWh_el/MWh_th", "fleet",
-                            "Electrical efficiency of small gas-fired steam-turbine CHP units (not in costs_*.csv).")
+GEM_UNKNOWN_START_YEAR = _assume(
+    "GEM_UNKNOWN_START_YEAR",
+    2028,
+    "year",
+    "fleet",
+    "Start year of GEM units whose start year is 'not found' or empty (pre-construction "
+    "and announced gas, cancelled coal): commissioned by 2030 at the earliest plausible "
+    "date, not by 2025.",
+)
+PRECONSTRUCTION_LEAD_YEARS = _assume(
+    "PRECONSTRUCTION_LEAD_YEARS",
+    1,
+    "yr",
+    "fleet",
+    "A pre-construction unit stands in year Y if start_year + this <= Y: GEM "
+    "start years of not-yet-built units slip; one year of slip is assumed.",
+)
+PLAN_COAL_RETIRE_YEAR = _assume(
+    "PLAN_COAL_RETIRE_YEAR",
+    2028,
+    "year",
+    "fleet",
+    "Year the Zhujiang and Hengyun coal units retire under the plan's equal-capacity "
+    "replacement (临近服役期满): after 2025, before 2030. A unit with an earlier GEM "
+    "retirement year keeps it.",
+)
+GAS_UNKNOWN_TECHNOLOGY = _assume(
+    "GAS_UNKNOWN_TECHNOLOGY",
+    "CCGT",
+    "-",
+    "fleet",
+    "Technology of GEM gas units listed 'not found': CCGT, like almost all of Guangzhou's gas fleet.",
+)
+GAS_ST_EFFICIENCY = _assume(
+    "GAS_ST_EFFICIENCY",
+    0.35,
+    "MWh_el/MWh_th",
+    "fleet",
+    "Electrical efficiency of small gas-fired steam-turbine CHP units (not in costs_*.csv).",
+)
 RAMP_GAS_CCGT = _assume("RAMP_GAS_CCGT", 0.6, "MW/MW/h", "fleet", "CCGT ramp limit (~1-3 %/min sustained).")
 RAMP_GAS_OCGT = _assume("RAMP_GAS_OCGT", 1.0, "MW/MW/h", "fleet", "Open-cycle gas turbine: full range in an hour.")
 RAMP_GAS_ST = _assume("RAMP_GAS_ST", 0.4, "MW/MW/h", "fleet", "Gas steam-turbine CHP ramp limit.")
-RAMP_COAL = _assume("RAMP_COAL", 0.4, "MW/MW/h", "fleet",
-                    "Chinese subcritical coal units, ~1-1.5 %/min of rated power, heat-constrained CHP slower.")
+RAMP_COAL = _assume(
+    "RAMP_COAL",
+    0.4,
+    "MW/MW/h",
+    "fleet",
+    "Chinese subcritical coal units, ~1-1.5 %/min of rated power, heat-constrained CHP slower.",
+)
 RAMP_WASTE = _assume("RAMP_WASTE", 0.2, "MW/MW/h", "fleet", "Waste-to-energy runs baseload with a steady grate.")
 MIN_STABLE_GAS_CCGT = _assume("MIN_STABLE_GAS_CCGT", 0.4, "MW/MW", "fleet", "CCGT minimum stable load.")
 MIN_STABLE_GAS_OCGT = _assume("MIN_STABLE_GAS_OCGT", 0.2, "MW/MW", "fleet", "OCGT minimum stable load.")
 MIN_STABLE_GAS_ST = _assume("MIN_STABLE_GAS_ST", 0.4, "MW/MW", "fleet", "Gas steam-turbine minimum stable load.")
-MIN_STABLE_COAL = _assume("MIN_STABLE_COAL", 0.4, "MW/MW", "fleet",
-                          "Coal minimum stable load after the flexibility retrofits of the 14th FYP (~40 %).")
-MIN_STABLE_WASTE = _assume("MIN_STABLE_WASTE", 0.6, "MW/MW", "fleet",
-                           "Waste must be burnt as it arrives: the plant runs at 60 % or more.")
+MIN_STABLE_COAL = _assume(
+    "MIN_STABLE_COAL",
+    0.4,
+    "MW/MW",
+    "fleet",
+    "Coal minimum stable load after the flexibility retrofits of the 14th FYP (~40 %).",
+)
+MIN_STABLE_WASTE = _assume(
+    "MIN_STABLE_WASTE", 0.6, "MW/MW", "fleet", "Waste must be burnt as it arrives: the plant runs at 60 % or more."
+)
 AVAILABILITY_GAS = _assume("AVAILABILITY_GAS", 0.92, "MW/MW", "fleet", "Gas units: planned and forced outages.")
 AVAILABILITY_COAL = _assume("AVAILABILITY_COAL", 0.88, "MW/MW", "fleet", "Ageing coal units: outages.")
-AVAILABILITY_WASTE = _assume("AVAILABILITY_WASTE", 0.90, "MW/MW", "fleet",
-                             "Waste-to-energy, ~8000 h/yr of operation.")
-WTE_FUSHAN_PHASE2_MW = _assume("WTE_FUSHAN_PHASE2_MW", 150.0, "MW", "fleet",
-                               "Fushan (Huangpu, Jiulong) waste-to-energy phase II, named in the plan: ~4000 t/d and "
-                               "~1.1 TWh/yr reported at award; 1.1 TWh / ~7300 h ~ 150 MW.")
-WTE_FUSHAN_PHASE2_START_YEAR = _assume("WTE_FUSHAN_PHASE2_START_YEAR", 2024, "year", "fleet",
-                                       "Fushan phase II taken as in service before 2025 (the plan's 2025 target "
-                                       "counts it).")
-WTE_OTHER_FLEET_MW = _assume("WTE_OTHER_FLEET_MW", 700.0, "MW", "fleet",
-                             "The rest of Guangzhou's waste-to-energy fleet (Likeng and the numbered resource-thermal "
-                             "plants, ~25-30 kt/d of incineration in total at ~0.035-0.04 MW per t/d).")
-WTE_OTHER_FLEET_DISTRICTS = _assume("WTE_OTHER_FLEET_DISTRICTS", "Baiyun,Huangpu,Nansha,Huadu,Zengcheng,Conghua",
-                                    "district list", "fleet",
-                                    "Districts hosting the other resource-thermal plants; WTE_OTHER_FLEET_MW is "
-                                    "split equally over them.")
-WTE_OTHER_FLEET_START_YEAR = _assume("WTE_OTHER_FLEET_START_YEAR", 2019, "year", "fleet",
-                                     "Most of the other plants entered service 2018-2020.")
-PSH_HOURS_AT_FULL_POWER = _assume("PSH_HOURS_AT_FULL_POWER", 9.0, "h", "fleet",
-                                  "Energy of the Conghua pumped-storage station in hours at 2.4 GW (large upper and "
-                                  "lower reservoirs; daily-to-weekly cycling).")
-PSH_CITY_SHARE = _assume("PSH_CITY_SHARE", 0.25, "MW/MW", "fleet",
-                         "Share of the Conghua pumped-storage station dispatched for Guangzhou: it serves the "
-                         "Guangdong grid (originally Daya Bay nuclear); Guangzhou is ~15 % of Guangdong's peak, "
-                         "raised for proximity.")
+AVAILABILITY_WASTE = _assume("AVAILABILITY_WASTE", 0.90, "MW/MW", "fleet", "Waste-to-energy, ~8000 h/yr of operation.")
+WTE_FUSHAN_PHASE2_MW = _assume(
+    "WTE_FUSHAN_PHASE2_MW",
+    150.0,
+    "MW",
+    "fleet",
+    "Fushan (Huangpu, Jiulong) waste-to-energy phase II, named in the plan: ~4000 t/d and "
+    "~1.1 TWh/yr reported at award; 1.1 TWh / ~7300 h ~ 150 MW.",
+)
+WTE_FUSHAN_PHASE2_START_YEAR = _assume(
+    "WTE_FUSHAN_PHASE2_START_YEAR",
+    2024,
+    "year",
+    "fleet",
+    "Fushan phase II taken as in service before 2025 (the plan's 2025 target counts it).",
+)
+WTE_OTHER_FLEET_MW = _assume(
+    "WTE_OTHER_FLEET_MW",
+    700.0,
+    "MW",
+    "fleet",
+    "The rest of Guangzhou's waste-to-energy fleet (Likeng and the numbered resource-thermal "
+    "plants, ~25-30 kt/d of incineration in total at ~0.035-0.04 MW per t/d).",
+)
+WTE_OTHER_FLEET_DISTRICTS = _assume(
+    "WTE_OTHER_FLEET_DISTRICTS",
+    "Baiyun,Huangpu,Nansha,Huadu,Zengcheng,Conghua",
+    "district list",
+    "fleet",
+    "Districts hosting the other resource-thermal plants; WTE_OTHER_FLEET_MW is split equally over them.",
+)
+WTE_OTHER_FLEET_START_YEAR = _assume(
+    "WTE_OTHER_FLEET_START_YEAR", 2019, "year", "fleet", "Most of the other plants entered service 2018-2020."
+)
+PSH_HOURS_AT_FULL_POWER = _assume(
+    "PSH_HOURS_AT_FULL_POWER",
+    9.0,
+    "h",
+    "fleet",
+    "Energy of the Conghua pumped-storage station in hours at 2.4 GW (large upper and "
+    "lower reservoirs; daily-to-weekly cycling).",
+)
+PSH_CITY_SHARE = _assume(
+    "PSH_CITY_SHARE",
+    0.25,
+    "MW/MW",
+    "fleet",
+    "Share of the Conghua pumped-storage station dispatched for Guangzhou: it serves the "
+    "Guangdong grid (originally Daya Bay nuclear); Guangzhou is ~15 % of Guangdong's peak, "
+    "raised for proximity.",
+)
 # sites
-EXISTING_PV_ROOFTOP_MW = _assume("EXISTING_PV_ROOFTOP_MW", 600.0, "MW", "costs",
-                                 "Rooftop PV standing in Guangzhou in 2025 before the plan's pilots add to it; order "
-                                 "of magnitude only (distributed PV grew fast in Guangdong 2021-2024). Split by "
-                                 "load_weight.")
-EXISTING_PV_GROUND_MW = _assume("EXISTING_PV_GROUND_MW", 100.0, "MW", "costs",
-                                "Ground-mounted PV standing in 2025 in the outer districts (agri-/fishery-PV); "
-                                "split by ground-PV potential.")
-EXISTING_WIND_NANSHA_MW = _assume("EXISTING_WIND_NANSHA_MW", 50.0, "MW", "costs",
-                                  "Small coastal wind farms in Nansha standing in 2025; none elsewhere.")
-PV_ROOFTOP_POTENTIAL_MW = _assume("PV_ROOFTOP_POTENTIAL_MW", 10000.0, "MW", "costs",
-                                  "City rooftop PV potential (~0.5 kW per resident), split by load_weight (factory "
-                                  "roofs follow industrial load).")
-PV_GROUND_POTENTIAL_CONGHUA_MW = _assume("PV_GROUND_POTENTIAL_CONGHUA_MW", 400.0, "MW", "costs",
-                                         "Ground PV potential in Conghua (hilly, forested, little free land).")
-PV_GROUND_POTENTIAL_ZENGCHENG_MW = _assume("PV_GROUND_POTENTIAL_ZENGCHENG_MW", 300.0, "MW", "costs",
-                                           "Ground PV potential in Zengcheng.")
-PV_GROUND_POTENTIAL_HUADU_MW = _assume("PV_GROUND_POTENTIAL_HUADU_MW", 150.0, "MW", "costs",
-                                       "Ground PV potential in Huadu.")
-PV_GROUND_POTENTIAL_NANSHA_MW = _assume("PV_GROUND_POTENTIAL_NANSHA_MW", 150.0, "MW", "costs",
-                                        "Ground PV potential in Nansha (fishery-PV on ponds).")
-WIND_POTENTIAL_NANSHA_MW = _assume("WIND_POTENTIAL_NANSHA_MW", 200.0, "MW", "costs",
-                                   "Distributed onshore wind potential in Nansha (plan names Nansha and Conghua).")
-WIND_POTENTIAL_CONGHUA_MW = _assume("WIND_POTENTIAL_CONGHUA_MW", 150.0, "MW", "costs",
-                                    "Distributed onshore wind potential on Conghua's ridges.")
-BATTERY_POWER_POTENTIAL_MW = _assume("BATTERY_POWER_POTENTIAL_MW", 3000.0, "MW", "costs",
-                                     "City-wide ceiling of new battery power, split by load_weight.")
-BATTERY_MAX_HOURS = _assume("BATTERY_MAX_HOURS", 4.0, "h", "costs",
-                            "Battery energy ceiling per district = power ceiling x this duration.")
-DR_POTENTIAL_SHARE_OF_PEAK = _assume("DR_POTENTIAL_SHARE_OF_PEAK", 0.10, "MW/MW", "costs",
-                                     "Largest peak demand response per district as a share of its share of the "
-                                     "2024 city peak (22.49 GW); twice the plan's 5 % target.")
-GAS_SITE_HEADROOM_MW = _assume("GAS_SITE_HEADROOM_MW", 1000.0, "MW", "costs",
-                               "New CCGT a district with gas infrastructure may host beyond the GEM announced "
-                               "projects there.")
-IMPORT_CONTRACT_MAX_MW_PER_DISTRICT = _assume("IMPORT_CONTRACT_MAX_MW_PER_DISTRICT", 2000.0, "MW", "costs",
-                                              "Extra import-interface capacity one 500 kV district may add.")
+EXISTING_PV_ROOFTOP_MW = _assume(
+    "EXISTING_PV_ROOFTOP_MW",
+    600.0,
+    "MW",
+    "costs",
+    "Rooftop PV standing in Guangzhou in 2025 before the plan's pilots add to it; order "
+    "of magnitude only (distributed PV grew fast in Guangdong 2021-2024). Split by "
+    "load_weight.",
+)
+EXISTING_PV_GROUND_MW = _assume(
+    "EXISTING_PV_GROUND_MW",
+    100.0,
+    "MW",
+    "costs",
+    "Ground-mounted PV standing in 2025 in the outer districts (agri-/fishery-PV); split by ground-PV potential.",
+)
+EXISTING_WIND_NANSHA_MW = _assume(
+    "EXISTING_WIND_NANSHA_MW",
+    50.0,
+    "MW",
+    "costs",
+    "Small coastal wind farms in Nansha standing in 2025; none elsewhere.",
+)
+PV_ROOFTOP_POTENTIAL_MW = _assume(
+    "PV_ROOFTOP_POTENTIAL_MW",
+    10000.0,
+    "MW",
+    "costs",
+    "City rooftop PV potential (~0.5 kW per resident), split by load_weight (factory roofs follow industrial load).",
+)
+PV_GROUND_POTENTIAL_CONGHUA_MW = _assume(
+    "PV_GROUND_POTENTIAL_CONGHUA_MW",
+    400.0,
+    "MW",
+    "costs",
+    "Ground PV potential in Conghua (hilly, forested, little free land).",
+)
+PV_GROUND_POTENTIAL_ZENGCHENG_MW = _assume(
+    "PV_GROUND_POTENTIAL_ZENGCHENG_MW", 300.0, "MW", "costs", "Ground PV potential in Zengcheng."
+)
+PV_GROUND_POTENTIAL_HUADU_MW = _assume(
+    "PV_GROUND_POTENTIAL_HUADU_MW", 150.0, "MW", "costs", "Ground PV potential in Huadu."
+)
+PV_GROUND_POTENTIAL_NANSHA_MW = _assume(
+    "PV_GROUND_POTENTIAL_NANSHA_MW", 150.0, "MW", "costs", "Ground PV potential in Nansha (fishery-PV on ponds)."
+)
+WIND_POTENTIAL_NANSHA_MW = _assume(
+    "WIND_POTENTIAL_NANSHA_MW",
+    200.0,
+    "MW",
+    "costs",
+    "Distributed onshore wind potential in Nansha (plan names Nansha and Conghua).",
+)
+WIND_POTENTIAL_CONGHUA_MW = _assume(
+    "WIND_POTENTIAL_CONGHUA_MW", 150.0, "MW", "costs", "Distributed onshore wind potential on Conghua's ridges."
+)
+BATTERY_POWER_POTENTIAL_MW = _assume(
+    "BATTERY_POWER_POTENTIAL_MW", 3000.0, "MW", "costs", "City-wide ceiling of new battery power, split by load_weight."
+)
+BATTERY_MAX_HOURS = _assume(
+    "BATTERY_MAX_HOURS", 4.0, "h", "costs", "Battery energy ceiling per district = power ceiling x this duration."
+)
+DR_POTENTIAL_SHARE_OF_PEAK = _assume(
+    "DR_POTENTIAL_SHARE_OF_PEAK",
+    0.10,
+    "MW/MW",
+    "costs",
+    "Largest peak demand response per district as a share of its share of the "
+    "2024 city peak (22.49 GW); twice the plan's 5 % target.",
+)
+GAS_SITE_HEADROOM_MW = _assume(
+    "GAS_SITE_HEADROOM_MW",
+    1000.0,
+    "MW",
+    "costs",
+    "New CCGT a district with gas infrastructure may host beyond the GEM announced projects there.",
+)
+IMPORT_CONTRACT_MAX_MW_PER_DISTRICT = _assume(
+    "IMPORT_CONTRACT_MAX_MW_PER_DISTRICT",
+    2000.0,
+    "MW",
+    "costs",
+    "Extra import-interface capacity one 500 kV district may add.",
+)
 # costs
-BATTERY_ROUND_TRIP_EFFICIENCY = _assume("BATTERY_ROUND_TRIP_EFFICIENCY", 0.88, "MWh/MWh", "costs",
-                                        "AC-to-AC round trip of Li-ion storage (costs csv gives only the DC inverter "
-                                        "0.96); each leg sqrt of it.")
-DR_HOLDING_COST_CNY_PER_MW_YR = _assume("DR_HOLDING_COST_CNY_PER_MW_YR", 60000.0, "CNY/MW/yr", "costs",
-                                        "Yearly cost of keeping 1 MW of peak demand response contracted (programme "
-                                        "administration, enabling control, capacity payment).")
-DR_SHED_COST_CNY_PER_MWH = _assume("DR_SHED_COST_CNY_PER_MWH", 3500.0, "CNY/MWh", "costs",
-                                   "Payment per MWh of peak load shed; Guangdong's market-based DR compensation cap "
-                                   "is of the order of 3.5 CNY/kWh.")
-IMPORT_INTERFACE_CAPEX_CNY_PER_MW = _assume("IMPORT_INTERFACE_CAPEX_CNY_PER_MW", 600000.0, "CNY/MW", "costs",
-                                            "500 kV substation transformation plus line reinforcement per MW of "
-                                            "extra import capability (~350 CNY/kVA substation + lines).")
-IMPORT_INTERFACE_LIFETIME_YR = _assume("IMPORT_INTERFACE_LIFETIME_YR", 40.0, "yr", "costs",
-                                       "Economic lifetime of grid assets.")
-IMPORT_INTERFACE_FOM_SHARE = _assume("IMPORT_INTERFACE_FOM_SHARE", 0.02, "1/yr", "costs",
-                                     "Fixed O&M of grid assets as a share of investment.")
-GAS_PRICE_CNY_PER_MWH_TH = _assume("GAS_PRICE_CNY_PER_MWH_TH", 270.0, "CNY/MWh_th", "costs",
-                                   "Gas for power in Guangdong (LNG and pipeline) ~2.7 CNY/m3 at ~10 kWh/m3; the costs "
-                                   "csv's 20.1 EUR/MWh_th (BP 2019, ~157 CNY) is a European pre-crisis price.")
-COAL_PRICE_CNY_PER_T = _assume("COAL_PRICE_CNY_PER_T", 900.0, "CNY/t (5500 kcal/kg)", "costs",
-                               "Delivered thermal coal at Guangzhou, 2023-2024 levels; the costs csv's 8.15 "
-                               "EUR/MWh_th (BP 2019, ~64 CNY) is far below Chinese spot prices.")
-WASTE_FUEL_PRICE_CNY_PER_MWH_TH = _assume("WASTE_FUEL_PRICE_CNY_PER_MWH_TH", 0.0, "CNY/MWh_th", "costs",
-                                          "Municipal waste costs the plant nothing (it earns a gate fee, ignored).")
-WASTE_CO2_T_PER_MWH_TH = _assume("WASTE_CO2_T_PER_MWH_TH", 0.13, "tCO2/MWh_th", "costs",
-                                 "Fossil CO2 of municipal waste: IPCC ~92 kg/GJ x ~40 % fossil carbon share.")
-WTE_CAPEX_CNY_PER_KW = _assume("WTE_CAPEX_CNY_PER_KW", 15000.0, "CNY/kW", "costs",
-                               "Chinese waste-to-energy investment (~0.5-0.6 M CNY per t/d); basis for its fixed O&M "
-                               "(the DEA 8000+ EUR/kW is a Danish CHP plant).")
+BATTERY_ROUND_TRIP_EFFICIENCY = _assume(
+    "BATTERY_ROUND_TRIP_EFFICIENCY",
+    0.88,
+    "MWh/MWh",
+    "costs",
+    "AC-to-AC round trip of Li-ion storage (costs csv gives only the DC inverter 0.96); each leg sqrt of it.",
+)
+DR_HOLDING_COST_CNY_PER_MW_YR = _assume(
+    "DR_HOLDING_COST_CNY_PER_MW_YR",
+    60000.0,
+    "CNY/MW/yr",
+    "costs",
+    "Yearly cost of keeping 1 MW of peak demand response contracted (programme "
+    "administration, enabling control, capacity payment).",
+)
+DR_SHED_COST_CNY_PER_MWH = _assume(
+    "DR_SHED_COST_CNY_PER_MWH",
+    3500.0,
+    "CNY/MWh",
+    "costs",
+    "Payment per MWh of peak load shed; Guangdong's market-based DR compensation cap is of the order of 3.5 CNY/kWh.",
+)
+IMPORT_INTERFACE_CAPEX_CNY_PER_MW = _assume(
+    "IMPORT_INTERFACE_CAPEX_CNY_PER_MW",
+    600000.0,
+    "CNY/MW",
+    "costs",
+    "500 kV substation transformation plus line reinforcement per MW of "
+    "extra import capability (~350 CNY/kVA substation + lines).",
+)
+IMPORT_INTERFACE_LIFETIME_YR = _assume(
+    "IMPORT_INTERFACE_LIFETIME_YR", 40.0, "yr", "costs", "Economic lifetime of grid assets."
+)
+IMPORT_INTERFACE_FOM_SHARE = _assume(
+    "IMPORT_INTERFACE_FOM_SHARE", 0.02, "1/yr", "costs", "Fixed O&M of grid assets as a share of investment."
+)
+GAS_PRICE_CNY_PER_MWH_TH = _assume(
+    "GAS_PRICE_CNY_PER_MWH_TH",
+    270.0,
+    "CNY/MWh_th",
+    "costs",
+    "Gas for power in Guangdong (LNG and pipeline) ~2.7 CNY/m3 at ~10 kWh/m3; the costs "
+    "csv's 20.1 EUR/MWh_th (BP 2019, ~157 CNY) is a European pre-crisis price.",
+)
+COAL_PRICE_CNY_PER_T = _assume(
+    "COAL_PRICE_CNY_PER_T",
+    900.0,
+    "CNY/t (5500 kcal/kg)",
+    "costs",
+    "Delivered thermal coal at Guangzhou, 2023-2024 levels; the costs csv's 8.15 "
+    "EUR/MWh_th (BP 2019, ~64 CNY) is far below Chinese spot prices.",
+)
+WASTE_FUEL_PRICE_CNY_PER_MWH_TH = _assume(
+    "WASTE_FUEL_PRICE_CNY_PER_MWH_TH",
+    0.0,
+    "CNY/MWh_th",
+    "costs",
+    "Municipal waste costs the plant nothing (it earns a gate fee, ignored).",
+)
+WASTE_CO2_T_PER_MWH_TH = _assume(
+    "WASTE_CO2_T_PER_MWH_TH",
+    0.13,
+    "tCO2/MWh_th",
+    "costs",
+    "Fossil CO2 of municipal waste: IPCC ~92 kg/GJ x ~40 % fossil carbon share.",
+)
+WTE_CAPEX_CNY_PER_KW = _assume(
+    "WTE_CAPEX_CNY_PER_KW",
+    15000.0,
+    "CNY/kW",
+    "costs",
+    "Chinese waste-to-energy investment (~0.5-0.6 M CNY per t/d); basis for its fixed O&M "
+    "(the DEA 8000+ EUR/kW is a Danish CHP plant).",
+)
 
 # --- performance options (issue 4) ---
-ROLLING_INITIAL_SOC_SHARE = _assume("ROLLING_INITIAL_SOC_SHARE", 0.5, "MWh/MWh", "model",
-                                    "State of charge of every store at the start of the first rolling window, as a "
-                                    "share of its energy capacity (the full-year LP is cyclic instead).")
-CAPACITY_FACTOR_FLOOR = _assume("CAPACITY_FACTOR_FLOOR", 1e-3, "MW/MW", "model",
-                                "Hourly renewable capacity factors below this are taken as 0 in the LP: at dawn and "
-                                "dusk pvlib gives values down to 1e-6, which put coefficients of 1e-6 into the "
-                                "expansion LP (interior point stalls on them) while carrying < 0.01 % of the "
-                                "energy.")
+ROLLING_INITIAL_SOC_SHARE = _assume(
+    "ROLLING_INITIAL_SOC_SHARE",
+    0.5,
+    "MWh/MWh",
+    "model",
+    "State of charge of every store at the start of the first rolling window, as a "
+    "share of its energy capacity (the full-year LP is cyclic instead).",
+)
+CAPACITY_FACTOR_FLOOR = _assume(
+    "CAPACITY_FACTOR_FLOOR",
+    1e-3,
+    "MW/MW",
+    "model",
+    "Hourly renewable capacity factors below this are taken as 0 in the LP: at dawn and "
+    "dusk pvlib gives values down to 1e-6, which put coefficients of 1e-6 into the "
+    "expansion LP (interior point stalls on them) while carrying < 0.01 % of the "
+    "energy.",
+)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from gzpower.validate import load_dataset
+from gzpower.inputs.validate import load_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

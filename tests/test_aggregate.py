@@ -1,19 +1,24 @@
-"""Representative days (gzpower.aggregate): weights and chronology, the kept peak day, and the rescaling that
+"""Representative days (gzpower.scenario.aggregate): weights and chronology, the kept peak day, and the rescaling that
 gives every series its annual energy back."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from gzpower.aggregate import DAYS, HOURS_PER_DAY, representative_days, rescale
-from gzpower.model.data import Scenario, assemble
+from gzpower.model.data import assemble
+from gzpower.scenario.aggregate import DAYS, HOURS_PER_DAY, representative_days, rescale
+from gzpower.scenario.scenario import Scenario
 
 
 def _year(seed: int = 0):
     rng = np.random.default_rng(seed)
     hours = np.arange(DAYS * HOURS_PER_DAY)
-    load = 1000 + 300 * np.sin(2 * np.pi * hours / 24) + 200 * np.sin(2 * np.pi * hours / 8760) \
+    load = (
+        1000
+        + 300 * np.sin(2 * np.pi * hours / 24)
+        + 200 * np.sin(2 * np.pi * hours / 8760)
         + rng.normal(0, 20, hours.size)
+    )
     load[4000] = 2500.0  # one unmistakable peak, on day 166
     wind = np.clip(rng.gamma(0.6, 0.25, hours.size), 0, 1)  # spiky: medoids miss its energy
     return load, wind
@@ -72,4 +77,5 @@ def test_guangzhou_representative_days_carry_the_year(tables):
     for column in ("wind_onshore@Conghua", "pv_ground@Conghua"):
         # the capacity-factor floor (0 below 1e-3) is applied to both, after rescaling
         assert (eight.renewable_cf[column].to_numpy() * w).sum() == pytest.approx(
-            full.renewable_cf[column].sum(), rel=1e-3)
+            full.renewable_cf[column].sum(), rel=1e-3
+        )

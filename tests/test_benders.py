@@ -1,4 +1,4 @@
-"""Benders decomposition (gzpower.benders): a hand-computed expansion optimum, the monolithic LP's optimum on a
+"""Benders decomposition (gzpower.solve.benders): a hand-computed expansion optimum, the monolithic LP's optimum on a
 Guangzhou week, its bounds, and its failures."""
 
 from dataclasses import replace
@@ -6,14 +6,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gzpower.benders import by_technology, capacities_of, solve_benders
-from gzpower.check import solve_case
 from gzpower.cli import main
 from gzpower.model.build import build_model
-from gzpower.model.data import Scenario, assemble
+from gzpower.model.data import assemble
 from gzpower.model.registry import COST_SCALE
-from gzpower.results import extract
-from gzpower.solve import SolverSettings, solve
+from gzpower.results.extract import extract
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.benders import by_technology, capacities_of, solve_benders
+from gzpower.solve.highs import SolverSettings, solve
+from gzpower.studies.run import solve_case
 from tests.factory import make_data, thermal, with_marginal_cost
 
 WEEK = Scenario(year=2030, mode="expand", hours=168, start_hour=4800)
@@ -28,8 +29,9 @@ def _peaker_case(**scenario):
     annuity = 1000.0 * 8760 / 2  # CNY per MW-year, charged for 2 of 8760 hours
     units = thermal([{"unit": "G", "bus": "A", "p_nom": 0.0, "annuity": annuity}])
     units["p_nom_max"] = 200.0
-    return make_data({"A": [100.0, 60.0]}, thermal_units=with_marginal_cost(units, {"G": 100.0}), mode="expand",
-                     **scenario)
+    return make_data(
+        {"A": [100.0, 60.0]}, thermal_units=with_marginal_cost(units, {"G": 100.0}), mode="expand", **scenario
+    )
 
 
 def test_hand_computed_expansion():
@@ -61,12 +63,22 @@ def test_week_matches_the_monolithic_optimum(tables):
     assert split.stats["max_row_violation"] < 1e-6  # HiGHS's row activities of the best plan's dispatch
     # the run is a full one: the energy balance closes in every district and hour
     bal = split.tables["balance"]
-    supply = (bal["thermal_mw"] + bal["renewables_mw"] + bal["storage_discharge_mw"] - bal["storage_charge_mw"]
-              + bal["dr_shed_mw"] + bal["dr_shift_mw"] + bal["imports_mw"] + bal["line_net_in_mw"] + bal["unserved_mw"])
+    supply = (
+        bal["thermal_mw"]
+        + bal["renewables_mw"]
+        + bal["storage_discharge_mw"]
+        - bal["storage_charge_mw"]
+        + bal["dr_shed_mw"]
+        + bal["dr_shift_mw"]
+        + bal["imports_mw"]
+        + bal["line_net_in_mw"]
+        + bal["unserved_mw"]
+    )
     assert np.abs(supply - bal["load_mw"]).max() < 1e-5
     assert bal["price_cny_per_mwh"].notna().all()
-    assert split.tables["capacities"]["added"].sum() == pytest.approx(mono.tables["capacities"]["added"].sum(),
-                                                                      rel=0.05)
+    assert split.tables["capacities"]["added"].sum() == pytest.approx(
+        mono.tables["capacities"]["added"].sum(), rel=0.05
+    )
 
 
 def test_iteration_limit_returns_the_best_plan_marked(tables):
@@ -87,8 +99,7 @@ def test_start_plan_is_the_first_dispatch(tables):
     assert solve(first.model, SolverSettings(algorithm="dual-simplex")).status == "optimal"
     start = capacities_of(first.model, first.registry.investments)
     built = build_model(assemble(tables, WEEK))
-    outcome = solve_benders(built.model, built.registry.investments, replace(BENDERS, benders_max_iterations=1),
-                            start)
+    outcome = solve_benders(built.model, built.registry.investments, replace(BENDERS, benders_max_iterations=1), start)
     fixed = build_model(assemble(tables, WEEK))
     for (name, k), value in start.items():
         getattr(fixed.model, name)[k].fix(value)
@@ -110,14 +121,17 @@ def test_cli_refuses_benders_with_periods(capsys):
     assert "--periods" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("scenario, decomposition, algorithm", [
-    (Scenario(mode="expand", hours=8760), "benders", "simplex"),
-    (Scenario(mode="expand", hours=720), "benders", "simplex"),
-    (Scenario(mode="expand", hours=168), "none", "ipm"),  # short: the whole LP was as fast
-    (Scenario(mode="expand", periods=8), "none", "ipm"),
-    (Scenario(mode="expand", hours=8760, allow_unserved=False), "none", "ipm"),  # a plan may have no dispatch
-    (Scenario(mode="check", hours=8760), "none", "simplex"),
-])
+@pytest.mark.parametrize(
+    "scenario, decomposition, algorithm",
+    [
+        (Scenario(mode="expand", hours=8760), "benders", "simplex"),
+        (Scenario(mode="expand", hours=720), "benders", "simplex"),
+        (Scenario(mode="expand", hours=168), "none", "ipm"),  # short: the whole LP was as fast
+        (Scenario(mode="expand", periods=8), "none", "ipm"),
+        (Scenario(mode="expand", hours=8760, allow_unserved=False), "none", "ipm"),  # a plan may have no dispatch
+        (Scenario(mode="check", hours=8760), "none", "simplex"),
+    ],
+)
 def test_auto_settings(scenario, decomposition, algorithm):
     resolved = SolverSettings().resolved(scenario)
     assert (resolved.decomposition, resolved.algorithm) == (decomposition, algorithm)

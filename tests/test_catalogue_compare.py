@@ -9,13 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from gzpower.catalogue import list_runs, open_catalogue
-from gzpower.check import run_and_write
 from gzpower.cli import main
-from gzpower.compare import compare_runs, load_runs, to_json
 from gzpower.errors import InputError
-from gzpower.model.data import Scenario
-from gzpower.solve import SolverSettings
+from gzpower.runs.catalogue import list_runs, open_catalogue
+from gzpower.runs.compare import compare_runs, load_runs, to_json
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import SolverSettings
+from gzpower.studies.run import run_and_write
 from tests.conftest import DATA
 
 DAY = Scenario(year=2030, start_hour=4800, hours=24)
@@ -45,9 +45,11 @@ def test_catalogue_lists_finished_runs_only(runs):
     # the parquet views carry the run name and hold every finished run's rows, nothing from the hidden folder
     counts = cat.sql("SELECT run, count(*) AS n FROM balance GROUP BY run ORDER BY run")
     assert len(counts) == 3 and (counts["n"] == len(simplex.tables["balance"])).all()
-    joined = cat.sql("SELECT r.storage_mw, sum(c.total) AS mw FROM capacities c JOIN runs r USING (run) "
-                     "WHERE c.family = 'storage' AND c.unit = 'MW' AND r.algorithm = 'simplex' "
-                     "GROUP BY ALL ORDER BY 1 NULLS FIRST")
+    joined = cat.sql(
+        "SELECT r.storage_mw, sum(c.total) AS mw FROM capacities c JOIN runs r USING (run) "
+        "WHERE c.family = 'storage' AND c.unit = 'MW' AND r.algorithm = 'simplex' "
+        "GROUP BY ALL ORDER BY 1 NULLS FIRST"
+    )
     assert joined["mw"].iloc[1] - joined["mw"].iloc[0] == pytest.approx(800.0 - 200.0, abs=1e-6)
     # the same inputs give the same digest
     assert cat.runs["inputs_sha256"].nunique() == 1
@@ -92,8 +94,9 @@ def test_a_changed_parameter_shows_up(runs):
     top = c.hourly["dispatch"].iloc[0]
     a = simplex.tables["dispatch"].query("element == @top.element and hour == @top.at_hour")["p_mw"].sum()
     assert top["A"] == pytest.approx(a) and top["change"] == pytest.approx(top["other"] - top["A"])
-    assert c.objective_rel_diff["B"] == pytest.approx(abs(bigger.objective - simplex.objective)
-                                                      / abs(simplex.objective))
+    assert c.objective_rel_diff["B"] == pytest.approx(
+        abs(bigger.objective - simplex.objective) / abs(simplex.objective)
+    )
     json.dumps(to_json(c))  # machine output serialises
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from gzpower.inputs.schemas import TABLES
+from gzpower.inputs.validate import read_table
 from gzpower.pipeline.build import build_and_write
-from gzpower.schemas import TABLES
-from gzpower.validate import read_table
 from tests.conftest import DATA, RAW
 
-needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw data folder {RAW} absent (only the committed "
-                                                          "derived data is available)")
+needs_raw = pytest.mark.skipif(
+    not RAW.is_dir(), reason=f"raw data folder {RAW} absent (only the committed derived data is available)"
+)
 
 
 @needs_raw

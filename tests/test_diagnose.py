@@ -1,4 +1,4 @@
-"""Infeasibility explained (gzpower.diagnose) and coefficient ranges (gzpower.numerics) on short shipped cases.
+"""Infeasibility explained (gzpower.solve.diagnose) and coefficient ranges (gzpower.solve.numerics) on short cases.
 
 Each infeasible case is cross-checked against an independent solve: the shortfall against the allow-unserved
 run's unserved energy, the CO2 excess against the cap that just becomes feasible, the plan-floor gap against the
@@ -13,13 +13,14 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from gzpower.check import run_and_write
-from gzpower.diagnose import diagnose
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
-from gzpower.model.data import Scenario, assemble
-from gzpower.results import extract, kpis
-from gzpower.solve import SolverSettings, solve
+from gzpower.model.data import assemble
+from gzpower.results.extract import extract, kpis
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.diagnose import diagnose
+from gzpower.solve.highs import SolverSettings, solve
+from gzpower.studies.run import run_and_write
 
 from .conftest import DATA
 
@@ -42,8 +43,9 @@ def test_balance_shortfall_named_by_district_and_hour(tables):
     out = solve(relaxed.model)
     assert out.status == "optimal"
     unserved = extract(relaxed, out.duals)["balance"].groupby("hour")["unserved_mw"].sum()
-    assert short["amount"].sum() == pytest.approx(kpis(extract(relaxed, out.duals), relaxed.data)["unserved_mwh"],
-                                                  rel=1e-4)
+    assert short["amount"].sum() == pytest.approx(
+        kpis(extract(relaxed, out.duals), relaxed.data)["unserved_mwh"], rel=1e-4
+    )
     worst = short.iloc[0]
     assert unserved[worst["hour"]] >= worst["amount"] - 1e-3  # that hour really is short, at least by this much
     assert worst["amount"] <= worst["limit"] + 1e-6  # no district is short of more than its load

@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gzpower.check import run_and_write
 from gzpower.cli import main
 from gzpower.errors import SolveError
-from gzpower.model.data import Scenario
-from gzpower.rerun import compare_tables, rerun
-from gzpower.solve import SolverSettings
+from gzpower.runs.rerun import compare_tables, rerun
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import SolverSettings
+from gzpower.studies.run import run_and_write
 
 from .conftest import DATA, REPO
 
@@ -29,9 +29,27 @@ JULY48 = dict(year=2030, mode="check", start_hour=4800, hours=48)
 
 def _start(runs: Path, tmp: Path, hours: int):
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONWARNINGS": "ignore"}
-    return subprocess.Popen(CLI + ["check", "--year", "2030", "--hours", str(hours), "--no-counterfactuals",
-                                   "--quiet", "--runs-dir", str(runs), "--data", str(DATA)],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        CLI
+        + [
+            "check",
+            "--year",
+            "2030",
+            "--hours",
+            str(hours),
+            "--no-counterfactuals",
+            "--quiet",
+            "--runs-dir",
+            str(runs),
+            "--data",
+            str(DATA),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(predicate, proc, seconds=60.0):
@@ -130,8 +148,7 @@ def test_same_inputs_same_results_and_rerun(tables, tmp_path, capsys):
 
 
 def test_expand_manifest_with_inherited_capacity_reruns(tables, tmp_path):
-    sc = Scenario(year=2030, mode="expand", start_hour=4800, hours=24,
-                  inherited={("gas_ccgt", "Nansha"): 300.0})
+    sc = Scenario(year=2030, mode="expand", start_hour=4800, hours=24, inherited={("gas_ccgt", "Nansha"): 300.0})
     first = run_and_write(tables, sc, SolverSettings(), tmp_path, DATA)
     record = json.loads((first.folder / "manifest.json").read_text())["scenario"]
     assert record["inherited"] == [["gas_ccgt", "Nansha", 300.0]]

@@ -22,14 +22,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gzpower.cli import main
-from gzpower.schemas import TABLES
+from gzpower.inputs.schemas import TABLES
 
 from .conftest import DATA
 
 FILES = [t.path for t in TABLES]
 CSV_FILES = [p for p in FILES if p.endswith(".csv")]
-MUTATIONS = ("drop_column", "rename_column", "blank", "negative", "huge", "infinite", "text", "unknown_district",
-             "duplicate_row", "truncate_profile", "island", "empty")
+MUTATIONS = (
+    "drop_column",
+    "rename_column",
+    "blank",
+    "negative",
+    "huge",
+    "infinite",
+    "text",
+    "unknown_district",
+    "duplicate_row",
+    "truncate_profile",
+    "island",
+    "empty",
+)
 COUNTS: dict[str, int] = {"validate": 0, "check": 0, "exit_0": 0, "exit_2": 0}
 
 
@@ -87,12 +99,14 @@ def _mutate(frame: pd.DataFrame, kind: str, rel: str, data, pick) -> pd.DataFram
         return frame
     target = numeric or cols
     col = pick(st.sampled_from(target))
-    value = {"blank": np.nan if rel.endswith(".parquet") else "",
-             "negative": -pick(st.floats(1e-6, 1e12)),
-             "huge": pick(st.sampled_from([1e12, 1e30, 1.7e308])),
-             "infinite": np.inf,
-             "text": "n/a",
-             "island": "n/a"}[kind]
+    value = {
+        "blank": np.nan if rel.endswith(".parquet") else "",
+        "negative": -pick(st.floats(1e-6, 1e12)),
+        "huge": pick(st.sampled_from([1e12, 1e30, 1.7e308])),
+        "infinite": np.inf,
+        "text": "n/a",
+        "island": "n/a",
+    }[kind]
     if rel.endswith(".parquet") and (kind in ("text", "island") or not pd.api.types.is_numeric_dtype(frame[col])):
         frame[col] = frame[col].astype(object)
     elif rel.endswith(".parquet") and pd.api.types.is_integer_dtype(frame[col]):
@@ -122,8 +136,12 @@ def _assert_clean(code: int, err: str) -> None:
         assert len(lines) == 1 and lines[0].startswith("error:"), err
 
 
-@settings(max_examples=80, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(rel=st.sampled_from(FILES), kind=st.sampled_from(MUTATIONS), data=st.data())
 def test_mutated_inputs_fail_with_one_line(rel, kind, data):
     with _copy_of_data() as (root, _tmp):
@@ -154,8 +172,23 @@ def test_odd_but_valid_values_run_or_fail_cleanly(rel, data):
             frame.loc[row, col] = str(data.draw(st.sampled_from([0, top, 1e-9])))
             _write(frame, path)
         COUNTS["check"] += 1
-        code, err = _run(["check", "--year", "2030", "--hours", "24", "--start-hour", "4800",
-                          "--no-counterfactuals", "--quiet", "--data", str(root), "--runs-dir", str(tmp / "runs")])
+        code, err = _run(
+            [
+                "check",
+                "--year",
+                "2030",
+                "--hours",
+                "24",
+                "--start-hour",
+                "4800",
+                "--no-counterfactuals",
+                "--quiet",
+                "--data",
+                str(root),
+                "--runs-dir",
+                str(tmp / "runs"),
+            ]
+        )
         _assert_clean(code, err)
 
 

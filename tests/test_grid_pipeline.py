@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from gzpower import assumptions as A
-from gzpower.fleet import COAL_REPLACEMENT_GAS_UNITS, FleetOptions, standing_units
+from gzpower.inputs.plan import COAL_REPLACEMENT_GAS_UNITS
+from gzpower.inputs.schemas import BUILDABLE_TECHS, DISTRICTS, EXTERNAL_BUSES, TABLES_BY_NAME, YEARS
 from gzpower.pipeline import grid
-from gzpower.schemas import BUILDABLE_TECHS, DISTRICTS, EXTERNAL_BUSES, TABLES_BY_NAME, YEARS
+from gzpower.scenario.fleet import FleetOptions, standing_units
 
 RAW = Path(__file__).parents[1] / ".." / "shared" / "data" / "raw"
 needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw data directory {RAW} absent")
@@ -107,8 +108,18 @@ def test_targets_table():
 # --- real raw data ----------------------------------------------------------------------------------------
 @needs_raw
 def test_all_tables_match_their_schema(tables):
-    assert set(tables) == {"buses", "lines", "links", "import_sources", "units", "storage_units", "technologies",
-                           "fuels", "sites", "targets"}
+    assert set(tables) == {
+        "buses",
+        "lines",
+        "links",
+        "import_sources",
+        "units",
+        "storage_units",
+        "technologies",
+        "fuels",
+        "sites",
+        "targets",
+    }
     for name, df in tables.items():
         table = TABLES_BY_NAME[name]
         assert list(df.columns) == [c.name for c in table.columns], name

@@ -7,8 +7,8 @@ import pytest
 
 from gzpower.model.build import build_model
 from gzpower.model.registry import COST_SCALE
-from gzpower.results import extract
-from gzpower.solve import SolverSettings, solve
+from gzpower.results.extract import extract
+from gzpower.solve.highs import SolverSettings, solve
 from tests.factory import make_data, storage, thermal, with_marginal_cost
 
 
@@ -38,8 +38,10 @@ def test_one_bus_two_generators_merit_order_and_price():
 def test_storage_arbitrage_over_three_hours(eff, expected):
     # cheap 10 CNY/MWh up to 100 MW, dear 50; load 50, 50, 150; a 50 MW / 100 MWh store shifts the peak hour's
     # 50 MWh into the cheap hours (charging 50/eff^2 MWh at 10 instead of buying 50 MWh at 50).
-    units = with_marginal_cost(thermal([{"unit": "cheap", "bus": "A", "p_nom": 100.0},
-                                        {"unit": "dear", "bus": "A", "p_nom": 100.0}]), {"cheap": 10.0, "dear": 50.0})
+    units = with_marginal_cost(
+        thermal([{"unit": "cheap", "bus": "A", "p_nom": 100.0}, {"unit": "dear", "bus": "A", "p_nom": 100.0}]),
+        {"cheap": 10.0, "dear": 50.0},
+    )
     st = storage([{"id": "bat", "bus": "A", "p_nom": 50.0, "e_nom": 100.0, "eff_charge": eff, "eff_discharge": eff}])
     built, outcome, out = run(make_data({"A": [50.0, 50.0, 150.0]}, thermal_units=units, storage_units=st))
     assert outcome.objective / COST_SCALE == pytest.approx(expected, rel=1e-7)
@@ -49,9 +51,18 @@ def test_storage_arbitrage_over_three_hours(eff, expected):
 
 
 def _dr(p_nom, cost, hours):
-    return pd.DataFrame({"p_nom": p_nom, "district_peak": 120.0, "p_nom_max": p_nom, "annuity": 0.0,
-                         "cost_per_mwh": cost, "max_hours_per_day": hours, "shift_mw": 0.0},
-                        index=pd.Index(["A"], name="bus"))
+    return pd.DataFrame(
+        {
+            "p_nom": p_nom,
+            "district_peak": 120.0,
+            "p_nom_max": p_nom,
+            "annuity": 0.0,
+            "cost_per_mwh": cost,
+            "max_hours_per_day": hours,
+            "shift_mw": 0.0,
+        },
+        index=pd.Index(["A"], name="bus"),
+    )
 
 
 @pytest.mark.parametrize("hours, expected_shed, expected_unserved", [(4.0, 20.0, 0.0), (0.5, 15.0, 5.0)])
@@ -72,8 +83,10 @@ def test_demand_response_shaves_the_peak(hours, expected_shed, expected_unserved
 def test_kirchhoff_on_a_triangle(x_ab, x_bc, x_ca, direct_share):
     # 90 MW produced at A, consumed at B: the direct path carries x_indirect / (x_direct + x_indirect).
     units = with_marginal_cost(thermal([{"unit": "g", "bus": "A", "p_nom": 200.0}]), {"g": 10.0})
-    lines = pd.DataFrame({"bus0": ["A", "B", "C"], "bus1": ["B", "C", "A"], "x_ohm": [x_ab, x_bc, x_ca],
-                          "s_nom_mw": [500.0] * 3}, index=pd.Index(["AB", "BC", "CA"], name="line"))
+    lines = pd.DataFrame(
+        {"bus0": ["A", "B", "C"], "bus1": ["B", "C", "A"], "x_ohm": [x_ab, x_bc, x_ca], "s_nom_mw": [500.0] * 3},
+        index=pd.Index(["AB", "BC", "CA"], name="line"),
+    )
     data = make_data({"A": [0.0], "B": [90.0], "C": [0.0]}, thermal_units=units, lines=lines)
     built, outcome, out = run(data)
     flow = out["flows"].set_index("element")["flow_mw"]
@@ -84,12 +97,21 @@ def test_kirchhoff_on_a_triangle(x_ab, x_bc, x_ca, direct_share):
 
 
 def test_import_limit_forces_unserved_priced_at_value_of_lost_load():
-    sources = pd.DataFrame({"bus": ["EXT"], "p_max": [100.0], "price_cny_per_mwh": [300.0], "co2_t_per_mwh": [0.5],
-                            "clean": [False]}, index=pd.Index(["grid"], name="source"))
-    links = pd.DataFrame({"bus0": ["EXT"], "bus1": ["A"], "p_nom": [80.0], "efficiency": [1.0], "p_nom_max": [80.0],
-                          "annuity": [0.0]}, index=pd.Index(["EXT-A"], name="link"))
-    data = make_data({"A": [100.0, 60.0]}, sources=sources, links=links, externals=["EXT"],
-                     availability=pd.DataFrame({"grid": [1.0, 1.0]}))
+    sources = pd.DataFrame(
+        {"bus": ["EXT"], "p_max": [100.0], "price_cny_per_mwh": [300.0], "co2_t_per_mwh": [0.5], "clean": [False]},
+        index=pd.Index(["grid"], name="source"),
+    )
+    links = pd.DataFrame(
+        {"bus0": ["EXT"], "bus1": ["A"], "p_nom": [80.0], "efficiency": [1.0], "p_nom_max": [80.0], "annuity": [0.0]},
+        index=pd.Index(["EXT-A"], name="link"),
+    )
+    data = make_data(
+        {"A": [100.0, 60.0]},
+        sources=sources,
+        links=links,
+        externals=["EXT"],
+        availability=pd.DataFrame({"grid": [1.0, 1.0]}),
+    )
     built, outcome, out = run(data)
     bal = out["balance"]
     assert bal["unserved_mw"].tolist() == pytest.approx([20.0, 0.0], abs=1e-6)

@@ -7,10 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gzpower.check import counterfactuals, solve_case
 from gzpower.model.build import build_model
-from gzpower.model.data import FAMILIES, Scenario, assemble
-from gzpower.solve import SolverSettings, solve
+from gzpower.model.data import assemble
+from gzpower.scenario.scenario import FAMILIES, Scenario
+from gzpower.solve.highs import SolverSettings, solve
+from gzpower.studies.run import counterfactuals, solve_case
 
 SUMMER_WEEK = dict(start_hour=4800, hours=72)  # a hot week in July: the binding season
 
@@ -22,8 +23,17 @@ def check_2030(tables):
 
 def test_balance_closes_per_district_and_hour(check_2030):
     bal = check_2030.tables["balance"]
-    supply = (bal["thermal_mw"] + bal["renewables_mw"] + bal["storage_discharge_mw"] - bal["storage_charge_mw"]
-              + bal["dr_shed_mw"] + bal["dr_shift_mw"] + bal["imports_mw"] + bal["line_net_in_mw"] + bal["unserved_mw"])
+    supply = (
+        bal["thermal_mw"]
+        + bal["renewables_mw"]
+        + bal["storage_discharge_mw"]
+        - bal["storage_charge_mw"]
+        + bal["dr_shed_mw"]
+        + bal["dr_shift_mw"]
+        + bal["imports_mw"]
+        + bal["line_net_in_mw"]
+        + bal["unserved_mw"]
+    )
     assert np.abs(supply - bal["load_mw"]).max() < 1e-5
     assert len(bal) == 11 * SUMMER_WEEK["hours"]
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from gzpower import assumptions as A
+from gzpower.inputs.schemas import CAPACITY_FACTORS, DISTRICTS, HOURS_PER_YEAR, IMPORT_AVAILABILITY, LOAD, YEARS
 from gzpower.pipeline import profiles as P
-from gzpower.schemas import CAPACITY_FACTORS, DISTRICTS, HOURS_PER_YEAR, IMPORT_AVAILABILITY, LOAD, YEARS
 
 RAW = (Path(__file__).parents[1] / ".." / "shared" / "data" / "raw").resolve()
 needs_raw = pytest.mark.skipif(not (RAW / P.LOAD_FILE).exists(), reason=f"raw data folder {RAW} not present")
@@ -20,10 +20,29 @@ needs_raw = pytest.mark.skipif(not (RAW / P.LOAD_FILE).exists(), reason=f"raw da
 def make_buses() -> pd.DataFrame:
     weights = np.linspace(1.0, 3.0, len(DISTRICTS))
     weights /= weights.sum()
-    rows = [{"bus": d, "kind": "district", "lat": 23.1, "lon": 113.3, "population_10k": 100.0,
-             "load_weight": w, "has_500kv": False} for d, w in zip(DISTRICTS, weights)]
-    rows.append({"bus": "Guangdong_grid", "kind": "external", "lat": 23.0, "lon": 113.0, "population_10k": 0.0,
-                 "load_weight": 0.0, "has_500kv": False})
+    rows = [
+        {
+            "bus": d,
+            "kind": "district",
+            "lat": 23.1,
+            "lon": 113.3,
+            "population_10k": 100.0,
+            "load_weight": w,
+            "has_500kv": False,
+        }
+        for d, w in zip(DISTRICTS, weights)
+    ]
+    rows.append(
+        {
+            "bus": "Guangdong_grid",
+            "kind": "external",
+            "lat": 23.0,
+            "lon": 113.0,
+            "population_10k": 0.0,
+            "load_weight": 0.0,
+            "has_500kv": False,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -78,10 +97,15 @@ def test_2025_monday_maps_to_2018_monday_and_festival_is_moved():
     festival_2025 = (date(2025, 1, 29) - date(2025, 1, 1)).days
     assert date(2018, 1, 1) + timedelta(days=int(days[festival_2025])) == date(2018, 2, 16)
     # no 2025 day outside its own festival window draws on the 2018 festival window
-    window_2018 = {(date(2018, 2, 16) - date(2018, 1, 1)).days + k
-                   for k in range(-A.LOAD_SPRING_FESTIVAL_DAYS_BEFORE, A.LOAD_SPRING_FESTIVAL_DAYS_AFTER + 1)}
-    outside = [i for i in range(365)
-               if not -A.LOAD_SPRING_FESTIVAL_DAYS_BEFORE <= i - festival_2025 <= A.LOAD_SPRING_FESTIVAL_DAYS_AFTER]
+    window_2018 = {
+        (date(2018, 2, 16) - date(2018, 1, 1)).days + k
+        for k in range(-A.LOAD_SPRING_FESTIVAL_DAYS_BEFORE, A.LOAD_SPRING_FESTIVAL_DAYS_AFTER + 1)
+    }
+    outside = [
+        i
+        for i in range(365)
+        if not -A.LOAD_SPRING_FESTIVAL_DAYS_BEFORE <= i - festival_2025 <= A.LOAD_SPRING_FESTIVAL_DAYS_AFTER
+    ]
     assert not window_2018 & {int(days[i]) for i in outside}
 
 
@@ -89,7 +113,8 @@ def test_targets_follow_assumptions():
     targets = P.load_targets()
     assert targets[2024]["energy_mwh"] == pytest.approx(98.5e6 / A.LOAD_JAN_SEP_SHARE)
     assert targets[2030]["energy_mwh"] == pytest.approx(
-        targets[2025]["energy_mwh"] * (1 + A.LOAD_ENERGY_GROWTH_2025_2030) ** 5)
+        targets[2025]["energy_mwh"] * (1 + A.LOAD_ENERGY_GROWTH_2025_2030) ** 5
+    )
     assert targets[2025]["peak_mw"] == pytest.approx(22490 * (1 + A.LOAD_PEAK_GROWTH_2024_2025))
     assert 120e6 < targets[2025]["energy_mwh"] < 160e6
 
@@ -136,7 +161,7 @@ def _check_schema(frame: pd.DataFrame, table) -> None:
         elif col.dtype == "float":
             assert dtype == np.float64
         elif col.dtype == "str":
-            assert dtype == object
+            assert dtype is np.dtype(object) or dtype == object  # noqa: E721
             assert all(isinstance(v, str) for v in frame[col.name].unique())
         elif col.dtype == "datetime":
             assert pd.api.types.is_datetime64_dtype(dtype) and getattr(dtype, "tz", None) is None
@@ -192,9 +217,9 @@ def test_spring_festival_week_is_low(profiles, year):
     load = profiles["load"]
     city = load[load["year"] == year].groupby("timestamp")["load_mw"].sum()
     festival = pd.Timestamp(P.SPRING_FESTIVAL[year])
-    week = city[festival - pd.Timedelta(days=3): festival + pd.Timedelta(days=4) - pd.Timedelta(hours=1)].mean()
-    before = city[festival - pd.Timedelta(days=35): festival - pd.Timedelta(days=21)].mean()
-    after = city[festival + pd.Timedelta(days=21): festival + pd.Timedelta(days=35)].mean()
+    week = city[festival - pd.Timedelta(days=3) : festival + pd.Timedelta(days=4) - pd.Timedelta(hours=1)].mean()
+    before = city[festival - pd.Timedelta(days=35) : festival - pd.Timedelta(days=21)].mean()
+    after = city[festival + pd.Timedelta(days=21) : festival + pd.Timedelta(days=35)].mean()
     assert week < 0.6 * before and week < 0.6 * after
 
 
@@ -234,8 +259,10 @@ def test_import_availability(profiles):
     assert imp["availability"].between(0, 1).all()
     month = imp["timestamp"].dt.month
     we = imp["source"] == "west_east_clean"
-    assert imp.loc[we & month.isin(P.WET_MONTHS), "availability"].mean() > \
-        imp.loc[we & month.isin(P.DRY_MONTHS), "availability"].mean() + 0.2
+    assert (
+        imp.loc[we & month.isin(P.WET_MONTHS), "availability"].mean()
+        > imp.loc[we & month.isin(P.DRY_MONTHS), "availability"].mean() + 0.2
+    )
     gd = imp[(imp["source"] == "guangdong_grid") & (imp["year"] == 2025)].set_index("timestamp")["availability"]
     load = profiles["load"]
     city = load[load["year"] == 2025].groupby("timestamp")["load_mw"].sum()
@@ -247,8 +274,7 @@ def test_import_availability(profiles):
 def test_stats(profiles):
     stats = P.profile_stats(profiles)
     for year in YEARS:
-        assert stats["load"][year]["energy_twh"] == pytest.approx(P.load_targets()[year]["energy_mwh"] / 1e6,
-                                                                  rel=1e-3)
+        assert stats["load"][year]["energy_twh"] == pytest.approx(P.load_targets()[year]["energy_mwh"] / 1e6, rel=1e-3)
     assert stats["pvgis_cf"] == pytest.approx(0.137, abs=0.002)
     assert stats["pv_ground_cf"] > stats["pv_rooftop_cf"] > 0.1
     assert set(stats["wind_cf"]) == set(P.WIND_BUSES)

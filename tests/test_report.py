@@ -32,8 +32,18 @@ START_HOUR = 4800  # a hot July week
 def runs(tmp_path_factory) -> tuple[Path, Path]:
     """A plan check (with counterfactuals) and a 5 % heavier-load check of the same July week."""
     runs_dir = tmp_path_factory.mktemp("runs")
-    base = ["check", "--year", "2030", "--hours", "168", "--start-hour", str(START_HOUR), "--runs-dir",
-            str(runs_dir), "--quiet"]
+    base = [
+        "check",
+        "--year",
+        "2030",
+        "--hours",
+        "168",
+        "--start-hour",
+        str(START_HOUR),
+        "--runs-dir",
+        str(runs_dir),
+        "--quiet",
+    ]
     assert main(base) == 0
     assert main(base + ["--no-counterfactuals", "--load-scale", "1.05"]) == 0
     folders = sorted(p for p in runs_dir.iterdir() if not p.name.startswith("."))
@@ -47,6 +57,7 @@ def report(runs) -> Path:
 
 
 # --- the dispatch stack -------------------------------------------------------------------------------------------
+
 
 def test_stack_sums_to_load_every_hour(runs):
     for folder in runs:
@@ -87,14 +98,15 @@ def test_week_windows_by_hand():
 
 # --- the page -----------------------------------------------------------------------------------------------------
 
+
 def test_report_page_content(runs, report):
     folder = runs[0]
     assert report == folder / "report.html"
     text = report.read_text()
     tc = pd.read_parquet(folder / "target_check.parquet")
     # every target row, with its status, is in the table
-    table = text[text.index('<table class="targets">'):]
-    table = table[:table.index("</table>")]
+    table = text[text.index('<table class="targets">') :]
+    table = table[: table.index("</table>")]
     assert table.count("<tr class=") == len(tc)
     for r in tc.itertuples():
         assert f">{r.id}<" in table
@@ -107,8 +119,15 @@ def test_report_page_content(runs, report):
     assert manifest["run"] in text and f"{manifest['objective_mcny']:,.1f} million CNY" in text
     # every figure embedded and also written as a PNG; no outside resources, no script
     pngs = sorted(p.name for p in (folder / "figures").glob("*.png"))
-    expected = {"capacity.png", "dispatch_1.png", "storage_soc.png", "prices.png", "curtailment_co2.png",
-                "network.png", "counterfactuals.png"}
+    expected = {
+        "capacity.png",
+        "dispatch_1.png",
+        "storage_soc.png",
+        "prices.png",
+        "curtailment_co2.png",
+        "network.png",
+        "counterfactuals.png",
+    }
     assert set(pngs) == expected
     assert text.count('src="data:image/png;base64,') == len(expected)
     for name in pngs:
@@ -128,6 +147,7 @@ def test_comparison_report(runs, tmp_path):
 
 
 # --- the page in a real browser -----------------------------------------------------------------------------------
+
 
 def _above_ten(fd: int) -> int:
     moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
@@ -157,12 +177,29 @@ class DevTools:
             os.dup2(cmd_read, 3)
             os.dup2(out_write, 4)
 
-        args = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--remote-debugging-pipe",
-                "about:blank"]
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, preexec_fn=map_fds, close_fds=False)
+        args = [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=map_fds,
+            close_fds=False,
+        )
         os.close(cmd_read)
         os.close(out_write)
         return cls(proc, cmd_write, out_read)
@@ -179,8 +216,7 @@ class DevTools:
         message, self.buffer = self.buffer.split(b"\0", 1)
         return json.loads(message)
 
-    def send(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 30.0) -> dict:
+    def send(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30.0) -> dict:
         self.next_id += 1
         message = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
@@ -245,8 +281,10 @@ Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null))).
 """
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                                                   "(apt-get install chromium; .ci/run does it)")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Chromium not installed at /usr/bin/chromium (apt-get install chromium; .ci/run does it)",
+)
 def test_report_in_headless_chromium(runs, report, tmp_path):
     folder = runs[0]
     tc = pd.read_parquet(folder / "target_check.parquet")
@@ -256,19 +294,26 @@ def test_report_in_headless_chromium(runs, report, tmp_path):
         session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             browser.send(f"{domain}.enable", session=session)
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
         nav = browser.send("Page.navigate", {"url": report.resolve().as_uri()}, session=session)
         assert "errorText" not in nav, nav
         browser.wait_for("Page.loadEventFired")
-        facts = browser.send("Runtime.evaluate", {"expression": PAGE_FACTS, "awaitPromise": True,
-                                                  "returnByValue": True}, session=session)["result"]["value"]
+        facts = browser.send(
+            "Runtime.evaluate", {"expression": PAGE_FACTS, "awaitPromise": True, "returnByValue": True}, session=session
+        )["result"]["value"]
         # the full page in one screenshot
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": 1400, "height": int(facts["height"]), "deviceScaleFactor": 1, "mobile": False},
-                     session=session)
-        shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
-                            session=session, timeout=60)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1400, "height": int(facts["height"]), "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
+        shot = browser.send(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session, timeout=60
+        )
         errors = browser.console_errors()
     finally:
         browser.close()

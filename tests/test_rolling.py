@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gzpower.check import solve_case
-from gzpower.model.data import Scenario
-from gzpower.rolling import hourly_co2, hourly_operating_cost, solve_rolling
+from gzpower.scenario.scenario import Scenario
+from gzpower.studies.rolling import hourly_co2, hourly_operating_cost, solve_rolling
+from gzpower.studies.run import solve_case
 
 
 def test_hourly_operating_cost_adds_up_to_the_objective_terms(tables):
@@ -23,8 +23,9 @@ def test_one_window_rolling_equals_the_full_lp_without_storage_wrap(tables):
     sc = Scenario(year=2030, start_hour=4800, hours=48)
     rolled = solve_rolling(tables, sc, window=48, lookahead=0)
     assert rolled.windows == 1
-    full = solve_case(tables, Scenario(year=2030, start_hour=4800, hours=48, cyclic=False,
-                                       initial_soc=_initial(tables, sc)))
+    full = solve_case(
+        tables, Scenario(year=2030, start_hour=4800, hours=48, cyclic=False, initial_soc=_initial(tables, sc))
+    )
     assert rolled.kpis["operating_cost_cny"] == pytest.approx(full.kpis["operating_cost_cny"], rel=1e-6)
 
 
@@ -52,8 +53,24 @@ def test_cli_rolling_writes_a_complete_run(tmp_path, capsys):
 
     from gzpower.cli import main
 
-    assert main(["check", "--year", "2030", "--hours", "48", "--start-hour", "4800", "--rolling", "24",
-                 "--runs-dir", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "check",
+                "--year",
+                "2030",
+                "--hours",
+                "48",
+                "--start-hour",
+                "4800",
+                "--rolling",
+                "24",
+                "--runs-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     (folder,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["rolling"]["windows"] == 2

@@ -6,9 +6,10 @@ import pyomo.environ as pyo
 import pytest
 
 from gzpower.model.build import build_model
-from gzpower.model.data import Scenario, assemble
+from gzpower.model.data import assemble
 from gzpower.model.rows import LinearRows, RowBuilder, hourly
-from gzpower.solve import SolverSettings, solve, standard_form
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import SolverSettings, solve, standard_form
 
 
 def _two_unit_model(as_rows: bool) -> pyo.ConcreteModel:
@@ -88,8 +89,18 @@ def test_every_gzpower_row_matches_its_expression(tables):
     m = built.model
     solve(m, SolverSettings())
     families = [c for c in m.component_objects(pyo.Constraint) if isinstance(c, LinearRows)]
-    assert {"balance", "reserve", "thermal_ramp_up", "thermal_min_stable", "storage_soc_balance", "kvl", "co2_cap",
-            "dr_daily_energy", "renewable_available", "link_capacity"} <= {c.local_name for c in families}
+    assert {
+        "balance",
+        "reserve",
+        "thermal_ramp_up",
+        "thermal_min_stable",
+        "storage_soc_balance",
+        "kvl",
+        "co2_cap",
+        "dr_daily_energy",
+        "renewable_available",
+        "link_capacity",
+    } <= {c.local_name for c in families}
     x = {id(v): v.value or 0.0 for v in m.component_data_objects(pyo.Var)}
     for comp in families:
         flat = np.array([x[id(v)] for var in comp.variables for v in var.values()])

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from gzpower.model.build import build_model
-from gzpower.model.data import Scenario
-from gzpower.results import extract
-from gzpower.sizing import Criterion, Evaluation, bisect_size, plan_dr_share, plan_storage, verdict
-from gzpower.solve import SolverSettings, solve
+from gzpower.results.extract import extract
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import SolverSettings, solve
+from gzpower.studies.sizing import Criterion, Evaluation, bisect_size, plan_dr_share, plan_storage, verdict
 from tests.factory import make_data, storage, thermal
 
 
@@ -21,8 +21,7 @@ def _unserved(data) -> Evaluation:
     outcome = solve(built.model, SolverSettings())
     assert outcome.status == "optimal", outcome.message
     bal = extract(built, outcome.duals)["balance"]
-    return Evaluation(0.0, outcome.status, float(bal["unserved_mw"].sum()),
-                      float((bal["unserved_mw"] > 1e-3).sum()))
+    return Evaluation(0.0, outcome.status, float(bal["unserved_mw"].sum()), float((bal["unserved_mw"] > 1e-3).sum()))
 
 
 GEN = thermal([{"unit": "g", "bus": "A", "p_nom": 100.0}])
@@ -33,16 +32,26 @@ def storage_case(p_mw: float) -> Evaluation:
     min(2p, 60) MWh from the two light hours into the two heavy ones, so unserved = max(0, 60 - 2p) MWh and the
     smallest battery serving everything is 30 MW (29.5 MW for 'at most 1 MWh unserved')."""
     st = storage([{"id": "bat", "bus": "A", "p_nom": p_mw, "e_nom": 2 * p_mw}])
-    return replace(_unserved(make_data({"A": [60.0, 60.0, 130.0, 130.0]}, thermal_units=GEN, storage_units=st)),
-                   size=p_mw)
+    return replace(
+        _unserved(make_data({"A": [60.0, 60.0, 130.0, 130.0]}, thermal_units=GEN, storage_units=st)), size=p_mw
+    )
 
 
 def dr_case(share: float) -> Evaluation:
     """100 MW of generation, load 100, 100, 130, 100 MW (peak 130), peak shaving of share x 130 MW for at most
     2 h a day: unserved = max(0, 30 - 130 share), zero from share = 3/13."""
-    dr = pd.DataFrame({"p_nom": [share * 130.0], "district_peak": [130.0], "p_nom_max": [share * 130.0],
-                       "annuity": [0.0], "cost_per_mwh": [0.0], "max_hours_per_day": [2.0], "shift_mw": [0.0]},
-                      index=pd.Index(["A"], name="bus"))
+    dr = pd.DataFrame(
+        {
+            "p_nom": [share * 130.0],
+            "district_peak": [130.0],
+            "p_nom_max": [share * 130.0],
+            "annuity": [0.0],
+            "cost_per_mwh": [0.0],
+            "max_hours_per_day": [2.0],
+            "shift_mw": [0.0],
+        },
+        index=pd.Index(["A"], name="bus"),
+    )
     return replace(_unserved(make_data({"A": [100.0, 100.0, 130.0, 100.0]}, thermal_units=GEN, dr=dr)), size=share)
 
 

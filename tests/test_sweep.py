@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from gzpower.errors import InputError
-from gzpower.model.data import Scenario
-from gzpower.solve import SolverSettings
-from gzpower.sweep import expand_values, parse_param, points, read_sweep_file, run_local, run_sweep
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import SolverSettings
+from gzpower.studies.sweep import expand_values, parse_param, points, read_sweep_file, run_local, run_sweep
 from tests.conftest import DATA
 
 BASE = Scenario(year=2030, start_hour=4800, hours=24, load_scale=1.15)  # a short, tight summer day: some unserved
@@ -28,8 +28,18 @@ def test_parse_lists_and_ranges():
     assert expand_values("hours", "24:72:24") == [24, 48, 72]
 
 
-@pytest.mark.parametrize("text", ["nonsense=1,2", "storage_mw", "storage_mw=a,b", "dr_share=0:1", "hours=1.5",
-                                  "algorithm=magic", "storage_mw=10:0:5"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nonsense=1,2",
+        "storage_mw",
+        "storage_mw=a,b",
+        "dr_share=0:1",
+        "hours=1.5",
+        "algorithm=magic",
+        "storage_mw=10:0:5",
+    ],
+)
 def test_bad_params_are_input_errors(text):
     with pytest.raises(InputError):
         parse_param(text)
@@ -38,19 +48,31 @@ def test_bad_params_are_input_errors(text):
 def test_sweep_file(tmp_path):
     path = tmp_path / "sweep.toml"
     path.write_text('[params]\nstorage_mw = [0, 400]\ndr_share = "0:0.04:0.02"\nalgorithm = "ipm"\n')
-    assert read_sweep_file(path) == {"storage_mw": [0.0, 400.0], "dr_share": pytest.approx([0.0, 0.02, 0.04]),
-                                     "algorithm": ["ipm"]}
+    assert read_sweep_file(path) == {
+        "storage_mw": [0.0, 400.0],
+        "dr_share": pytest.approx([0.0, 0.02, 0.04]),
+        "algorithm": ["ipm"],
+    }
     (tmp_path / "empty.toml").write_text("[other]\nx = 1\n")
     with pytest.raises(InputError, match="params"):
         read_sweep_file(tmp_path / "empty.toml")
 
 
 def test_points_are_the_cartesian_product_first_parameter_slowest():
-    tasks = points(BASE, SolverSettings(), {"storage_mw": [0.0, 100.0], "algorithm": ["simplex", "ipm", "pdlp"]},
-                   "s", Path("data"), Path("runs"))
+    tasks = points(
+        BASE,
+        SolverSettings(),
+        {"storage_mw": [0.0, 100.0], "algorithm": ["simplex", "ipm", "pdlp"]},
+        "s",
+        Path("data"),
+        Path("runs"),
+    )
     assert len(tasks) == 6
     assert [(t.scenario.storage_mw, t.settings.algorithm) for t in tasks[:3]] == [
-        (0.0, "simplex"), (0.0, "ipm"), (0.0, "pdlp")]
+        (0.0, "simplex"),
+        (0.0, "ipm"),
+        (0.0, "pdlp"),
+    ]
     assert tasks[4].params == {"storage_mw": 100.0, "algorithm": "ipm"}
     assert tasks[4].scenario.load_scale == 1.15 and tasks[4].scenario.hours == 24  # the base is kept
 
@@ -72,13 +94,25 @@ def test_dask_cluster_gives_the_local_numbers(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     params = {"storage_mw": [0.0, 400.0, 1600.0]}
     local = run_sweep(BASE, SolverSettings(), params, DATA, tmp_path / "local", workers=2, quiet=True).summary
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        remote = run_sweep(BASE, SolverSettings(), params, DATA, tmp_path / "dask", scheduler=client,
-                           quiet=True).summary
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = run_sweep(
+            BASE, SolverSettings(), params, DATA, tmp_path / "dask", scheduler=client, quiet=True
+        ).summary
     assert (local["status"] == "optimal").all() and (remote["status"] == "optimal").all()
-    for col in ("objective_mcny", "unserved_mwh", "loss_of_load_hours", "co2_t", "cost_cny",
-                "price_avg_cny_per_mwh", "price_peak_cny_per_mwh"):
+    for col in (
+        "objective_mcny",
+        "unserved_mwh",
+        "loss_of_load_hours",
+        "co2_t",
+        "cost_cny",
+        "price_avg_cny_per_mwh",
+        "price_peak_cny_per_mwh",
+    ):
         assert remote[col].to_numpy() == pytest.approx(local[col].to_numpy(), rel=1e-9, abs=1e-9), col
     # the case is tight: unserved energy exists and more storage never increases it
     unserved = local["unserved_mwh"].to_numpy()
@@ -93,16 +127,35 @@ def test_dask_cluster_gives_the_local_numbers(tmp_path):
 def test_run_local_in_process_equals_worker_processes(tmp_path):
     tasks = points(BASE, SolverSettings(), {"storage_mw": [0.0, 400.0]}, "t", DATA, tmp_path)
     serial = run_local(tasks, workers=1, quiet=True)
-    parallel = run_local(points(BASE, SolverSettings(), {"storage_mw": [0.0, 400.0]}, "u", DATA, tmp_path),
-                         workers=2, quiet=True)
+    parallel = run_local(
+        points(BASE, SolverSettings(), {"storage_mw": [0.0, 400.0]}, "u", DATA, tmp_path), workers=2, quiet=True
+    )
     assert [r.objective_mcny for r in serial] == pytest.approx([r.objective_mcny for r in parallel], rel=1e-9)
 
 
 def test_cli_sweep_end_to_end(tmp_path, capsys):
     from gzpower.cli import main
 
-    rc = main(["sweep", "--param", "storage_mw=0,400", "--hours", "24", "--start-hour", "4800", "--load-scale",
-               "1.15", "--runs-dir", str(tmp_path), "--workers", "1", "--quiet", "--name", "cli"])
+    rc = main(
+        [
+            "sweep",
+            "--param",
+            "storage_mw=0,400",
+            "--hours",
+            "24",
+            "--start-hour",
+            "4800",
+            "--load-scale",
+            "1.15",
+            "--runs-dir",
+            str(tmp_path),
+            "--workers",
+            "1",
+            "--quiet",
+            "--name",
+            "cli",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "summary:" in out
     (summary,) = (tmp_path / "sweeps").glob("*-cli-*/summary.parquet")

@@ -10,7 +10,7 @@ import pytest
 
 from gzpower.cli import main
 from gzpower.errors import InputError
-from gzpower.validate import load_dataset
+from gzpower.inputs.validate import load_dataset
 from tests.conftest import DATA
 
 
@@ -51,15 +51,17 @@ def test_nan_value(data_copy):
 
 
 def test_negative_capacity(data_copy):
-    _edit_csv(data_copy / "grid/units.csv", lambda f: f.__setitem__("p_nom_mw", f["p_nom_mw"].where(f.index != 6,
-                                                                                                    "-300")))
+    _edit_csv(
+        data_copy / "grid/units.csv", lambda f: f.__setitem__("p_nom_mw", f["p_nom_mw"].where(f.index != 6, "-300"))
+    )
     err = _error(data_copy)
     assert (err.row, err.column) == (7, "p_nom_mw") and "below the minimum" in err.message
 
 
 def test_non_numeric_value(data_copy):
-    _edit_csv(data_copy / "grid/links.csv", lambda f: f.__setitem__("p_nom_mw", f["p_nom_mw"].where(f.index != 0,
-                                                                                                    "lots")))
+    _edit_csv(
+        data_copy / "grid/links.csv", lambda f: f.__setitem__("p_nom_mw", f["p_nom_mw"].where(f.index != 0, "lots"))
+    )
     err = _error(data_copy)
     assert (err.row, err.column) == (1, "p_nom_mw") and "'lots' is not a number" in err.message
 
@@ -80,8 +82,10 @@ def test_profile_of_wrong_length(data_copy):
 
 
 def test_disconnected_grid(data_copy):
-    _edit_csv(data_copy / "grid/lines.csv", lambda f: f.drop(f.index[(f["bus0"] == "Conghua") | (f["bus1"] == "Conghua")],
-                                                           inplace=True))
+    _edit_csv(
+        data_copy / "grid/lines.csv",
+        lambda f: f.drop(f.index[(f["bus0"] == "Conghua") | (f["bus1"] == "Conghua")], inplace=True),
+    )
     err = _error(data_copy)
     assert err.file.endswith("grid/lines.csv") and "not connected" in err.message and "Conghua" in err.message
 
@@ -93,8 +97,9 @@ def test_duplicate_key(data_copy):
 
 
 def test_cli_prints_one_line_and_exits_2(data_copy, capsys):
-    _edit_csv(data_copy / "grid/units.csv", lambda f: f.__setitem__("p_nom_mw", f["p_nom_mw"].where(f.index != 6,
-                                                                                                    "-300")))
+    _edit_csv(
+        data_copy / "grid/units.csv", lambda f: f.__setitem__("p_nom_mw", f["p_nom_mw"].where(f.index != 6, "-300"))
+    )
     code = main(["data", "validate", "--data", str(data_copy)])
     err = capsys.readouterr().err.strip()
     assert code == 2

@@ -18,8 +18,15 @@ from gzpower.model.storage import build_storage
 from gzpower.model.system import build_balance, build_co2_and_objective, build_reserve, build_unserved
 from gzpower.model.thermal import build_thermal
 
-COMPONENT_BUILDERS = (build_thermal, build_renewables, build_storage, build_demand_response, build_imports,
-                      build_network, build_plan_floors)
+COMPONENT_BUILDERS = (
+    build_thermal,
+    build_renewables,
+    build_storage,
+    build_demand_response,
+    build_imports,
+    build_network,
+    build_plan_floors,
+)
 SYSTEM_BUILDERS = (build_unserved, build_balance, build_reserve, build_co2_and_objective)
 
 
@@ -33,8 +40,12 @@ class BuiltModel:
 def build_model(d: ModelData) -> BuiltModel:
     m = pyo.ConcreteModel(name=f"gzpower-{d.scenario.label()}")
     m.T = pyo.Set(initialize=range(d.n_hours), ordered=True, doc="hours of the horizon")
-    m.T_LINKED = pyo.Set(within=m.T, initialize=[t for t in range(d.n_hours) if not d.period_start[t]],
-                         ordered=True, doc="hours that follow another hour of the same period (ramps link them)")
+    m.T_LINKED = pyo.Set(
+        within=m.T,
+        initialize=[t for t in range(d.n_hours) if not d.period_start[t]],
+        ordered=True,
+        doc="hours that follow another hour of the same period (ramps link them)",
+    )
     m.DISTRICT = pyo.Set(initialize=d.districts, ordered=True, doc="districts (load buses)")
     m.BUS = pyo.Set(initialize=d.districts + d.externals, ordered=True, doc="all buses, districts and external")
     m.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT, doc="duals of the balance: locational prices")

@@ -9,52 +9,15 @@ units the builders use (MW, MWh, CNY, tCO2). Fixed capacities and extendable one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from gzpower import assumptions as A
-from gzpower.fleet import FleetOptions, standing_units
-from gzpower.schemas import HOURS_PER_YEAR
-
-FAMILIES = ("gas", "renewables", "storage", "demand_response", "clean_imports")
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A run's configuration. Every field is recorded in the run manifest."""
-
-    year: int = 2030
-    mode: str = "check"  # "check": capacities fixed to the plan; "expand": least-cost investment
-    start_hour: int = 0
-    hours: int = HOURS_PER_YEAR
-    coal_replacement: bool = True
-    carbon_price: float = 0.0  # CNY/tCO2
-    co2_cap: float | None = None  # tCO2 over the horizon
-    reserve_share: float = A.RESERVE_SHARE_OF_LOAD
-    value_of_lost_load: float = A.VALUE_OF_LOST_LOAD
-    allow_unserved: bool = True
-    min_stable: bool = False  # minimum stable output as an LP relaxation (output >= min_stable * available)
-    dr_shift_share: float = A.DR_SHIFT_SHARE
-    plan_floors: bool = True  # expand: the plan's capacity targets as lower bounds
-    without: tuple[str, ...] = ()  # check counterfactual: plan increments of these families removed
-    import_scale: float = 1.0  # multiplies every import interface capacity (scenario / sweep parameter)
-    load_scale: float = 1.0  # multiplies the load (scenario / sweep parameter)
-    storage_mw: float | None = None  # overrides the plan's new battery power (MW), city-wide
-    storage_hours: float = A.PLAN_BATTERY_DURATION_H
-    dr_share: float | None = None  # overrides the plan's demand-response share of peak
-    inherited: dict = field(default_factory=dict)  # expand, myopic: (tech, bus) -> MW built in an earlier year
-    periods: int | None = None  # representative days (time-series aggregation) instead of consecutive hours
-    cyclic: bool = True  # storage state of charge wraps around the horizon (False: starts at initial_soc)
-    initial_soc: dict = field(default_factory=dict)  # storage id -> MWh at the start (rolling horizon)
-    initial_output: dict = field(default_factory=dict)  # thermal unit -> MW in the hour before the start
-
-    def label(self) -> str:
-        suffix = f"-without-{'-'.join(self.without)}" if self.without else ""
-        if self.periods:
-            suffix += f"-{self.periods}d"
-        return f"{self.mode}-{self.year}{suffix}"
+from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.scenario.fleet import FleetOptions, standing_units
+from gzpower.scenario.scenario import Scenario
 
 
 @dataclass
@@ -148,21 +111,24 @@ def _tech(technologies: pd.DataFrame, tech: str, year: int) -> pd.Series:
 def _thermal_table(tables, sc: Scenario, fuels: pd.DataFrame) -> pd.DataFrame:
     units = standing_units(tables["units"], sc.year, FleetOptions(coal_replacement=sc.coal_replacement))
     fuel = fuels.set_index("fuel")
-    th = pd.DataFrame({
-        "bus": units["bus"].to_numpy(),
-        "carrier": units["carrier"].to_numpy(),
-        "technology": units["technology"].to_numpy(),
-        "status": units["status"].to_numpy(),
-        "p_nom": units["p_nom_mw"].to_numpy(dtype=float),
-        "availability": units["availability_pu"].to_numpy(dtype=float),
-        "ramp": units["ramp_pu_per_h"].to_numpy(dtype=float),
-        "min_stable": units["min_stable_pu"].to_numpy(dtype=float),
-        "heat_rate": units["heat_rate"].to_numpy(dtype=float),
-        "fuel_price": fuel.loc[units["carrier"], "price_cny_per_mwh_th"].to_numpy(dtype=float),
-        "co2_per_mwh": (units["heat_rate"] * units["co2_t_per_mwh_th"]).to_numpy(dtype=float),
-        "vom": units["vom_cny_per_mwh"].to_numpy(dtype=float),
-        "fom": units["fom_cny_per_mw_yr"].to_numpy(dtype=float),
-    }, index=pd.Index(units["unit"].to_numpy(), name="unit"))
+    th = pd.DataFrame(
+        {
+            "bus": units["bus"].to_numpy(),
+            "carrier": units["carrier"].to_numpy(),
+            "technology": units["technology"].to_numpy(),
+            "status": units["status"].to_numpy(),
+            "p_nom": units["p_nom_mw"].to_numpy(dtype=float),
+            "availability": units["availability_pu"].to_numpy(dtype=float),
+            "ramp": units["ramp_pu_per_h"].to_numpy(dtype=float),
+            "min_stable": units["min_stable_pu"].to_numpy(dtype=float),
+            "heat_rate": units["heat_rate"].to_numpy(dtype=float),
+            "fuel_price": fuel.loc[units["carrier"], "price_cny_per_mwh_th"].to_numpy(dtype=float),
+            "co2_per_mwh": (units["heat_rate"] * units["co2_t_per_mwh_th"]).to_numpy(dtype=float),
+            "vom": units["vom_cny_per_mwh"].to_numpy(dtype=float),
+            "fom": units["fom_cny_per_mw_yr"].to_numpy(dtype=float),
+        },
+        index=pd.Index(units["unit"].to_numpy(), name="unit"),
+    )
     th["p_nom_max"] = th["p_nom"]
     th["annuity"] = 0.0
     # The plan's increment over the fleet operating at the base year (GEM 2023): everything not yet operating.
@@ -170,8 +136,15 @@ def _thermal_table(tables, sc: Scenario, fuels: pd.DataFrame) -> pd.DataFrame:
     return th
 
 
-def _add_generic_thermal(th: pd.DataFrame, sites: pd.DataFrame, tech_row: pd.Series, fuel_row: pd.Series,
-                         mw: float, extendable_to: dict[str, float] | None, prefix: str) -> pd.DataFrame:
+def _add_generic_thermal(
+    th: pd.DataFrame,
+    sites: pd.DataFrame,
+    tech_row: pd.Series,
+    fuel_row: pd.Series,
+    mw: float,
+    extendable_to: dict[str, float] | None,
+    prefix: str,
+) -> pd.DataFrame:
     """Generic CCGT blocks per district: ``mw`` split by plan_share (check) or extendable up to potential."""
     gas_sites = sites[sites["tech"] == "gas_ccgt"]
     rows = []
@@ -181,15 +154,27 @@ def _add_generic_thermal(th: pd.DataFrame, sites: pd.DataFrame, tech_row: pd.Ser
         if cap_max <= 0:
             continue
         heat_rate = 1.0 / tech_row["efficiency"]
-        rows.append({
-            "unit": f"{prefix}_{site.bus}", "bus": site.bus, "carrier": "gas", "technology": "CCGT",
-            "status": "generic", "p_nom": fixed, "p_nom_max": cap_max, "availability": A.AVAILABILITY_GAS, "ramp": A.RAMP_GAS_CCGT,
-            "min_stable": A.MIN_STABLE_GAS_CCGT, "heat_rate": heat_rate,
-            "fuel_price": float(fuel_row["price_cny_per_mwh_th"]),
-            "co2_per_mwh": heat_rate * float(fuel_row["co2_t_per_mwh_th"]),
-            "vom": float(tech_row["vom_cny_per_mwh"]), "fom": float(tech_row["fom_cny_per_yr"]),
-            "annuity": float(tech_row["annuity_cny_per_yr"]), "increment": True,
-        })
+        rows.append(
+            {
+                "unit": f"{prefix}_{site.bus}",
+                "bus": site.bus,
+                "carrier": "gas",
+                "technology": "CCGT",
+                "status": "generic",
+                "p_nom": fixed,
+                "p_nom_max": cap_max,
+                "availability": A.AVAILABILITY_GAS,
+                "ramp": A.RAMP_GAS_CCGT,
+                "min_stable": A.MIN_STABLE_GAS_CCGT,
+                "heat_rate": heat_rate,
+                "fuel_price": float(fuel_row["price_cny_per_mwh_th"]),
+                "co2_per_mwh": heat_rate * float(fuel_row["co2_t_per_mwh_th"]),
+                "vom": float(tech_row["vom_cny_per_mwh"]),
+                "fom": float(tech_row["fom_cny_per_yr"]),
+                "annuity": float(tech_row["annuity_cny_per_yr"]),
+                "increment": True,
+            }
+        )
     if not rows:
         return th
     return pd.concat([th, pd.DataFrame(rows).set_index("unit")])
@@ -214,12 +199,16 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     full_load = _hourly(tables["load"], year, "bus", "load_mw", 0, HOURS_PER_YEAR)[districts] * sc.load_scale
     peak = float(full_load.sum(axis=1).max())
     cf_frame = tables["capacity_factors"]
-    cf_full = _year(cf_frame, year).assign(key=lambda f: f["tech"] + "@" + f["bus"]).pivot(
-        index="hour", columns="key", values="cf").sort_index()
+    cf_full = (
+        _year(cf_frame, year)
+        .assign(key=lambda f: f["tech"] + "@" + f["bus"])
+        .pivot(index="hour", columns="key", values="cf")
+        .sort_index()
+    )
     avail_full = _hourly(tables["import_availability"], year, "source", "availability", 0, HOURS_PER_YEAR)
     weights = period_start = chronology = None
     if sc.periods:
-        from gzpower.aggregate import aggregate_inputs, rescale
+        from gzpower.scenario.aggregate import aggregate_inputs, rescale
 
         agg = aggregate_inputs(full_load, cf_full, avail_full, sc.periods)
         hour_index = agg.hours
@@ -267,9 +256,18 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         if key not in cf.columns:
             continue
         tech = _tech(techs, s.tech, year)
-        re_rows.append({"key": key, "tech": s.tech, "bus": s.bus, "existing": s.existing_mw,
-                        "p_max": s.p_max_mw, "plan_share": s.plan_share,
-                        "annuity": float(tech["annuity_cny_per_yr"]), "vom": float(tech["vom_cny_per_mwh"])})
+        re_rows.append(
+            {
+                "key": key,
+                "tech": s.tech,
+                "bus": s.bus,
+                "existing": s.existing_mw,
+                "p_max": s.p_max_mw,
+                "plan_share": s.plan_share,
+                "annuity": float(tech["annuity_cny_per_yr"]),
+                "vom": float(tech["vom_cny_per_mwh"]),
+            }
+        )
     re = pd.DataFrame(re_rows).set_index("key")
     re["p_nom"] = re["existing"] + [inherited.get((t, b), 0.0) for t, b in zip(re["tech"], re["bus"])]
     waste_mw = float(th.loc[th["carrier"] == "waste", "p_nom"].sum())
@@ -289,13 +287,28 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     st_rows = []
     for s in tables["storage_units"].itertuples():
         if s.start_year <= year:
-            st_rows.append({"id": s.unit, "bus": s.bus, "carrier": s.carrier, "p_nom": s.p_nom_mw,
-                            "e_nom": s.energy_mwh, "eff_charge": s.eff_charge, "eff_discharge": s.eff_discharge,
-                            "p_nom_max": s.p_nom_mw, "e_nom_max": s.energy_mwh, "annuity_p": 0.0,
-                            "annuity_e": 0.0, "increment": False})
+            st_rows.append(
+                {
+                    "id": s.unit,
+                    "bus": s.bus,
+                    "carrier": s.carrier,
+                    "p_nom": s.p_nom_mw,
+                    "e_nom": s.energy_mwh,
+                    "eff_charge": s.eff_charge,
+                    "eff_discharge": s.eff_discharge,
+                    "p_nom_max": s.p_nom_mw,
+                    "e_nom_max": s.energy_mwh,
+                    "annuity_p": 0.0,
+                    "annuity_e": 0.0,
+                    "increment": False,
+                }
+            )
     bp, be = _tech(techs, "battery_power", year), _tech(techs, "battery_energy", year)
-    plan_storage = sc.storage_mw if sc.storage_mw is not None else (_target(tables["targets"], "storage_capacity",
-                                                                            min(year, 2025)) or 0.0)
+    plan_storage = (
+        sc.storage_mw
+        if sc.storage_mw is not None
+        else (_target(tables["targets"], "storage_capacity", min(year, 2025)) or 0.0)
+    )
     if "storage" in sc.without:
         plan_storage = 0.0
     batt_sites = sites[sites["tech"] == "battery_power"]
@@ -310,10 +323,22 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         e_max = max(fixed_e, float(energy_max.get(s.bus, 0.0))) if expand else fixed_e
         if p_max <= 0:
             continue
-        st_rows.append({"id": f"battery_{s.bus}", "bus": s.bus, "carrier": "battery", "p_nom": fixed_p,
-                        "e_nom": fixed_e, "eff_charge": eff, "eff_discharge": eff, "p_nom_max": p_max,
-                        "e_nom_max": e_max, "annuity_p": float(bp["annuity_cny_per_yr"]),
-                        "annuity_e": float(be["annuity_cny_per_yr"]), "increment": not expand})
+        st_rows.append(
+            {
+                "id": f"battery_{s.bus}",
+                "bus": s.bus,
+                "carrier": "battery",
+                "p_nom": fixed_p,
+                "e_nom": fixed_e,
+                "eff_charge": eff,
+                "eff_discharge": eff,
+                "p_nom_max": p_max,
+                "e_nom_max": e_max,
+                "annuity_p": float(bp["annuity_cny_per_yr"]),
+                "annuity_e": float(be["annuity_cny_per_yr"]),
+                "increment": not expand,
+            }
+        )
     storage = pd.DataFrame(st_rows).set_index("id")
 
     # --- demand response -------------------------------------------------------------------------------------
@@ -327,11 +352,13 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         dr_share = 0.0
     district_peak = full_load.max()
     dr_potential = sites[sites["tech"] == "dr_peak"].set_index("bus")["p_max_mw"]
-    dr = pd.DataFrame({
-        "p_nom": dr_share * peak * full_load.loc[full_load.sum(axis=1).idxmax()] / peak
-        + pd.Series({b: inherited.get(("dr_peak", b), 0.0) for b in districts}),
-        "district_peak": district_peak,
-    })
+    dr = pd.DataFrame(
+        {
+            "p_nom": dr_share * peak * full_load.loc[full_load.sum(axis=1).idxmax()] / peak
+            + pd.Series({b: inherited.get(("dr_peak", b), 0.0) for b in districts}),
+            "district_peak": district_peak,
+        }
+    )
     dr["p_nom_max"] = np.maximum(dr["p_nom"], dr_potential.reindex(dr.index).fillna(0.0)) if expand else dr["p_nom"]
     dr["annuity"] = float(dr_tech["annuity_cny_per_yr"])
     dr["cost_per_mwh"] = float(dr_tech["vom_cny_per_mwh"])
@@ -357,18 +384,48 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     lines = tables["lines"].set_index("line")
     coords = buses.set_index("bus")[["lat", "lon"]]
     return ModelData(
-        scenario=sc, timestamps=timestamps, districts=districts, externals=externals,
-        load=load.reset_index(drop=True), thermal=th, renewables=re,
-        renewable_cf=cf[list(re.index)].reset_index(drop=True), storage=storage, demand_response=dr,
-        import_sources=src, import_availability=avail.reset_index(drop=True), links=links, lines=lines,
-        bus_coords=coords, targets=targets, peak_load_mw=peak, weights=weights, period_start=period_start,
-        chronology=chronology, thermal_units=thermal_units,
+        scenario=sc,
+        timestamps=timestamps,
+        districts=districts,
+        externals=externals,
+        load=load.reset_index(drop=True),
+        thermal=th,
+        renewables=re,
+        renewable_cf=cf[list(re.index)].reset_index(drop=True),
+        storage=storage,
+        demand_response=dr,
+        import_sources=src,
+        import_availability=avail.reset_index(drop=True),
+        links=links,
+        lines=lines,
+        bus_coords=coords,
+        targets=targets,
+        peak_load_mw=peak,
+        weights=weights,
+        period_start=period_start,
+        chronology=chronology,
+        thermal_units=thermal_units,
     )
 
 
 #: Units that agree in all of these dispatch identically in an LP and are modelled as one group.
-GROUP_KEY = ("bus", "carrier", "technology", "status", "availability", "ramp", "min_stable", "heat_rate",
-             "fuel_price", "co2_per_mwh", "vom", "fom", "annuity", "increment", "marginal_cost")
+GROUP_KEY = (
+    "bus",
+    "carrier",
+    "technology",
+    "status",
+    "availability",
+    "ramp",
+    "min_stable",
+    "heat_rate",
+    "fuel_price",
+    "co2_per_mwh",
+    "vom",
+    "fom",
+    "annuity",
+    "increment",
+    "marginal_cost",
+)
 
 
 def group_identical_units(th: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

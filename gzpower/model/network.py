@@ -54,8 +54,12 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     s_nom = lines["s_nom_mw"].to_dict()
     x = lines["x_ohm"].to_dict()
     m.LINE = pyo.Set(initialize=names, ordered=True, doc="AC lines between districts")
-    m.line_flow = pyo.Var(m.LINE, m.T, bounds=lambda _m, l, t: (-s_nom[l], s_nom[l]),
-                          doc="flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways")
+    m.line_flow = pyo.Var(
+        m.LINE,
+        m.T,
+        bounds=lambda _m, l, t: (-s_nom[l], s_nom[l]),
+        doc="flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways",
+    )
     cycles = cycle_matrix(lines)
     m.CYCLE = pyo.Set(initialize=range(len(cycles)), ordered=True, doc="independent cycles of the line graph")
     # Reactances are normalised by their mean so KVL rows have coefficients near 1.
@@ -66,7 +70,12 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     for c, cycle in enumerate(cycles):
         for line, sign in cycle.items():
             kvl.add(m.line_flow, c * n + hours, hourly(names.index(line), hours, n), sign * x[line] / x_mean)
-    m.kvl = kvl.build(m.CYCLE, m.T, lower=0.0, upper=0.0,
-                      doc="Kirchhoff's voltage law around each independent cycle: sum_l C_cl x_l f[l,t] = 0")
+    m.kvl = kvl.build(
+        m.CYCLE,
+        m.T,
+        lower=0.0,
+        upper=0.0,
+        doc="Kirchhoff's voltage law around each independent cycle: sum_l C_cl x_l f[l,t] = 0",
+    )
     reg.inject("line_out", m.line_flow, lines["bus0"].to_dict(), sign=-1.0)
     reg.inject("line_in", m.line_flow, lines["bus1"].to_dict())

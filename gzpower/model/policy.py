@@ -28,8 +28,11 @@ def build_plan_floors(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None
         th, re, st, dr = d.thermal, d.renewables, d.storage, d.demand_response
 
         def thermal_cap(carrier):
-            return sum(th.at[u, "p_nom"] + (m.thermal_new[u] if u in m.THERMAL_EXT else 0.0)
-                       for u in th.index if th.at[u, "carrier"] == carrier)
+            return sum(
+                th.at[u, "p_nom"] + (m.thermal_new[u] if u in m.THERMAL_EXT else 0.0)
+                for u in th.index
+                if th.at[u, "carrier"] == carrier
+            )
 
         if (g := _target(d, "gas_capacity")) is not None:
             floors["gas_capacity"] = (thermal_cap("gas"), g)
@@ -38,17 +41,26 @@ def build_plan_floors(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None
             floors["re_capacity"] = (re_cap + thermal_cap("waste"), r)
         if (s := _target(d, "storage_capacity")) is not None:
             batt = [x for x in st.index if st.at[x, "carrier"] == "battery"]
-            floors["storage_capacity"] = (sum(st.at[x, "p_nom"] + (m.storage_new_p[x] if x in m.STORAGE_EXT else 0.0)
-                                              for x in batt), s)
+            floors["storage_capacity"] = (
+                sum(st.at[x, "p_nom"] + (m.storage_new_p[x] if x in m.STORAGE_EXT else 0.0) for x in batt),
+                s,
+            )
         if (share := _target(d, "dr_capability")) is not None:
-            floors["dr_capability"] = (sum(dr.at[b, "p_nom"] + (m.dr_new[b] if b in m.DR_EXT else 0.0)
-                                           for b in m.DR), share * d.peak_load_mw)
+            floors["dr_capability"] = (
+                sum(dr.at[b, "p_nom"] + (m.dr_new[b] if b in m.DR_EXT else 0.0) for b in m.DR),
+                share * d.peak_load_mw,
+            )
     for key, (installed, target) in list(floors.items()):
         if isinstance(installed, (int, float)):  # nothing extendable: the floor holds or cannot be met at all
             if installed < target - 1e-6:
-                raise ValueError(f"plan floor '{key}': {installed:,.0f} MW standing and nothing extendable, "
-                                 f"short of the plan's {target:,.0f} MW (run with --no-floors)")
+                raise ValueError(
+                    f"plan floor '{key}': {installed:,.0f} MW standing and nothing extendable, "
+                    f"short of the plan's {target:,.0f} MW (run with --no-floors)"
+                )
             del floors[key]
     m.PLAN_FLOOR = pyo.Set(initialize=sorted(floors), doc="plan targets imposed as capacity floors")
-    m.plan_floor = pyo.Constraint(m.PLAN_FLOOR, rule=lambda _m, k: floors[k][0] >= floors[k][1],
-                                  doc="installed capacity at least the plan's target (MW)")
+    m.plan_floor = pyo.Constraint(
+        m.PLAN_FLOOR,
+        rule=lambda _m, k: floors[k][0] >= floors[k][1],
+        doc="installed capacity at least the plan's target (MW)",
+    )

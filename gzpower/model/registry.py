@@ -73,13 +73,15 @@ def merge_linear(exprs, scale: float = 1.0) -> LinearExpression:
             repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
             if repn.nonlinear_expr is not None:
                 raise ValueError(f"not linear: {expr}")
-            expr = LinearExpression(constant=float(repn.constant), linear_coefs=list(repn.linear_coefs),
-                                    linear_vars=list(repn.linear_vars))
+            expr = LinearExpression(
+                constant=float(repn.constant), linear_coefs=list(repn.linear_coefs), linear_vars=list(repn.linear_vars)
+            )
         coefs.extend(expr.linear_coefs)
         variables.extend(expr.linear_vars)
         constant += float(pyo.value(expr.constant))
-    return LinearExpression(constant=scale * constant, linear_coefs=[scale * float(c) for c in coefs],
-                            linear_vars=variables)
+    return LinearExpression(
+        constant=scale * constant, linear_coefs=[scale * float(c) for c in coefs], linear_vars=variables
+    )
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,12 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     p_nom = re["p_nom"].to_dict()
     m.RENEWABLE = pyo.Set(initialize=sites, ordered=True, doc="renewable sites tech@district")
     m.RENEWABLE_EXT = pyo.Set(within=m.RENEWABLE, initialize=ext, ordered=True, doc="extendable renewable sites")
-    m.renewable_new = pyo.Var(m.RENEWABLE_EXT, domain=pyo.NonNegativeReals,
-                              bounds=lambda _m, k: (0.0, re.at[k, "p_nom_max"] - re.at[k, "p_nom"]),
-                              doc="renewable capacity added (MW)")
+    m.renewable_new = pyo.Var(
+        m.RENEWABLE_EXT,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _m, k: (0.0, re.at[k, "p_nom_max"] - re.at[k, "p_nom"]),
+        doc="renewable capacity added (MW)",
+    )
     reg.invest(m.renewable_new)
     ext_set = set(ext)
 
@@ -43,12 +46,16 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.renewable_p = pyo.Var(m.RENEWABLE, m.T, bounds=upper, doc="renewable output g[k,t] (MW)")
     n = d.n_hours
     m.renewable_available = capacity_rows(m.renewable_p, m.renewable_new, ext, sites, n, share=cf_values).build(
-        m.RENEWABLE_EXT, m.T, lower=-np.inf,
+        m.RENEWABLE_EXT,
+        m.T,
+        lower=-np.inf,
         upper=np.concatenate([cf_values[k] * p_nom[k] for k in ext]) if ext else np.zeros(0),
-        doc="output within capacity factor times capacity g[k,t] <= f[k,t] P_k (extendable sites)")
+        doc="output within capacity factor times capacity g[k,t] <= f[k,t] P_k (extendable sites)",
+    )
     reg.inject("renewables", m.renewable_p, re["bus"].to_dict())
     vom = re["vom"].to_dict()
     reg.cost("fuel_and_vom", PerEntry(m.renewable_p, np.outer([vom[k] for k in sites], d.weights).ravel()))
-    reg.cost("investment", linear([re.at[k, "annuity"] * d.year_fraction for k in ext],
-                                  [m.renewable_new[k] for k in ext]))
+    reg.cost(
+        "investment", linear([re.at[k, "annuity"] * d.year_fraction for k in ext], [m.renewable_new[k] for k in ext])
+    )
     reg.cost("plan_investment", float((re["annuity"] * re["increment"]).sum()) * d.year_fraction)

@@ -6,7 +6,7 @@ rows, so that alone cost more than a third of HiGHS's own time. A :class:`Linear
 Pyomo ``Constraint``: it is indexed by the family's own keys (``m.thermal_ramp_up["Huangpu gas CCGT x4", 17]``),
 has a ``doc``, and each row answers ``body``, ``lower``, ``upper``, ``expr`` and its value like any other
 constraint, so ``pprint``, Pyomo's writers and ``pyomo.contrib.solver`` all see it. Its coefficients, though, are
-built with numpy as one CSR matrix, and the matrix hand-over (:func:`gzpower.solve.standard_form`) reads that
+built with numpy as one CSR matrix, and the matrix hand-over (:func:`gzpower.solve.highs.standard_form`) reads that
 matrix directly instead of walking expressions.
 
 Rows are read-only (a family is rebuilt, not edited); deactivating single rows works. Columns of the matrix are
@@ -84,8 +84,10 @@ class LinearRows(IndexedConstraint):
         keys = list(self.index_set())
         n_rows, n_cols = self.matrix.shape
         if len(keys) != n_rows or len(self.lower) != n_rows or len(self.upper) != n_rows:
-            raise ValueError(f"{self.name}: {len(keys)} keys but a matrix of {n_rows} rows "
-                             f"({len(self.lower)} lower, {len(self.upper)} upper bounds)")
+            raise ValueError(
+                f"{self.name}: {len(keys)} keys but a matrix of {n_rows} rows "
+                f"({len(self.lower)} lower, {len(self.upper)} upper bounds)"
+            )
         if n_cols != sum(len(v) for v in self.variables):
             raise ValueError(f"{self.name}: matrix has {n_cols} columns, its variables {sum(map(len, self.variables))}")
         ref = weakref.ref(self)
@@ -95,8 +97,11 @@ class LinearRows(IndexedConstraint):
         if self._flat is None:
             self._flat = [v for var in self.variables for v in var.values()]
         start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
-        return LinearExpression(constant=0.0, linear_coefs=self.matrix.data[start:end].tolist(),
-                                linear_vars=[self._flat[j] for j in self.matrix.indices[start:end]])
+        return LinearExpression(
+            constant=0.0,
+            linear_coefs=self.matrix.data[start:end].tolist(),
+            linear_vars=[self._flat[j] for j in self.matrix.indices[start:end]],
+        )
 
     def active_rows(self) -> np.ndarray:
         """Positions of the rows that are active (all of them unless a user deactivated some)."""
@@ -118,13 +123,13 @@ class RowBuilder:
         self._variables: list[pyo.Var] = []
         self._parts: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(self, var: pyo.Var, rows, positions, coefs=1.0) -> "RowBuilder":
+    def add(self, var: pyo.Var, rows, positions, coefs=1.0) -> RowBuilder:
         rows = np.asarray(rows, dtype=np.int64).ravel()
         positions = np.asarray(positions, dtype=np.int64).ravel()
         coefs = np.broadcast_to(np.asarray(coefs, dtype=float), rows.shape).ravel()
         if positions.shape != rows.shape:
             raise ValueError(f"{var.name}: {len(rows)} rows but {len(positions)} positions")
-        for k, known in enumerate(self._variables):
+        for k, known in enumerate(self._variables):  # noqa: B007 (k is the match, read after the loop)
             if known is var:
                 break
         else:
@@ -149,8 +154,9 @@ class RowBuilder:
         return LinearRows(*index_sets, matrix=matrix, lower=lower, upper=upper, variables=self._variables, doc=doc)
 
 
-def capacity_rows(var: pyo.Var, new: pyo.Var, extendable: list, elements: list, n_hours: int,
-                  share: dict | None = None) -> RowBuilder:
+def capacity_rows(
+    var: pyo.Var, new: pyo.Var, extendable: list, elements: list, n_hours: int, share: dict | None = None
+) -> RowBuilder:
     """Left-hand sides ``var[k, t] - share_k(t) * new[k]`` for every extendable element ``k`` and hour ``t``
     (element-major, hours inner): output, flow or state within a capacity that may grow. ``share`` gives per
     element a number or an hourly array (1 when absent); the right-hand side, ``share * standing capacity``, is the

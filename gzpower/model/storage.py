@@ -15,7 +15,8 @@ the intra-day state, starting from 0 before each representative day's first hour
 the state at the start of calendar day :math:`\\delta`, chained through the chronology :math:`p(\\delta)`:
 
 .. math::
-    E^{inter}_{s,\\delta+1} = E^{inter}_{s,\\delta} + e_{s,\\text{last}(p(\\delta))} \\quad\\text{(cyclic over 365 days)}\\\\
+    E^{inter}_{s,\\delta+1} = E^{inter}_{s,\\delta} + e_{s,\\text{last}(p(\\delta))}
+    \\quad\\text{(cyclic over 365 days)}\\\\
     0 \\le E^{inter}_{s,\\delta} + \\min_{t \\in p(\\delta)} e_{s,t}, \\quad
     E^{inter}_{s,\\delta} + \\max_{t \\in p(\\delta)} e_{s,t} \\le E_s
 
@@ -42,10 +43,16 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     ext_set = set(ext)
     m.STORAGE = pyo.Set(initialize=ids, ordered=True, doc="storage units")
     m.STORAGE_EXT = pyo.Set(within=m.STORAGE, initialize=ext, ordered=True, doc="extendable storage units")
-    m.storage_new_p = pyo.Var(m.STORAGE_EXT, bounds=lambda _m, s: (0.0, st.at[s, "p_nom_max"] - st.at[s, "p_nom"]),
-                              doc="storage power added (MW)")
-    m.storage_new_e = pyo.Var(m.STORAGE_EXT, bounds=lambda _m, s: (0.0, st.at[s, "e_nom_max"] - st.at[s, "e_nom"]),
-                              doc="storage energy added (MWh)")
+    m.storage_new_p = pyo.Var(
+        m.STORAGE_EXT,
+        bounds=lambda _m, s: (0.0, st.at[s, "p_nom_max"] - st.at[s, "p_nom"]),
+        doc="storage power added (MW)",
+    )
+    m.storage_new_e = pyo.Var(
+        m.STORAGE_EXT,
+        bounds=lambda _m, s: (0.0, st.at[s, "e_nom_max"] - st.at[s, "e_nom"]),
+        doc="storage energy added (MWh)",
+    )
     reg.invest(m.storage_new_p)
     reg.invest(m.storage_new_e)
 
@@ -84,34 +91,60 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         if not linked and not d.scenario.cyclic:
             rhs[r[d.period_start]] = float(initial.get(s, 0.0))
     m.storage_soc_balance = balance.build(
-        m.STORAGE, m.T, lower=rhs, upper=rhs,
+        m.STORAGE,
+        m.T,
+        lower=rhs,
+        upper=rhs,
         doc="state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + q[s,t]/eta_d = 0 (MWh): cyclic over the "
-            "horizon, from an initial state, or intra-day")
+        "horizon, from an initial state, or intra-day",
+    )
     _link_chronology(m, d, ids, energy, linked)
 
     standing_p = np.repeat([p_nom[s] for s in ext], n)
     standing_e = np.repeat([e_nom[s] for s in ext], n)
     m.storage_charge_limit = capacity_rows(m.storage_charge, m.storage_new_p, ext, ids, n).build(
-        m.STORAGE_EXT, m.T, lower=-np.inf, upper=standing_p,
-        doc="charging within power capacity c[s,t] <= P_s (extendable units)")
+        m.STORAGE_EXT,
+        m.T,
+        lower=-np.inf,
+        upper=standing_p,
+        doc="charging within power capacity c[s,t] <= P_s (extendable units)",
+    )
     m.storage_discharge_limit = capacity_rows(m.storage_discharge, m.storage_new_p, ext, ids, n).build(
-        m.STORAGE_EXT, m.T, lower=-np.inf, upper=standing_p,
-        doc="discharging within power capacity q[s,t] <= P_s (extendable units)")
+        m.STORAGE_EXT,
+        m.T,
+        lower=-np.inf,
+        upper=standing_p,
+        doc="discharging within power capacity q[s,t] <= P_s (extendable units)",
+    )
     m.storage_energy_limit = capacity_rows(m.storage_soc, m.storage_new_e, ext, ids, n).build(
-        m.STORAGE_EXT, m.T, lower=-np.inf, upper=standing_e,
-        doc="state of charge within energy capacity e[s,t] <= E_s (extendable units)")
+        m.STORAGE_EXT,
+        m.T,
+        lower=-np.inf,
+        upper=standing_e,
+        doc="state of charge within energy capacity e[s,t] <= E_s (extendable units)",
+    )
     bus_of = st["bus"].to_dict()
     reg.inject("storage_discharge", m.storage_discharge, bus_of)
     reg.inject("storage_charge", m.storage_charge, bus_of, sign=-1.0)
     y = d.year_fraction
-    reg.cost("investment", linear([y * st.at[s, "annuity_p"] for s in ext] + [y * st.at[s, "annuity_e"] for s in ext],
-                                  [m.storage_new_p[s] for s in ext] + [m.storage_new_e[s] for s in ext]))
+    reg.cost(
+        "investment",
+        linear(
+            [y * st.at[s, "annuity_p"] for s in ext] + [y * st.at[s, "annuity_e"] for s in ext],
+            [m.storage_new_p[s] for s in ext] + [m.storage_new_e[s] for s in ext],
+        ),
+    )
     plan = st[st["increment"].astype(bool)]
-    reg.cost("plan_investment", float((plan["annuity_p"] * plan["p_nom"] + plan["annuity_e"] * plan["e_nom"]).sum()) * y)
-    reg.reserve.append(Headroom(constant=sum(p_nom[s] for s in ids),
-                                static=[Terms(m.storage_new_p, ext, [1.0] * len(ext))],
-                                hourly=[Terms(m.storage_discharge, ids, [-1.0] * len(ids)),
-                                        Terms(m.storage_charge, ids, [1.0] * len(ids))]))
+    reg.cost(
+        "plan_investment", float((plan["annuity_p"] * plan["p_nom"] + plan["annuity_e"] * plan["e_nom"]).sum()) * y
+    )
+    reg.reserve.append(
+        Headroom(
+            constant=sum(p_nom[s] for s in ids),
+            static=[Terms(m.storage_new_p, ext, [1.0] * len(ext))],
+            hourly=[Terms(m.storage_discharge, ids, [-1.0] * len(ids)), Terms(m.storage_charge, ids, [1.0] * len(ids))],
+        )
+    )
 
 
 def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict, linked: bool) -> None:
@@ -120,37 +153,51 @@ def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict
     period = d.period_of_hour()
     starts = list(np.flatnonzero(d.period_start)) if linked else []
     last = {p: (starts[p + 1] - 1 if p + 1 < len(starts) else d.n_hours - 1) for p in range(len(starts))}
-    m.CALENDAR_DAY = pyo.Set(initialize=range(len(chronology)), ordered=True,
-                             doc="calendar days of the year (aggregated runs)")
+    m.CALENDAR_DAY = pyo.Set(
+        initialize=range(len(chronology)), ordered=True, doc="calendar days of the year (aggregated runs)"
+    )
     m.PERIOD = pyo.Set(initialize=range(len(starts)), ordered=True, doc="representative periods")
     if linked:
         # the intra-day state may dip below zero: only inter + intra must stay within 0..E
         for s in ids:
             for t in range(d.n_hours):
                 m.storage_soc[s, t].setlb(None)
-    m.storage_soc_inter = pyo.Var(m.STORAGE, m.CALENDAR_DAY, bounds=(0.0, None),
-                                  doc="state of charge at the start of each calendar day (MWh)")
+    m.storage_soc_inter = pyo.Var(
+        m.STORAGE, m.CALENDAR_DAY, bounds=(0.0, None), doc="state of charge at the start of each calendar day (MWh)"
+    )
     m.storage_soc_max = pyo.Var(m.STORAGE, m.PERIOD, doc="highest intra-day state of a representative day (MWh)")
     m.storage_soc_min = pyo.Var(m.STORAGE, m.PERIOD, doc="lowest intra-day state of a representative day (MWh)")
     n_days = len(chronology)
     m.storage_inter_balance = pyo.Constraint(
-        m.STORAGE, m.CALENDAR_DAY,
-        rule=lambda _m, s, dd: _m.storage_soc_inter[s, (dd + 1) % n_days]
-        == _m.storage_soc_inter[s, dd] + _m.storage_soc[s, last[int(chronology[dd])]],
-        doc="inter-day state chained through the chronology, cyclic over the year (MWh)")
+        m.STORAGE,
+        m.CALENDAR_DAY,
+        rule=lambda _m, s, dd: (
+            _m.storage_soc_inter[s, (dd + 1) % n_days]
+            == _m.storage_soc_inter[s, dd] + _m.storage_soc[s, last[int(chronology[dd])]]
+        ),
+        doc="inter-day state chained through the chronology, cyclic over the year (MWh)",
+    )
     pairs = [(s, t) for s in ids for t in range(d.n_hours)] if linked else []
     m.STORAGE_T_LINKED = pyo.Set(initialize=pairs, dimen=2, doc="storage-hours of an aggregated run")
     m.storage_soc_max_def = pyo.Constraint(
-        m.STORAGE_T_LINKED, rule=lambda _m, s, t: _m.storage_soc_max[s, int(period[t])] >= _m.storage_soc[s, t],
-        doc="upper envelope of the intra-day state")
+        m.STORAGE_T_LINKED,
+        rule=lambda _m, s, t: _m.storage_soc_max[s, int(period[t])] >= _m.storage_soc[s, t],
+        doc="upper envelope of the intra-day state",
+    )
     m.storage_soc_min_def = pyo.Constraint(
-        m.STORAGE_T_LINKED, rule=lambda _m, s, t: _m.storage_soc_min[s, int(period[t])] <= _m.storage_soc[s, t],
-        doc="lower envelope of the intra-day state")
+        m.STORAGE_T_LINKED,
+        rule=lambda _m, s, t: _m.storage_soc_min[s, int(period[t])] <= _m.storage_soc[s, t],
+        doc="lower envelope of the intra-day state",
+    )
     m.storage_inter_upper = pyo.Constraint(
-        m.STORAGE, m.CALENDAR_DAY,
+        m.STORAGE,
+        m.CALENDAR_DAY,
         rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_max[s, int(chronology[dd])] <= energy[s],
-        doc="state of charge within energy capacity on every calendar day")
+        doc="state of charge within energy capacity on every calendar day",
+    )
     m.storage_inter_lower = pyo.Constraint(
-        m.STORAGE, m.CALENDAR_DAY,
+        m.STORAGE,
+        m.CALENDAR_DAY,
         rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_min[s, int(chronology[dd])] >= 0,
-        doc="state of charge never below zero on any calendar day")
+        doc="state of charge never below zero on any calendar day",
+    )

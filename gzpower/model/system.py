@@ -31,11 +31,11 @@ def _element_positions(var: pyo.Var) -> dict:
 def build_unserved(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     allow = d.scenario.allow_unserved
     load = {b: (d.load[b].to_numpy(dtype=float) if allow else np.zeros(d.n_hours)).tolist() for b in d.districts}
-    m.unserved = pyo.Var(m.DISTRICT, m.T, bounds=lambda _m, b, t: (0.0, load[b][t]),
-                         doc="unserved energy u[b,t] (MW)")
+    m.unserved = pyo.Var(m.DISTRICT, m.T, bounds=lambda _m, b, t: (0.0, load[b][t]), doc="unserved energy u[b,t] (MW)")
     reg.inject("unserved", m.unserved, {b: b for b in d.districts})
-    reg.cost("unserved_energy", PerEntry(m.unserved, np.tile(d.scenario.value_of_lost_load * d.weights,
-                                                             len(d.districts))))
+    reg.cost(
+        "unserved_energy", PerEntry(m.unserved, np.tile(d.scenario.value_of_lost_load * d.weights, len(d.districts)))
+    )
 
 
 def build_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -51,8 +51,9 @@ def build_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                 coef = inj.sign * (inj.coef[k] if inj.coef else 1.0)
                 rows.add(inj.var, bus_position[bus] * n + hours, hourly(element[k], hours, n), coef)
     rhs = np.concatenate([d.load[b].to_numpy(dtype=float) if b in d.districts else np.zeros(n) for b in buses])
-    m.balance = rows.build(m.BUS, m.T, lower=rhs, upper=rhs,
-                           doc="energy balance per bus and hour; its dual is the locational price")
+    m.balance = rows.build(
+        m.BUS, m.T, lower=rhs, upper=rhs, doc="energy balance per bus and hour; its dual is the locational price"
+    )
 
 
 def build_reserve(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -74,8 +75,11 @@ def build_reserve(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             for k, c in zip(terms.keys, terms.coefs):
                 rows.add(terms.var, hours, hourly(element[k], hours, n), c)
     m.reserve = rows.build(
-        m.RESERVE_T, lower=share * total_load[:n] - constant, upper=np.inf,
-        doc="spinning reserve: headroom of dispatchable units, storage and DR at least a share of load (MW)")
+        m.RESERVE_T,
+        lower=share * total_load[:n] - constant,
+        upper=np.inf,
+        doc="spinning reserve: headroom of dispatchable units, storage and DR at least a share of load (MW)",
+    )
 
 
 def build_co2_and_objective(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
@@ -84,8 +88,14 @@ def build_co2_and_objective(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -
     rows = RowBuilder(len(m.CO2_CAP))
     for source in reg.emissions.values() if cap is not None else []:
         rows.add(source.var, np.zeros(len(source.var), dtype=int), np.arange(len(source.var)), source.coefs)
-    m.co2_cap = rows.build(m.CO2_CAP, lower=-np.inf, upper=cap if cap is not None else 0.0,
-                           doc="CO2 over the horizon at most the cap (tCO2)")
+    m.co2_cap = rows.build(
+        m.CO2_CAP,
+        lower=-np.inf,
+        upper=cap if cap is not None else 0.0,
+        doc="CO2 over the horizon at most the cap (tCO2)",
+    )
     m.objective = pyo.Objective(
-        expr=merge_linear((e for exprs in reg.costs.values() for e in exprs), scale=COST_SCALE), sense=pyo.minimize,
-        doc="total system cost over the horizon (million CNY)")
+        expr=merge_linear((e for exprs in reg.costs.values() for e in exprs), scale=COST_SCALE),
+        sense=pyo.minimize,
+        doc="total system cost over the horizon (million CNY)",
+    )

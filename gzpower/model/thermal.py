@@ -39,10 +39,19 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     unit_position = {u: i for i, u in enumerate(units)}
     m.THERMAL = pyo.Set(initialize=units, ordered=True, doc="thermal units (gas, coal, waste)")
     m.THERMAL_EXT = pyo.Set(within=m.THERMAL, initialize=ext, ordered=True, doc="extendable thermal units")
-    m.thermal_p = pyo.Var(m.THERMAL, m.T, domain=pyo.NonNegativeReals,
-                          bounds=lambda _m, u, t: (0.0, avail[u] * p_max[u]), doc="thermal output p[u,t] (MW)")
-    m.thermal_new = pyo.Var(m.THERMAL_EXT, domain=pyo.NonNegativeReals,
-                            bounds=lambda _m, u: (0.0, p_max[u] - p_nom[u]), doc="thermal capacity added (MW)")
+    m.thermal_p = pyo.Var(
+        m.THERMAL,
+        m.T,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _m, u, t: (0.0, avail[u] * p_max[u]),
+        doc="thermal output p[u,t] (MW)",
+    )
+    m.thermal_new = pyo.Var(
+        m.THERMAL_EXT,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _m, u: (0.0, p_max[u] - p_nom[u]),
+        doc="thermal capacity added (MW)",
+    )
     reg.invest(m.thermal_new)
 
     def unit_rows(selected: list, share: dict, lagged: int = 0, sign: float = 1.0) -> RowBuilder:
@@ -63,19 +72,35 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         return np.repeat([share[u] * p_nom[u] for u in selected], n_rows // max(len(selected), 1))
 
     m.thermal_capacity = capacity_rows(m.thermal_p, m.thermal_new, ext, units, n, share=avail).build(
-        m.THERMAL_EXT, m.T, lower=-np.inf, upper=standing(ext, avail, len(ext) * n),
-        doc="output within available capacity of extendable units (fixed units: a variable bound)")
+        m.THERMAL_EXT,
+        m.T,
+        lower=-np.inf,
+        upper=standing(ext, avail, len(ext) * n),
+        doc="output within available capacity of extendable units (fixed units: a variable bound)",
+    )
 
     ramp_units = [u for u in units if ramp[u] < 1.0]
-    m.THERMAL_RAMPING = pyo.Set(within=m.THERMAL, initialize=ramp_units, ordered=True,
-                                doc="units with a ramp limit below their full range per hour")
+    m.THERMAL_RAMPING = pyo.Set(
+        within=m.THERMAL,
+        initialize=ramp_units,
+        ordered=True,
+        doc="units with a ramp limit below their full range per hour",
+    )
     n_ramp = len(ramp_units) * len(m.T_LINKED)
     m.thermal_ramp_up = unit_rows(ramp_units, ramp, lagged=1).build(
-        m.THERMAL_RAMPING, m.T_LINKED, lower=-np.inf, upper=standing(ramp_units, ramp, n_ramp),
-        doc="ramp-up limit p[u,t] - p[u,t-1] <= r_u P_u (MW/h)")
+        m.THERMAL_RAMPING,
+        m.T_LINKED,
+        lower=-np.inf,
+        upper=standing(ramp_units, ramp, n_ramp),
+        doc="ramp-up limit p[u,t] - p[u,t-1] <= r_u P_u (MW/h)",
+    )
     m.thermal_ramp_down = unit_rows(ramp_units, ramp, lagged=1, sign=-1.0).build(
-        m.THERMAL_RAMPING, m.T_LINKED, lower=-np.inf, upper=standing(ramp_units, ramp, n_ramp),
-        doc="ramp-down limit p[u,t-1] - p[u,t] <= r_u P_u (MW/h)")
+        m.THERMAL_RAMPING,
+        m.T_LINKED,
+        lower=-np.inf,
+        upper=standing(ramp_units, ramp, n_ramp),
+        doc="ramp-down limit p[u,t-1] - p[u,t] <= r_u P_u (MW/h)",
+    )
 
     def scaled_capacity(u, share):
         """share * (standing + new) capacity of unit u, as a number or a one-variable linear expression."""
@@ -86,20 +111,30 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     ramp_cap = {u: scaled_capacity(u, ramp[u]) for u in ramp_units}
     before = d.scenario.initial_output  # rolling horizon: output in the hour before the window
     start_units = [u for u in ramp_units if u in before] if n else []
-    m.THERMAL_RAMP_START = pyo.Set(initialize=start_units, ordered=True,
-                                   doc="units whose first-hour ramp is measured from the previous window")
+    m.THERMAL_RAMP_START = pyo.Set(
+        initialize=start_units, ordered=True, doc="units whose first-hour ramp is measured from the previous window"
+    )
     m.thermal_ramp_start = pyo.Constraint(
-        m.THERMAL_RAMP_START, [0, 1],
-        rule=lambda _m, u, up: (_m.thermal_p[u, 0] - before[u] if up else before[u] - _m.thermal_p[u, 0])
-        <= ramp_cap[u], doc="ramp limit between the previous window's last hour and this window's first (MW/h)")
+        m.THERMAL_RAMP_START,
+        [0, 1],
+        rule=lambda _m, u, up: (
+            (_m.thermal_p[u, 0] - before[u] if up else before[u] - _m.thermal_p[u, 0]) <= ramp_cap[u]
+        ),
+        doc="ramp limit between the previous window's last hour and this window's first (MW/h)",
+    )
 
     stable_units = [u for u in units if stable[u] > 0] if d.scenario.min_stable else []
     floor_share = {u: stable[u] * avail[u] for u in stable_units}
-    m.THERMAL_STABLE = pyo.Set(within=m.THERMAL, initialize=stable_units, ordered=True,
-                               doc="units held at or above a minimum stable output")
+    m.THERMAL_STABLE = pyo.Set(
+        within=m.THERMAL, initialize=stable_units, ordered=True, doc="units held at or above a minimum stable output"
+    )
     m.thermal_min_stable = unit_rows(stable_units, floor_share).build(
-        m.THERMAL_STABLE, m.T, lower=standing(stable_units, floor_share, len(stable_units) * n), upper=np.inf,
-        doc="minimum stable output p[u,t] >= m_u a_u P_u, LP relaxation (all units treated as committed)")
+        m.THERMAL_STABLE,
+        m.T,
+        lower=standing(stable_units, floor_share, len(stable_units) * n),
+        upper=np.inf,
+        doc="minimum stable output p[u,t] >= m_u a_u P_u, LP relaxation (all units treated as committed)",
+    )
 
     reg.inject("thermal", m.thermal_p, th["bus"].to_dict())
     w = d.weights
@@ -113,6 +148,10 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     carrier = th["carrier"].to_numpy()
     for fuel in sorted(set(carrier)):
         reg.emissions[fuel] = PerEntry(m.thermal_p, np.outer(np.where(carrier == fuel, co2, 0.0), w).ravel())
-    reg.reserve.append(Headroom(constant=sum(avail[u] * p_nom[u] for u in units),
-                                static=[Terms(m.thermal_new, ext, [avail[u] for u in ext])],
-                                hourly=[Terms(m.thermal_p, units, [-1.0] * len(units))]))
+    reg.reserve.append(
+        Headroom(
+            constant=sum(avail[u] * p_nom[u] for u in units),
+            static=[Terms(m.thermal_new, ext, [avail[u] for u in ext])],
+            hourly=[Terms(m.thermal_p, units, [-1.0] * len(units))],
+        )
+    )

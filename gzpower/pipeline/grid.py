@@ -1,6 +1,7 @@
 """Grid, fleet, cost and target tables from the raw public data (``../shared/data/raw``).
 
-:func:`build_grid` returns the ten tables declared in :mod:`gzpower.schemas` (buses, lines, links, import_sources,
+:func:`build_grid` returns the ten tables declared in :mod:`gzpower.inputs.schemas` (buses, lines, links,
+import_sources,
 units, storage_units, technologies, fuels, sites, targets), each conformed to its declaration: column order,
 dtypes, sorted by key. Figures that are assumptions come from :mod:`gzpower.assumptions`; figures from a source
 (FACTS.md, the GEM trackers, the costs files) are module-level data here, each with its origin.
@@ -28,37 +29,106 @@ Rules, in the order of the tables:
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from gzpower.assumptions import (
-    ABOUT_TARGET_TOLERANCE, AVAILABILITY_COAL, AVAILABILITY_GAS, AVAILABILITY_WASTE, BATTERY_MAX_HOURS,
-    BATTERY_POWER_POTENTIAL_MW, BATTERY_ROUND_TRIP_EFFICIENCY, CO2_GUANGDONG_GRID_T_PER_MWH,
-    CO2_WEST_EAST_CLEAN_T_PER_MWH, COAL_PRICE_CNY_PER_T, DISCOUNT_RATE, DR_HOLDING_COST_CNY_PER_MW_YR,
-    DR_POTENTIAL_SHARE_OF_PEAK, DR_SHED_COST_CNY_PER_MWH, EUR_TO_CNY, EXISTING_PV_GROUND_MW, EXISTING_PV_ROOFTOP_MW,
-    EXISTING_WIND_NANSHA_MW, GAS_PRICE_CNY_PER_MWH_TH, GAS_SITE_HEADROOM_MW, GAS_ST_EFFICIENCY,
-    GAS_UNKNOWN_TECHNOLOGY, GEM_UNKNOWN_START_YEAR, HAS_500KV_DISTRICTS, IMPORT_CAPACITY_GUANGDONG_GRID_MW,
-    IMPORT_CAPACITY_WEST_EAST_CLEAN_MW, IMPORT_CONTRACT_MAX_MW_PER_DISTRICT, IMPORT_INTERFACE_CAPEX_CNY_PER_MW,
-    IMPORT_INTERFACE_FOM_SHARE, IMPORT_INTERFACE_LIFETIME_YR, IMPORT_LINK_EFFICIENCY,
-    IMPORT_LINK_SPLIT_RULE, LINE_CIRCUITS_CORE, LINE_CIRCUITS_OUTER, LINE_CIRCUITS_TRUNK, LINE_RATING_MW_PER_CIRCUIT,
-    LINE_ROUTING_FACTOR, LINE_VOLTAGE_KV,
-    LINE_X_OHM_PER_KM, LOAD_UPLIFT_HUANGPU, LOAD_UPLIFT_NANSHA, MIN_STABLE_COAL, MIN_STABLE_GAS_CCGT,
-    MIN_STABLE_GAS_OCGT, MIN_STABLE_GAS_ST, MIN_STABLE_WASTE, POP_SHARE_HUANGPU, POP_SHARE_LIWAN, POP_SHARE_YUEXIU,
-    PRICE_GUANGDONG_GRID_CNY_PER_MWH, PRICE_WEST_EAST_CLEAN_CNY_PER_MWH, PSH_CITY_SHARE, PSH_HOURS_AT_FULL_POWER,
-    PV_GROUND_POTENTIAL_CONGHUA_MW, PV_GROUND_POTENTIAL_HUADU_MW, PV_GROUND_POTENTIAL_NANSHA_MW,
-    PV_GROUND_POTENTIAL_ZENGCHENG_MW, PV_ROOFTOP_POTENTIAL_MW, RAMP_COAL, RAMP_GAS_CCGT, RAMP_GAS_OCGT, RAMP_GAS_ST,
-    RAMP_WASTE, STORAGE_TARGET_CARRIED_TO_2030, WASTE_CO2_T_PER_MWH_TH, WASTE_FUEL_PRICE_CNY_PER_MWH_TH,
-    WIND_POTENTIAL_CONGHUA_MW, WIND_POTENTIAL_NANSHA_MW, WTE_CAPEX_CNY_PER_KW, WTE_FUSHAN_PHASE2_MW,
-    WTE_FUSHAN_PHASE2_START_YEAR, WTE_OTHER_FLEET_DISTRICTS, WTE_OTHER_FLEET_MW, WTE_OTHER_FLEET_START_YEAR,
+    ABOUT_TARGET_TOLERANCE,
+    AVAILABILITY_COAL,
+    AVAILABILITY_GAS,
+    AVAILABILITY_WASTE,
+    BATTERY_MAX_HOURS,
+    BATTERY_POWER_POTENTIAL_MW,
+    BATTERY_ROUND_TRIP_EFFICIENCY,
+    CO2_GUANGDONG_GRID_T_PER_MWH,
+    CO2_WEST_EAST_CLEAN_T_PER_MWH,
+    COAL_PRICE_CNY_PER_T,
+    DISCOUNT_RATE,
+    DR_HOLDING_COST_CNY_PER_MW_YR,
+    DR_POTENTIAL_SHARE_OF_PEAK,
+    DR_SHED_COST_CNY_PER_MWH,
+    EUR_TO_CNY,
+    EXISTING_PV_GROUND_MW,
+    EXISTING_PV_ROOFTOP_MW,
+    EXISTING_WIND_NANSHA_MW,
+    GAS_PRICE_CNY_PER_MWH_TH,
+    GAS_SITE_HEADROOM_MW,
+    GAS_ST_EFFICIENCY,
+    GAS_UNKNOWN_TECHNOLOGY,
+    GEM_UNKNOWN_START_YEAR,
+    HAS_500KV_DISTRICTS,
+    IMPORT_CAPACITY_GUANGDONG_GRID_MW,
+    IMPORT_CAPACITY_WEST_EAST_CLEAN_MW,
+    IMPORT_CONTRACT_MAX_MW_PER_DISTRICT,
+    IMPORT_INTERFACE_CAPEX_CNY_PER_MW,
+    IMPORT_INTERFACE_FOM_SHARE,
+    IMPORT_INTERFACE_LIFETIME_YR,
+    IMPORT_LINK_EFFICIENCY,
+    IMPORT_LINK_SPLIT_RULE,
+    LINE_CIRCUITS_CORE,
+    LINE_CIRCUITS_OUTER,
+    LINE_CIRCUITS_TRUNK,
+    LINE_RATING_MW_PER_CIRCUIT,
+    LINE_ROUTING_FACTOR,
+    LINE_VOLTAGE_KV,
+    LINE_X_OHM_PER_KM,
+    LOAD_UPLIFT_HUANGPU,
+    LOAD_UPLIFT_NANSHA,
+    MIN_STABLE_COAL,
+    MIN_STABLE_GAS_CCGT,
+    MIN_STABLE_GAS_OCGT,
+    MIN_STABLE_GAS_ST,
+    MIN_STABLE_WASTE,
+    POP_SHARE_HUANGPU,
+    POP_SHARE_LIWAN,
+    POP_SHARE_YUEXIU,
+    PRICE_GUANGDONG_GRID_CNY_PER_MWH,
+    PRICE_WEST_EAST_CLEAN_CNY_PER_MWH,
+    PSH_CITY_SHARE,
+    PSH_HOURS_AT_FULL_POWER,
+    PV_GROUND_POTENTIAL_CONGHUA_MW,
+    PV_GROUND_POTENTIAL_HUADU_MW,
+    PV_GROUND_POTENTIAL_NANSHA_MW,
+    PV_GROUND_POTENTIAL_ZENGCHENG_MW,
+    PV_ROOFTOP_POTENTIAL_MW,
+    RAMP_COAL,
+    RAMP_GAS_CCGT,
+    RAMP_GAS_OCGT,
+    RAMP_GAS_ST,
+    RAMP_WASTE,
+    STORAGE_TARGET_CARRIED_TO_2030,
+    WASTE_CO2_T_PER_MWH_TH,
+    WASTE_FUEL_PRICE_CNY_PER_MWH_TH,
+    WIND_POTENTIAL_CONGHUA_MW,
+    WIND_POTENTIAL_NANSHA_MW,
+    WTE_CAPEX_CNY_PER_KW,
+    WTE_FUSHAN_PHASE2_MW,
+    WTE_FUSHAN_PHASE2_START_YEAR,
+    WTE_OTHER_FLEET_DISTRICTS,
+    WTE_OTHER_FLEET_MW,
+    WTE_OTHER_FLEET_START_YEAR,
 )
 from gzpower.errors import InputError
-from gzpower.fleet import COAL_REPLACEMENT_GAS_UNITS, COAL_REPLACEMENT_PLANTS
-from gzpower.schemas import (
-    BUILDABLE_TECHS, BUSES, DISTRICTS, EXTERNAL_BUSES, FUELS, IMPORT_SOURCES, LINES, LINKS, SITES, STORAGE_UNITS,
-    TARGETS, TECHNOLOGIES, UNITS, YEARS, Table,
+from gzpower.inputs.plan import COAL_REPLACEMENT_GAS_UNITS, COAL_REPLACEMENT_PLANTS
+from gzpower.inputs.schemas import (
+    BUILDABLE_TECHS,
+    BUSES,
+    DISTRICTS,
+    EXTERNAL_BUSES,
+    FUELS,
+    IMPORT_SOURCES,
+    LINES,
+    LINKS,
+    SITES,
+    STORAGE_UNITS,
+    TARGETS,
+    TECHNOLOGIES,
+    UNITS,
+    YEARS,
+    Table,
 )
 
 # --- raw files ---------------------------------------------------------------------------------------------
@@ -70,21 +140,36 @@ CHINA_COSTS_FILE = "tech_costs_subset_litreview.csv"
 # --- source figures ----------------------------------------------------------------------------------------
 # District seats (lat, lon), FACTS.md.
 DISTRICT_SEATS: dict[str, tuple[float, float]] = {
-    "Yuexiu": (23.13, 113.27), "Haizhu": (23.08, 113.32), "Liwan": (23.12, 113.24), "Tianhe": (23.12, 113.36),
-    "Baiyun": (23.16, 113.27), "Huangpu": (23.10, 113.46), "Panyu": (22.94, 113.38), "Huadu": (23.40, 113.22),
-    "Nansha": (22.80, 113.53), "Conghua": (23.55, 113.59), "Zengcheng": (23.26, 113.81),
+    "Yuexiu": (23.13, 113.27),
+    "Haizhu": (23.08, 113.32),
+    "Liwan": (23.12, 113.24),
+    "Tianhe": (23.12, 113.36),
+    "Baiyun": (23.16, 113.27),
+    "Huangpu": (23.10, 113.46),
+    "Panyu": (22.94, 113.38),
+    "Huadu": (23.40, 113.22),
+    "Nansha": (22.80, 113.53),
+    "Conghua": (23.55, 113.59),
+    "Zengcheng": (23.26, 113.81),
 }
 # Resident population, 10k persons, end 2021 (FACTS.md); Yuexiu, Liwan, Huangpu share the remainder.
 DISTRICT_POPULATION_10K: dict[str, float] = {
-    "Baiyun": 368.91, "Panyu": 281.83, "Tianhe": 223.86, "Haizhu": 182.18, "Huadu": 170.93, "Zengcheng": 152.0,
-    "Nansha": 90.04, "Conghua": 72.74,
+    "Baiyun": 368.91,
+    "Panyu": 281.83,
+    "Tianhe": 223.86,
+    "Haizhu": 182.18,
+    "Huadu": 170.93,
+    "Zengcheng": 152.0,
+    "Nansha": 90.04,
+    "Conghua": 72.74,
 }
 CITY_POPULATION_10K = 1867.66  # 2020 census, FACTS.md
 CITY_PEAK_2024_MW = 22490.0  # 2024-07-08, FACTS.md
 # Notional positions of the external nodes (maps only; no physics uses them): the provincial grid south-west of
 # the city (Pearl River Delta load centre), the West-to-East corridors arriving from the west.
 EXTERNAL_BUS_POSITIONS: dict[str, tuple[float, float]] = {
-    "Guangdong_grid": (22.90, 113.10), "West_East_clean": (23.30, 112.80),
+    "Guangdong_grid": (22.90, 113.10),
+    "West_East_clean": (23.30, 112.80),
 }
 BTU_PER_KWH = 3412.14  # 1 kWh = 3412.14 Btu: heat rate Btu/kWh / 3412.14 = MWh_th/MWh_el
 KWH_PER_KCAL = 1.0 / 859.845
@@ -96,21 +181,41 @@ PSH_START_YEAR = 2000  # phase II completed 2000 (phase I 1994)
 # --- data-driven tables -------------------------------------------------------------------------------------
 # 220 kV corridors between districts that share a border; class -> circuits (assumptions LINE_CIRCUITS_*).
 CORRIDORS: tuple[tuple[str, str, str], ...] = (
-    ("Yuexiu", "Liwan", "core"), ("Yuexiu", "Haizhu", "core"), ("Yuexiu", "Tianhe", "core"),
-    ("Yuexiu", "Baiyun", "core"), ("Liwan", "Haizhu", "core"), ("Liwan", "Baiyun", "core"),
-    ("Haizhu", "Tianhe", "core"), ("Haizhu", "Panyu", "core"), ("Haizhu", "Huangpu", "core"),
-    ("Tianhe", "Baiyun", "core"), ("Tianhe", "Huangpu", "core"), ("Baiyun", "Huangpu", "core"),
-    ("Baiyun", "Huadu", "core"), ("Huangpu", "Panyu", "core"), ("Huangpu", "Zengcheng", "core"),
-    ("Panyu", "Nansha", "trunk"), ("Baiyun", "Conghua", "outer"), ("Huadu", "Conghua", "outer"),
-    ("Huangpu", "Conghua", "outer"), ("Conghua", "Zengcheng", "outer"),
+    ("Yuexiu", "Liwan", "core"),
+    ("Yuexiu", "Haizhu", "core"),
+    ("Yuexiu", "Tianhe", "core"),
+    ("Yuexiu", "Baiyun", "core"),
+    ("Liwan", "Haizhu", "core"),
+    ("Liwan", "Baiyun", "core"),
+    ("Haizhu", "Tianhe", "core"),
+    ("Haizhu", "Panyu", "core"),
+    ("Haizhu", "Huangpu", "core"),
+    ("Tianhe", "Baiyun", "core"),
+    ("Tianhe", "Huangpu", "core"),
+    ("Baiyun", "Huangpu", "core"),
+    ("Baiyun", "Huadu", "core"),
+    ("Huangpu", "Panyu", "core"),
+    ("Huangpu", "Zengcheng", "core"),
+    ("Panyu", "Nansha", "trunk"),
+    ("Baiyun", "Conghua", "outer"),
+    ("Huadu", "Conghua", "outer"),
+    ("Huangpu", "Conghua", "outer"),
+    ("Conghua", "Zengcheng", "outer"),
 )
 CIRCUITS_BY_CLASS = {"core": LINE_CIRCUITS_CORE, "outer": LINE_CIRCUITS_OUTER, "trunk": LINE_CIRCUITS_TRUNK}
 
 # GEM status -> schema status (identity for the values the schema allows).
 GEM_STATUS_MAP = {
-    "operating": "operating", "construction": "construction", "pre-construction": "pre-construction",
-    "pre-permit": "pre-construction", "permitted": "pre-construction", "announced": "announced",
-    "shelved": "shelved", "cancelled": "cancelled", "retired": "retired", "mothballed": "mothballed",
+    "operating": "operating",
+    "construction": "construction",
+    "pre-construction": "pre-construction",
+    "pre-permit": "pre-construction",
+    "permitted": "pre-construction",
+    "announced": "announced",
+    "shelved": "shelved",
+    "cancelled": "cancelled",
+    "retired": "retired",
+    "mothballed": "mothballed",
 }
 GEM_GAS_TECHNOLOGY_MAP = {"CC": "CCGT", "GT": "OCGT", "ST": "ST", "ICCC": "CCGT", "AFC": "CCGT"}
 DISTRICT_ALIASES = {"Luogang": "Huangpu"}  # Luogang district merged into Huangpu in 2014
@@ -124,8 +229,13 @@ OPERATION_BY_TECH: dict[tuple[str, str], tuple[float, float, float]] = {
     ("waste", "*"): (RAMP_WASTE, MIN_STABLE_WASTE, AVAILABILITY_WASTE),
 }
 # Costs-csv technology whose FOM/VOM/efficiency an existing unit takes; capex basis for its FOM in CNY/kW.
-UNIT_COST_ROWS = {("gas", "CCGT"): "CCGT", ("gas", "ST"): "CCGT", ("gas", "OCGT"): "OCGT", ("coal", "*"): "coal",
-                  ("waste", "*"): "waste CHP"}
+UNIT_COST_ROWS = {
+    ("gas", "CCGT"): "CCGT",
+    ("gas", "ST"): "CCGT",
+    ("gas", "OCGT"): "OCGT",
+    ("coal", "*"): "coal",
+    ("waste", "*"): "waste CHP",
+}
 
 # Buildable options: costs-csv technology for FOM/VOM/lifetime/efficiency, China literature-review technology
 # for capex and its unit (None: no China row, EUR capex from the costs csv).
@@ -137,11 +247,23 @@ TECH_COST_ROWS: dict[str, tuple[str, str | None, str | None]] = {
     "battery_power": ("battery inverter", None, None),
     "battery_energy": ("battery storage", "battery storage", "cny/kwh"),
 }
-TECH_CARRIER = {"gas_ccgt": "gas", "pv_rooftop": "solar", "pv_ground": "solar", "wind_onshore": "wind",
-                "battery_power": "battery", "battery_energy": "battery", "dr_peak": "dr", "import_contract": "import"}
+TECH_CARRIER = {
+    "gas_ccgt": "gas",
+    "pv_rooftop": "solar",
+    "pv_ground": "solar",
+    "wind_onshore": "wind",
+    "battery_power": "battery",
+    "battery_energy": "battery",
+    "dr_peak": "dr",
+    "import_contract": "import",
+}
 
-PV_GROUND_POTENTIAL_MW = {"Conghua": PV_GROUND_POTENTIAL_CONGHUA_MW, "Zengcheng": PV_GROUND_POTENTIAL_ZENGCHENG_MW,
-                          "Huadu": PV_GROUND_POTENTIAL_HUADU_MW, "Nansha": PV_GROUND_POTENTIAL_NANSHA_MW}
+PV_GROUND_POTENTIAL_MW = {
+    "Conghua": PV_GROUND_POTENTIAL_CONGHUA_MW,
+    "Zengcheng": PV_GROUND_POTENTIAL_ZENGCHENG_MW,
+    "Huadu": PV_GROUND_POTENTIAL_HUADU_MW,
+    "Nansha": PV_GROUND_POTENTIAL_NANSHA_MW,
+}
 WIND_POTENTIAL_MW = {"Nansha": WIND_POTENTIAL_NANSHA_MW, "Conghua": WIND_POTENTIAL_CONGHUA_MW}
 EXISTING_WIND_MW = {"Nansha": EXISTING_WIND_NANSHA_MW}
 ROOFTOP_PV_PILOT_DISTRICTS = ("Huangpu", "Huadu", "Conghua")  # plan 三(一)4: whole-district rooftop PV pilots
@@ -149,48 +271,192 @@ ROOFTOP_PV_PILOT_DISTRICTS = ("Huangpu", "Huadu", "Conghua")  # plan 三(一)4: 
 # The plan's power targets (FACTS.md table): id, year, value, unit, kind, tolerance, section, description.
 _ABOUT = ABOUT_TARGET_TOLERANCE
 TARGET_ROWS: tuple[tuple, ...] = (
-    ("gas_capacity", 2025, 9000.0, "MW", "at_least", 0.0, "三(一)3",
-     "Installed gas-fired generation built: 9 GW (900万千瓦) by 2025."),
-    ("gas_capacity", 2030, 12000.0, "MW", "at_least", 0.0, "三(一)3",
-     "Strive (力争) for 12 GW of gas-fired generation by 2030."),
-    ("re_capacity", 2025, 2500.0, "MW", "about", _ABOUT, "三(一)4",
-     "Renewable generation (PV, wind, biomass/waste-to-energy) about 2.5 GW (250万千瓦左右) by 2025."),
-    ("re_capacity", 2030, 3000.0, "MW", "about", _ABOUT, "三(一)4",
-     "Renewable generation about 3 GW (300万千瓦左右) by 2030."),
-    ("storage_capacity", 2025, 200.0, "MW", "about", _ABOUT, "三(一)5",
-     "New-type energy storage (batteries etc., not pumped hydro) about 200 MW (20万千瓦左右) by 2025."),
-    ("dr_capability", 2030, 0.05, "share of peak load", "at_least", 0.0, "三(一)5",
-     "Peak-load demand response capability of at least 5 % of peak load (5%以上的尖峰负荷响应能力) by 2030."),
-    ("re_absorption", 2025, 1.0, "-", "boolean", 0.0, "三(一)5",
-     "Local new energy connected and fully absorbed (应接尽接、全额消纳): no curtailment of local renewables."),
-    ("re_absorption", 2030, 1.0, "-", "boolean", 0.0, "三(一)5",
-     "Local new energy connected and fully absorbed: no curtailment of local renewables."),
-    ("clean_imports", 2025, None, "-", "qualitative", 0.0, "三(一)5",
-     "Actively take in clean power from outside the region (积极接纳区外清洁能源送入)."),
-    ("clean_imports", 2030, None, "-", "qualitative", 0.0, "三(一)5",
-     "Actively take in clean power from outside the region."),
-    ("coal", 2025, None, "-", "qualitative", 0.0, "三(一)1",
-     "Replace the Zhujiang and Hengyun coal units near end of life by equal capacity (等容量替代); cut "
-     "non-power coal use."),
-    ("coal", 2030, None, "-", "qualitative", 0.0, "三(一)1",
-     "Replace the Zhujiang and Hengyun coal units near end of life by equal capacity; cut non-power coal use."),
-    ("rooftop_pv", 2025, 0.5, "share of new roofs", "at_least", 0.0, "三(四)18",
-     "Rooftop PV on new public-institution buildings and new factories: strive for 50 % coverage by 2025 "
-     "(not measurable in the power model)."),
-    ("building_electrification", 2030, 0.85, "share of civil-building energy", "at_least", 0.0, "三(四)18",
-     "Electricity at least 85 % of civil-building energy use by 2030 (not measurable in the power model)."),
-    ("ev_share", 2025, 0.5, "share of new car sales", "at_least", 0.0, "三(五)20",
-     "New-energy vehicles at least 50 % of new car sales by 2025 (not measurable in the power model)."),
-    ("energy_intensity", 2025, -0.145, "change vs 2020", "at_most", 0.0, "二",
-     "Energy use per unit GDP 14.5 % below 2020 by 2025 (not measurable in the power model)."),
-    ("energy_intensity", 2030, None, "-", "qualitative", 0.0, "二",
-     "Energy use per unit GDP keeps falling, at a leading national level."),
+    (
+        "gas_capacity",
+        2025,
+        9000.0,
+        "MW",
+        "at_least",
+        0.0,
+        "三(一)3",
+        "Installed gas-fired generation built: 9 GW (900万千瓦) by 2025.",
+    ),
+    (
+        "gas_capacity",
+        2030,
+        12000.0,
+        "MW",
+        "at_least",
+        0.0,
+        "三(一)3",
+        "Strive (力争) for 12 GW of gas-fired generation by 2030.",
+    ),
+    (
+        "re_capacity",
+        2025,
+        2500.0,
+        "MW",
+        "about",
+        _ABOUT,
+        "三(一)4",
+        "Renewable generation (PV, wind, biomass/waste-to-energy) about 2.5 GW (250万千瓦左右) by 2025.",
+    ),
+    (
+        "re_capacity",
+        2030,
+        3000.0,
+        "MW",
+        "about",
+        _ABOUT,
+        "三(一)4",
+        "Renewable generation about 3 GW (300万千瓦左右) by 2030.",
+    ),
+    (
+        "storage_capacity",
+        2025,
+        200.0,
+        "MW",
+        "about",
+        _ABOUT,
+        "三(一)5",
+        "New-type energy storage (batteries etc., not pumped hydro) about 200 MW (20万千瓦左右) by 2025.",
+    ),
+    (
+        "dr_capability",
+        2030,
+        0.05,
+        "share of peak load",
+        "at_least",
+        0.0,
+        "三(一)5",
+        "Peak-load demand response capability of at least 5 % of peak load (5%以上的尖峰负荷响应能力) by 2030.",
+    ),
+    (
+        "re_absorption",
+        2025,
+        1.0,
+        "-",
+        "boolean",
+        0.0,
+        "三(一)5",
+        "Local new energy connected and fully absorbed (应接尽接、全额消纳): no curtailment of local renewables.",
+    ),
+    (
+        "re_absorption",
+        2030,
+        1.0,
+        "-",
+        "boolean",
+        0.0,
+        "三(一)5",
+        "Local new energy connected and fully absorbed: no curtailment of local renewables.",
+    ),
+    (
+        "clean_imports",
+        2025,
+        None,
+        "-",
+        "qualitative",
+        0.0,
+        "三(一)5",
+        "Actively take in clean power from outside the region (积极接纳区外清洁能源送入).",
+    ),
+    (
+        "clean_imports",
+        2030,
+        None,
+        "-",
+        "qualitative",
+        0.0,
+        "三(一)5",
+        "Actively take in clean power from outside the region.",
+    ),
+    (
+        "coal",
+        2025,
+        None,
+        "-",
+        "qualitative",
+        0.0,
+        "三(一)1",
+        "Replace the Zhujiang and Hengyun coal units near end of life by equal capacity (等容量替代); cut "
+        "non-power coal use.",
+    ),
+    (
+        "coal",
+        2030,
+        None,
+        "-",
+        "qualitative",
+        0.0,
+        "三(一)1",
+        "Replace the Zhujiang and Hengyun coal units near end of life by equal capacity; cut non-power coal use.",
+    ),
+    (
+        "rooftop_pv",
+        2025,
+        0.5,
+        "share of new roofs",
+        "at_least",
+        0.0,
+        "三(四)18",
+        "Rooftop PV on new public-institution buildings and new factories: strive for 50 % coverage by 2025 "
+        "(not measurable in the power model).",
+    ),
+    (
+        "building_electrification",
+        2030,
+        0.85,
+        "share of civil-building energy",
+        "at_least",
+        0.0,
+        "三(四)18",
+        "Electricity at least 85 % of civil-building energy use by 2030 (not measurable in the power model).",
+    ),
+    (
+        "ev_share",
+        2025,
+        0.5,
+        "share of new car sales",
+        "at_least",
+        0.0,
+        "三(五)20",
+        "New-energy vehicles at least 50 % of new car sales by 2025 (not measurable in the power model).",
+    ),
+    (
+        "energy_intensity",
+        2025,
+        -0.145,
+        "change vs 2020",
+        "at_most",
+        0.0,
+        "二",
+        "Energy use per unit GDP 14.5 % below 2020 by 2025 (not measurable in the power model).",
+    ),
+    (
+        "energy_intensity",
+        2030,
+        None,
+        "-",
+        "qualitative",
+        0.0,
+        "二",
+        "Energy use per unit GDP keeps falling, at a leading national level.",
+    ),
     ("peak_co2", 2030, 1.0, "-", "boolean", 0.0, "二", "City CO2 emissions peak before 2030."),
 )
 if STORAGE_TARGET_CARRIED_TO_2030:
     TARGET_ROWS = TARGET_ROWS + (
-        ("storage_capacity", 2030, 200.0, "MW", "at_least", 0.0, "三(一)5",
-         "Plan states ~200 MW for 2025 only; carried into 2030 as a floor (STORAGE_TARGET_CARRIED_TO_2030)."),
+        (
+            "storage_capacity",
+            2030,
+            200.0,
+            "MW",
+            "at_least",
+            0.0,
+            "三(一)5",
+            "Plan states ~200 MW for 2025 only; carried into 2030 as a floor (STORAGE_TARGET_CARRIED_TO_2030).",
+        ),
     )
 
 
@@ -269,11 +535,30 @@ def build_buses() -> pd.DataFrame:
     raw_weight = {d: pop[d] * uplift.get(d, 1.0) for d in DISTRICTS}
     total = sum(raw_weight.values())
     has_500kv = set(_district_list(HAS_500KV_DISTRICTS))
-    rows = [{"bus": d, "kind": "district", "lat": DISTRICT_SEATS[d][0], "lon": DISTRICT_SEATS[d][1],
-             "population_10k": pop[d], "load_weight": raw_weight[d] / total, "has_500kv": d in has_500kv}
-            for d in DISTRICTS]
-    rows += [{"bus": b, "kind": "external", "lat": EXTERNAL_BUS_POSITIONS[b][0], "lon": EXTERNAL_BUS_POSITIONS[b][1],
-              "population_10k": 0.0, "load_weight": 0.0, "has_500kv": False} for b in EXTERNAL_BUSES]
+    rows = [
+        {
+            "bus": d,
+            "kind": "district",
+            "lat": DISTRICT_SEATS[d][0],
+            "lon": DISTRICT_SEATS[d][1],
+            "population_10k": pop[d],
+            "load_weight": raw_weight[d] / total,
+            "has_500kv": d in has_500kv,
+        }
+        for d in DISTRICTS
+    ]
+    rows += [
+        {
+            "bus": b,
+            "kind": "external",
+            "lat": EXTERNAL_BUS_POSITIONS[b][0],
+            "lon": EXTERNAL_BUS_POSITIONS[b][1],
+            "population_10k": 0.0,
+            "load_weight": 0.0,
+            "has_500kv": False,
+        }
+        for b in EXTERNAL_BUSES
+    ]
     return conform(pd.DataFrame(rows), BUSES)
 
 
@@ -283,14 +568,25 @@ def build_lines() -> pd.DataFrame:
     for a, b, kind in CORRIDORS:
         circuits = int(CIRCUITS_BY_CLASS[kind])
         length = haversine_km(DISTRICT_SEATS[a], DISTRICT_SEATS[b]) * LINE_ROUTING_FACTOR
-        rows.append({"line": f"{a}-{b}", "bus0": a, "bus1": b, "voltage_kv": float(LINE_VOLTAGE_KV),
-                     "length_km": length, "circuits": circuits, "x_ohm": LINE_X_OHM_PER_KM * length / circuits,
-                     "s_nom_mw": circuits * LINE_RATING_MW_PER_CIRCUIT})
+        rows.append(
+            {
+                "line": f"{a}-{b}",
+                "bus0": a,
+                "bus1": b,
+                "voltage_kv": float(LINE_VOLTAGE_KV),
+                "length_km": length,
+                "circuits": circuits,
+                "x_ohm": LINE_X_OHM_PER_KM * length / circuits,
+                "s_nom_mw": circuits * LINE_RATING_MW_PER_CIRCUIT,
+            }
+        )
     return conform(pd.DataFrame(rows), LINES)
 
 
-IMPORT_TOTAL_MW = {"Guangdong_grid": IMPORT_CAPACITY_GUANGDONG_GRID_MW,
-                   "West_East_clean": IMPORT_CAPACITY_WEST_EAST_CLEAN_MW}
+IMPORT_TOTAL_MW = {
+    "Guangdong_grid": IMPORT_CAPACITY_GUANGDONG_GRID_MW,
+    "West_East_clean": IMPORT_CAPACITY_WEST_EAST_CLEAN_MW,
+}
 
 
 def build_links() -> pd.DataFrame:
@@ -298,19 +594,39 @@ def build_links() -> pd.DataFrame:
     if IMPORT_LINK_SPLIT_RULE != "equal":
         raise ValueError(f"unsupported IMPORT_LINK_SPLIT_RULE {IMPORT_LINK_SPLIT_RULE!r}")
     landing = _district_list(HAS_500KV_DISTRICTS)
-    rows = [{"link": f"{ext}-{d}", "bus0": ext, "bus1": d, "p_nom_mw": IMPORT_TOTAL_MW[ext] / len(landing),
-             "efficiency": float(IMPORT_LINK_EFFICIENCY)} for ext in EXTERNAL_BUSES for d in landing]
+    rows = [
+        {
+            "link": f"{ext}-{d}",
+            "bus0": ext,
+            "bus1": d,
+            "p_nom_mw": IMPORT_TOTAL_MW[ext] / len(landing),
+            "efficiency": float(IMPORT_LINK_EFFICIENCY),
+        }
+        for ext in EXTERNAL_BUSES
+        for d in landing
+    ]
     return conform(pd.DataFrame(rows), LINKS)
 
 
 def build_import_sources() -> pd.DataFrame:
     """guangdong_grid (coal-dominated provincial supply) and west_east_clean (hydro) for each milestone year."""
-    spec = (("guangdong_grid", "Guangdong_grid", PRICE_GUANGDONG_GRID_CNY_PER_MWH, CO2_GUANGDONG_GRID_T_PER_MWH,
-             False),
-            ("west_east_clean", "West_East_clean", PRICE_WEST_EAST_CLEAN_CNY_PER_MWH, CO2_WEST_EAST_CLEAN_T_PER_MWH,
-             True))
-    rows = [{"source": s, "year": y, "bus": bus, "p_max_mw": IMPORT_TOTAL_MW[bus], "price_cny_per_mwh": price,
-             "co2_t_per_mwh": co2, "clean": clean} for s, bus, price, co2, clean in spec for y in YEARS]
+    spec = (
+        ("guangdong_grid", "Guangdong_grid", PRICE_GUANGDONG_GRID_CNY_PER_MWH, CO2_GUANGDONG_GRID_T_PER_MWH, False),
+        ("west_east_clean", "West_East_clean", PRICE_WEST_EAST_CLEAN_CNY_PER_MWH, CO2_WEST_EAST_CLEAN_T_PER_MWH, True),
+    )
+    rows = [
+        {
+            "source": s,
+            "year": y,
+            "bus": bus,
+            "p_max_mw": IMPORT_TOTAL_MW[bus],
+            "price_cny_per_mwh": price,
+            "co2_t_per_mwh": co2,
+            "clean": clean,
+        }
+        for s, bus, price, co2, clean in spec
+        for y in YEARS
+    ]
     return conform(pd.DataFrame(rows), IMPORT_SOURCES)
 
 
@@ -382,18 +698,47 @@ def build_technologies(raw: Path) -> pd.DataFrame:
                 eff = 1.0
             else:
                 eff = cost_param(costs, csv_tech, "efficiency", default=1.0)
-            rows.append(_tech_row(tech, year, "MWh" if tech == "battery_energy" else "MW", capex, capex * fom_share,
-                                  vom, lifetime, eff,
-                                  f"{capex_src}; FOM/VOM/lifetime/efficiency: costs_{year}.csv '{csv_tech}'"
-                                  + ("; efficiency per leg = sqrt(BATTERY_ROUND_TRIP_EFFICIENCY)"
-                                     if tech == "battery_power" else "")))
-        rows.append(_tech_row("dr_peak", year, "MW", 0.0, DR_HOLDING_COST_CNY_PER_MW_YR, DR_SHED_COST_CNY_PER_MWH,
-                              1.0, 1.0, "assumptions DR_HOLDING_COST_CNY_PER_MW_YR, DR_SHED_COST_CNY_PER_MWH"))
-        rows.append(_tech_row("import_contract", year, "MW", IMPORT_INTERFACE_CAPEX_CNY_PER_MW,
-                              IMPORT_INTERFACE_CAPEX_CNY_PER_MW * IMPORT_INTERFACE_FOM_SHARE, 0.0,
-                              IMPORT_INTERFACE_LIFETIME_YR, 1.0,
-                              "assumptions IMPORT_INTERFACE_CAPEX_CNY_PER_MW, IMPORT_INTERFACE_FOM_SHARE, "
-                              "IMPORT_INTERFACE_LIFETIME_YR; energy priced in import_sources"))
+            rows.append(
+                _tech_row(
+                    tech,
+                    year,
+                    "MWh" if tech == "battery_energy" else "MW",
+                    capex,
+                    capex * fom_share,
+                    vom,
+                    lifetime,
+                    eff,
+                    f"{capex_src}; FOM/VOM/lifetime/efficiency: costs_{year}.csv '{csv_tech}'"
+                    + ("; efficiency per leg = sqrt(BATTERY_ROUND_TRIP_EFFICIENCY)" if tech == "battery_power" else ""),
+                )
+            )
+        rows.append(
+            _tech_row(
+                "dr_peak",
+                year,
+                "MW",
+                0.0,
+                DR_HOLDING_COST_CNY_PER_MW_YR,
+                DR_SHED_COST_CNY_PER_MWH,
+                1.0,
+                1.0,
+                "assumptions DR_HOLDING_COST_CNY_PER_MW_YR, DR_SHED_COST_CNY_PER_MWH",
+            )
+        )
+        rows.append(
+            _tech_row(
+                "import_contract",
+                year,
+                "MW",
+                IMPORT_INTERFACE_CAPEX_CNY_PER_MW,
+                IMPORT_INTERFACE_CAPEX_CNY_PER_MW * IMPORT_INTERFACE_FOM_SHARE,
+                0.0,
+                IMPORT_INTERFACE_LIFETIME_YR,
+                1.0,
+                "assumptions IMPORT_INTERFACE_CAPEX_CNY_PER_MW, IMPORT_INTERFACE_FOM_SHARE, "
+                "IMPORT_INTERFACE_LIFETIME_YR; energy priced in import_sources",
+            )
+        )
     df = pd.DataFrame(rows)
     missing = set(BUILDABLE_TECHS) - set(df["tech"])
     if missing:
@@ -402,10 +747,20 @@ def build_technologies(raw: Path) -> pd.DataFrame:
 
 
 def _tech_row(tech, year, capacity_unit, capex, fom, vom, lifetime, eff, source) -> dict:
-    return {"tech": tech, "year": year, "carrier": TECH_CARRIER[tech], "capacity_unit": capacity_unit,
-            "capex_cny": capex, "fom_cny_per_yr": fom, "vom_cny_per_mwh": vom, "lifetime_yr": lifetime,
-            "discount_rate": DISCOUNT_RATE, "annuity_cny_per_yr": annuity(capex, lifetime, DISCOUNT_RATE, fom),
-            "efficiency": eff, "source": source}
+    return {
+        "tech": tech,
+        "year": year,
+        "carrier": TECH_CARRIER[tech],
+        "capacity_unit": capacity_unit,
+        "capex_cny": capex,
+        "fom_cny_per_yr": fom,
+        "vom_cny_per_mwh": vom,
+        "lifetime_yr": lifetime,
+        "discount_rate": DISCOUNT_RATE,
+        "annuity_cny_per_yr": annuity(capex, lifetime, DISCOUNT_RATE, fom),
+        "efficiency": eff,
+        "source": source,
+    }
 
 
 def coal_price_cny_per_mwh_th() -> float:
@@ -421,17 +776,29 @@ def build_fuels(raw: Path) -> pd.DataFrame:
         costs = read_costs(raw, year)
         gas_eur, coal_eur = cost_param(costs, "gas", "fuel"), cost_param(costs, "coal", "fuel")
         rows += [
-            {"fuel": "gas", "year": year, "price_cny_per_mwh_th": GAS_PRICE_CNY_PER_MWH_TH,
-             "co2_t_per_mwh_th": cost_param(costs, "gas", "CO2 intensity"),
-             "source": f"price: GAS_PRICE_CNY_PER_MWH_TH (costs_{year}.csv gas fuel {gas_eur} EUR/MWh_th = "
-                       f"{gas_eur * EUR_TO_CNY:.0f} CNY not used: European BP 2019); CO2: costs_{year}.csv"},
-            {"fuel": "coal", "year": year, "price_cny_per_mwh_th": coal_price_cny_per_mwh_th(),
-             "co2_t_per_mwh_th": cost_param(costs, "coal", "CO2 intensity"),
-             "source": f"price: COAL_PRICE_CNY_PER_T at 5500 kcal/kg (costs_{year}.csv coal fuel {coal_eur} "
-                       f"EUR/MWh_th = {coal_eur * EUR_TO_CNY:.0f} CNY not used); CO2: costs_{year}.csv"},
-            {"fuel": "waste", "year": year, "price_cny_per_mwh_th": WASTE_FUEL_PRICE_CNY_PER_MWH_TH,
-             "co2_t_per_mwh_th": WASTE_CO2_T_PER_MWH_TH,
-             "source": "assumptions WASTE_FUEL_PRICE_CNY_PER_MWH_TH, WASTE_CO2_T_PER_MWH_TH"},
+            {
+                "fuel": "gas",
+                "year": year,
+                "price_cny_per_mwh_th": GAS_PRICE_CNY_PER_MWH_TH,
+                "co2_t_per_mwh_th": cost_param(costs, "gas", "CO2 intensity"),
+                "source": f"price: GAS_PRICE_CNY_PER_MWH_TH (costs_{year}.csv gas fuel {gas_eur} EUR/MWh_th = "
+                f"{gas_eur * EUR_TO_CNY:.0f} CNY not used: European BP 2019); CO2: costs_{year}.csv",
+            },
+            {
+                "fuel": "coal",
+                "year": year,
+                "price_cny_per_mwh_th": coal_price_cny_per_mwh_th(),
+                "co2_t_per_mwh_th": cost_param(costs, "coal", "CO2 intensity"),
+                "source": f"price: COAL_PRICE_CNY_PER_T at 5500 kcal/kg (costs_{year}.csv coal fuel {coal_eur} "
+                f"EUR/MWh_th = {coal_eur * EUR_TO_CNY:.0f} CNY not used); CO2: costs_{year}.csv",
+            },
+            {
+                "fuel": "waste",
+                "year": year,
+                "price_cny_per_mwh_th": WASTE_FUEL_PRICE_CNY_PER_MWH_TH,
+                "co2_t_per_mwh_th": WASTE_CO2_T_PER_MWH_TH,
+                "source": "assumptions WASTE_FUEL_PRICE_CNY_PER_MWH_TH, WASTE_CO2_T_PER_MWH_TH",
+            },
         ]
     return conform(pd.DataFrame(rows), FUELS)
 
@@ -477,7 +844,7 @@ def _unit_cost_tech(carrier: str, technology: str) -> str:
     return UNIT_COST_ROWS.get((carrier, technology)) or UNIT_COST_ROWS[(carrier, "*")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unit_om(raw: Path, carrier: str, technology: str) -> tuple[float, float]:
     """(VOM CNY/MWh, FOM CNY/MW/yr) of an existing unit from costs_2025.csv; FOM's capex basis is the China
     capex of new build (gas: China 'gas' CNY/kW, coal: China 'coal' CNY/kW, waste: WTE_CAPEX_CNY_PER_KW)."""
@@ -498,8 +865,11 @@ def gem_gas_units(raw: Path) -> pd.DataFrame:
     heat rate 1/efficiency (CCGT, OCGT: costs_2025.csv; ST: GAS_ST_EFFICIENCY); CO2 from the costs csv."""
     gem = pd.read_csv(Path(raw) / GEM_GAS_FILE)
     costs = read_costs(raw, YEARS[0])
-    efficiency = {"CCGT": cost_param(costs, "CCGT", "efficiency"), "OCGT": cost_param(costs, "OCGT", "efficiency"),
-                  "ST": GAS_ST_EFFICIENCY}
+    efficiency = {
+        "CCGT": cost_param(costs, "CCGT", "efficiency"),
+        "OCGT": cost_param(costs, "OCGT", "efficiency"),
+        "ST": GAS_ST_EFFICIENCY,
+    }
     co2 = cost_param(costs, "gas", "CO2 intensity")
     rows = []
     for _, r in gem.iterrows():
@@ -510,19 +880,35 @@ def gem_gas_units(raw: Path) -> pd.DataFrame:
             retire = _gem_year(r["Planned retire"])
         ramp, min_stable, avail = _operation("gas", tech)
         vom, fom = _unit_om(raw, "gas", tech)
-        rows.append({
-            "unit": str(r["GEM unit ID"]), "plant": str(r["Plant name"]),
-            "bus": gem_district(r["Local area (taluk, county)"], r["Major area (prefecture, district)"],
-                                r["Latitude"], r["Longitude"]),
-            "carrier": "gas", "technology": tech, "p_nom_mw": float(r["Capacity elec. (MW)"]),
-            "status": _status(r["Status"], GEM_GAS_FILE),
-            "start_year": int(GEM_UNKNOWN_START_YEAR if math.isnan(start) else start), "retire_year": retire,
-            "heat_rate": 1.0 / efficiency[tech], "co2_t_per_mwh_th": co2, "chp": str(r["CHP"]).strip() == "Y",
-            "ramp_pu_per_h": ramp, "min_stable_pu": min_stable, "availability_pu": avail,
-            "vom_cny_per_mwh": vom, "fom_cny_per_mw_yr": fom, "replaced_by_plan": False,
-            "source": "GEM GGPT Feb 2023" + ("; plan coal-replacement project"
-                                             if str(r["GEM unit ID"]) in _replacement_gas_ids() else ""),
-        })
+        rows.append(
+            {
+                "unit": str(r["GEM unit ID"]),
+                "plant": str(r["Plant name"]),
+                "bus": gem_district(
+                    r["Local area (taluk, county)"],
+                    r["Major area (prefecture, district)"],
+                    r["Latitude"],
+                    r["Longitude"],
+                ),
+                "carrier": "gas",
+                "technology": tech,
+                "p_nom_mw": float(r["Capacity elec. (MW)"]),
+                "status": _status(r["Status"], GEM_GAS_FILE),
+                "start_year": int(GEM_UNKNOWN_START_YEAR if math.isnan(start) else start),
+                "retire_year": retire,
+                "heat_rate": 1.0 / efficiency[tech],
+                "co2_t_per_mwh_th": co2,
+                "chp": str(r["CHP"]).strip() == "Y",
+                "ramp_pu_per_h": ramp,
+                "min_stable_pu": min_stable,
+                "availability_pu": avail,
+                "vom_cny_per_mwh": vom,
+                "fom_cny_per_mw_yr": fom,
+                "replaced_by_plan": False,
+                "source": "GEM GGPT Feb 2023"
+                + ("; plan coal-replacement project" if str(r["GEM unit ID"]) in _replacement_gas_ids() else ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -545,18 +931,34 @@ def gem_coal_units(raw: Path) -> pd.DataFrame:
         vom, fom = _unit_om(raw, "coal", "*")
         chp = isinstance(r["Captive industry use"], str) and "CHP" in r["Captive industry use"]
         replaced = status == "operating" and r["Plant name"] in COAL_REPLACEMENT_PLANTS
-        rows.append({
-            "unit": str(r["GEM unit/phase ID"]), "plant": str(r["Plant name"]),
-            "bus": gem_district(r["Local area (taluk, county)"], r["Major area (prefecture, district)"],
-                                r["Latitude"], r["Longitude"]),
-            "carrier": "coal", "technology": str(r["Combustion technology"]), "p_nom_mw": float(r["Capacity (MW)"]),
-            "status": status, "start_year": int(GEM_UNKNOWN_START_YEAR if math.isnan(start) else start),
-            "retire_year": retire, "heat_rate": heat_rate_from_btu_per_kwh(r["Heat rate (Btu per kWh)"]),
-            "co2_t_per_mwh_th": co2_t_per_mwh_th_from_kg_per_tj(r["Emission factor (kg of CO2 per TJ)"]),
-            "chp": chp, "ramp_pu_per_h": ramp, "min_stable_pu": min_stable, "availability_pu": avail,
-            "vom_cny_per_mwh": vom, "fom_cny_per_mw_yr": fom, "replaced_by_plan": replaced,
-            "source": "GEM GCPT Jul 2023" + ("; plan equal-capacity replacement (三(一)1)" if replaced else ""),
-        })
+        rows.append(
+            {
+                "unit": str(r["GEM unit/phase ID"]),
+                "plant": str(r["Plant name"]),
+                "bus": gem_district(
+                    r["Local area (taluk, county)"],
+                    r["Major area (prefecture, district)"],
+                    r["Latitude"],
+                    r["Longitude"],
+                ),
+                "carrier": "coal",
+                "technology": str(r["Combustion technology"]),
+                "p_nom_mw": float(r["Capacity (MW)"]),
+                "status": status,
+                "start_year": int(GEM_UNKNOWN_START_YEAR if math.isnan(start) else start),
+                "retire_year": retire,
+                "heat_rate": heat_rate_from_btu_per_kwh(r["Heat rate (Btu per kWh)"]),
+                "co2_t_per_mwh_th": co2_t_per_mwh_th_from_kg_per_tj(r["Emission factor (kg of CO2 per TJ)"]),
+                "chp": chp,
+                "ramp_pu_per_h": ramp,
+                "min_stable_pu": min_stable,
+                "availability_pu": avail,
+                "vom_cny_per_mwh": vom,
+                "fom_cny_per_mw_yr": fom,
+                "replaced_by_plan": replaced,
+                "source": "GEM GCPT Jul 2023" + ("; plan equal-capacity replacement (三(一)1)" if replaced else ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -568,17 +970,45 @@ def waste_units(raw: Path) -> pd.DataFrame:
     heat_rate = 1.0 / cost_param(costs, "waste CHP", "efficiency")
     ramp, min_stable, avail = _operation("waste", "*")
     vom, fom = _unit_om(raw, "waste", "*")
-    common = {"carrier": "waste", "technology": "WtE", "status": "operating", "retire_year": np.nan,
-              "heat_rate": heat_rate, "co2_t_per_mwh_th": WASTE_CO2_T_PER_MWH_TH, "chp": False,
-              "ramp_pu_per_h": ramp, "min_stable_pu": min_stable, "availability_pu": avail,
-              "vom_cny_per_mwh": vom, "fom_cny_per_mw_yr": fom, "replaced_by_plan": False}
-    rows = [{**common, "unit": "wte_fushan_phase2", "plant": "Fushan power plant phase II (waste-to-energy)",
-             "bus": "Huangpu", "p_nom_mw": WTE_FUSHAN_PHASE2_MW, "start_year": int(WTE_FUSHAN_PHASE2_START_YEAR),
-             "source": "plan 三(一)4 (福山电厂二期); capacity WTE_FUSHAN_PHASE2_MW"}]
+    common = {
+        "carrier": "waste",
+        "technology": "WtE",
+        "status": "operating",
+        "retire_year": np.nan,
+        "heat_rate": heat_rate,
+        "co2_t_per_mwh_th": WASTE_CO2_T_PER_MWH_TH,
+        "chp": False,
+        "ramp_pu_per_h": ramp,
+        "min_stable_pu": min_stable,
+        "availability_pu": avail,
+        "vom_cny_per_mwh": vom,
+        "fom_cny_per_mw_yr": fom,
+        "replaced_by_plan": False,
+    }
+    rows = [
+        {
+            **common,
+            "unit": "wte_fushan_phase2",
+            "plant": "Fushan power plant phase II (waste-to-energy)",
+            "bus": "Huangpu",
+            "p_nom_mw": WTE_FUSHAN_PHASE2_MW,
+            "start_year": int(WTE_FUSHAN_PHASE2_START_YEAR),
+            "source": "plan 三(一)4 (福山电厂二期); capacity WTE_FUSHAN_PHASE2_MW",
+        }
+    ]
     hosts = _district_list(WTE_OTHER_FLEET_DISTRICTS)
-    rows += [{**common, "unit": f"wte_fleet_{d}", "plant": f"Waste-to-energy plants, {d} (aggregate)", "bus": d,
-              "p_nom_mw": WTE_OTHER_FLEET_MW / len(hosts), "start_year": int(WTE_OTHER_FLEET_START_YEAR),
-              "source": "assumption WTE_OTHER_FLEET_MW split over WTE_OTHER_FLEET_DISTRICTS"} for d in hosts]
+    rows += [
+        {
+            **common,
+            "unit": f"wte_fleet_{d}",
+            "plant": f"Waste-to-energy plants, {d} (aggregate)",
+            "bus": d,
+            "p_nom_mw": WTE_OTHER_FLEET_MW / len(hosts),
+            "start_year": int(WTE_OTHER_FLEET_START_YEAR),
+            "source": "assumption WTE_OTHER_FLEET_MW split over WTE_OTHER_FLEET_DISTRICTS",
+        }
+        for d in hosts
+    ]
     return pd.DataFrame(rows)
 
 
@@ -595,9 +1025,17 @@ def build_storage_units() -> pd.DataFrame:
     """Conghua pumped storage: 8 x 300 MW, PSH_HOURS_AT_FULL_POWER of energy, sqrt(0.8) per leg, x PSH_CITY_SHARE."""
     p_nom = PSH_UNITS * PSH_UNIT_MW
     leg = math.sqrt(PSH_ROUND_TRIP)
-    row = {"unit": "conghua_pumped_storage", "bus": "Conghua", "carrier": "pumped_hydro",
-           "p_nom_mw": p_nom * PSH_CITY_SHARE, "energy_mwh": p_nom * PSH_HOURS_AT_FULL_POWER * PSH_CITY_SHARE,
-           "eff_charge": leg, "eff_discharge": leg, "city_share": PSH_CITY_SHARE, "start_year": PSH_START_YEAR}
+    row = {
+        "unit": "conghua_pumped_storage",
+        "bus": "Conghua",
+        "carrier": "pumped_hydro",
+        "p_nom_mw": p_nom * PSH_CITY_SHARE,
+        "energy_mwh": p_nom * PSH_HOURS_AT_FULL_POWER * PSH_CITY_SHARE,
+        "eff_charge": leg,
+        "eff_discharge": leg,
+        "city_share": PSH_CITY_SHARE,
+        "start_year": PSH_START_YEAR,
+    }
     return conform(pd.DataFrame([row]), STORAGE_UNITS)
 
 
@@ -631,28 +1069,52 @@ def build_sites(buses: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
     def add(tech: str, existing: dict, potential: dict, plan: dict) -> None:
         for d in sorted(potential):
-            rows.append({"tech": tech, "bus": d, "existing_mw": float(existing.get(d, 0.0)),
-                         "p_max_mw": float(potential[d]), "plan_share": float(plan.get(d, 0.0))})
+            rows.append(
+                {
+                    "tech": tech,
+                    "bus": d,
+                    "existing_mw": float(existing.get(d, 0.0)),
+                    "p_max_mw": float(potential[d]),
+                    "plan_share": float(plan.get(d, 0.0)),
+                }
+            )
 
     rooftop_potential = {d: PV_ROOFTOP_POTENTIAL_MW * w for d, w in weight.items()}
-    add("pv_rooftop", {d: EXISTING_PV_ROOFTOP_MW * w for d, w in weight.items()}, rooftop_potential,
-        _shares({d: rooftop_potential[d] for d in ROOFTOP_PV_PILOT_DISTRICTS}))
+    add(
+        "pv_rooftop",
+        {d: EXISTING_PV_ROOFTOP_MW * w for d, w in weight.items()},
+        rooftop_potential,
+        _shares({d: rooftop_potential[d] for d in ROOFTOP_PV_PILOT_DISTRICTS}),
+    )
     ground_share = _shares(PV_GROUND_POTENTIAL_MW)
-    add("pv_ground", {d: EXISTING_PV_GROUND_MW * s for d, s in ground_share.items()}, PV_GROUND_POTENTIAL_MW,
-        ground_share)
+    add(
+        "pv_ground",
+        {d: EXISTING_PV_GROUND_MW * s for d, s in ground_share.items()},
+        PV_GROUND_POTENTIAL_MW,
+        ground_share,
+    )
     add("wind_onshore", EXISTING_WIND_MW, WIND_POTENTIAL_MW, _shares(WIND_POTENTIAL_MW))
     add("battery_power", {}, {d: BATTERY_POWER_POTENTIAL_MW * w for d, w in weight.items()}, weight)
-    add("battery_energy", {}, {d: BATTERY_POWER_POTENTIAL_MW * BATTERY_MAX_HOURS * w for d, w in weight.items()},
-        weight)
+    add(
+        "battery_energy", {}, {d: BATTERY_POWER_POTENTIAL_MW * BATTERY_MAX_HOURS * w for d, w in weight.items()}, weight
+    )
     add("dr_peak", {}, {d: DR_POTENTIAL_SHARE_OF_PEAK * CITY_PEAK_2024_MW * w for d, w in weight.items()}, weight)
     gas = units[units["carrier"] == "gas"]
     gas_districts = sorted(set(gas["bus"]))
     announced = gas[gas["status"] == "announced"].groupby("bus")["p_nom_mw"].sum().to_dict()
-    add("gas_ccgt", {}, {d: announced.get(d, 0.0) + GAS_SITE_HEADROOM_MW for d in gas_districts},
-        _shares({d: announced.get(d, 0.0) for d in gas_districts}))
+    add(
+        "gas_ccgt",
+        {},
+        {d: announced.get(d, 0.0) + GAS_SITE_HEADROOM_MW for d in gas_districts},
+        _shares({d: announced.get(d, 0.0) for d in gas_districts}),
+    )
     landing = _district_list(HAS_500KV_DISTRICTS)
-    add("import_contract", {}, {d: IMPORT_CONTRACT_MAX_MW_PER_DISTRICT for d in landing},
-        {d: 1.0 / len(landing) for d in landing})
+    add(
+        "import_contract",
+        {},
+        {d: IMPORT_CONTRACT_MAX_MW_PER_DISTRICT for d in landing},
+        {d: 1.0 / len(landing) for d in landing},
+    )
     return conform(pd.DataFrame(rows), SITES)
 
 
@@ -674,7 +1136,14 @@ def build_grid(raw: Path) -> dict[str, pd.DataFrame]:
     buses = build_buses()
     units = build_units(raw)
     return {
-        "buses": buses, "lines": build_lines(), "links": build_links(), "import_sources": build_import_sources(),
-        "units": units, "storage_units": build_storage_units(), "technologies": build_technologies(raw),
-        "fuels": build_fuels(raw), "sites": build_sites(buses, units), "targets": build_targets(),
+        "buses": buses,
+        "lines": build_lines(),
+        "links": build_links(),
+        "import_sources": build_import_sources(),
+        "units": units,
+        "storage_units": build_storage_units(),
+        "technologies": build_technologies(raw),
+        "fuels": build_fuels(raw),
+        "sites": build_sites(buses, units),
+        "targets": build_targets(),
     }

@@ -1,7 +1,7 @@
 """Hourly profiles for the milestone years: district load, PV and wind capacity factors, import availability.
 
 Reads the public raw files (``Hourly_demand...csv``, the Guangzhou TMYx EPW, the PVGIS cross-check) and returns
-the three tables declared in :mod:`gzpower.schemas` (``LOAD``, ``CAPACITY_FACTORS``, ``IMPORT_AVAILABILITY``).
+the three tables declared in :mod:`gzpower.inputs.schemas` (``LOAD``, ``CAPACITY_FACTORS``, ``IMPORT_AVAILABILITY``).
 Every assumed number comes from :mod:`gzpower.assumptions`; constants below are source figures with their source.
 
 Time convention of every output row: ``hour`` h = 0..8759 and ``timestamp`` = start of that hour, naive local
@@ -87,7 +87,7 @@ from gzpower.assumptions import (
     WIND_LOSS_FACTOR,
     WIND_SHEAR_EXPONENT,
 )
-from gzpower.schemas import HOURS_PER_YEAR, YEARS
+from gzpower.inputs.schemas import HOURS_PER_YEAR, YEARS
 
 # --- raw files (names as in ../shared/data/README.md) ----------------------------------------------------
 LOAD_FILE = "Hourly_demand_of_31_province_China_modified_V2.1.csv"
@@ -99,7 +99,10 @@ LOAD_BASE_YEAR = 2018  # base year of the NDRC provincial hourly demand (README 
 LOAD_COLUMN = "GD"  # Guangdong
 # Spring Festival (lunar new year's day), from the Chinese calendar.
 SPRING_FESTIVAL: dict[int, date] = {
-    2018: date(2018, 2, 16), 2024: date(2024, 2, 10), 2025: date(2025, 1, 29), 2030: date(2030, 2, 3),
+    2018: date(2018, 2, 16),
+    2024: date(2024, 2, 10),
+    2025: date(2025, 1, 29),
+    2030: date(2030, 2, 3),
 }
 NATIONAL_DAY = (10, 1)  # 1 October, statutory holiday 1-7 October
 # Guangzhou figures (FACTS.md): 98.5 TWh Jan-Sep 2024 (China Southern Power Grid news); peak 22.49 GW on
@@ -113,14 +116,75 @@ EPW_WIND_HEIGHT_M = 10.0  # EPW wind speed is measured at 10 m (EnergyPlus weath
 # resources/windturbine/2020ATB_NREL_Reference_4MW_150.yaml, CC BY 4.0): P/4.0 MW against hub wind speed (m/s).
 # Cut-in 3 m/s, rated 9.8 m/s, cut-out 25 m/s.
 TURBINE_CURVE_NAME = "NREL 2020 ATB reference 4 MW / 150 m"
-TURBINE_CURVE_SPEED_MS = np.array([
-    3.0, 3.2, 3.5, 3.8, 4.0, 4.2, 4.5, 4.8, 5.0, 5.2, 5.5, 5.8, 6.0, 6.2, 6.5, 6.8, 7.0, 7.2, 7.5, 7.8,
-    8.0, 8.2, 8.5, 8.8, 9.0, 9.2, 9.5, 9.8, 25.0,
-])
-TURBINE_CURVE_POWER_PU = np.array([
-    0.0, 0.094, 0.132, 0.175, 0.225, 0.281, 0.344, 0.415, 0.494, 0.581, 0.676, 0.781, 0.895, 1.019, 1.153,
-    1.298, 1.455, 1.623, 1.802, 1.995, 2.2, 2.418, 2.65, 2.896, 3.156, 3.431, 3.722, 4.0, 4.0,
-]) / 4.0
+TURBINE_CURVE_SPEED_MS = np.array(
+    [
+        3.0,
+        3.2,
+        3.5,
+        3.8,
+        4.0,
+        4.2,
+        4.5,
+        4.8,
+        5.0,
+        5.2,
+        5.5,
+        5.8,
+        6.0,
+        6.2,
+        6.5,
+        6.8,
+        7.0,
+        7.2,
+        7.5,
+        7.8,
+        8.0,
+        8.2,
+        8.5,
+        8.8,
+        9.0,
+        9.2,
+        9.5,
+        9.8,
+        25.0,
+    ]
+)
+TURBINE_CURVE_POWER_PU = (
+    np.array(
+        [
+            0.0,
+            0.094,
+            0.132,
+            0.175,
+            0.225,
+            0.281,
+            0.344,
+            0.415,
+            0.494,
+            0.581,
+            0.676,
+            0.781,
+            0.895,
+            1.019,
+            1.153,
+            1.298,
+            1.455,
+            1.623,
+            1.802,
+            1.995,
+            2.2,
+            2.418,
+            2.65,
+            2.896,
+            3.156,
+            3.431,
+            3.722,
+            4.0,
+            4.0,
+        ]
+    )
+    / 4.0
+)
 TURBINE_CUT_OUT_MS = 25.0
 WIND_BUSES: tuple[str, ...] = ("Nansha", "Conghua")  # the plan's distributed wind districts (FACTS.md)
 PV_TECHS: tuple[str, ...] = ("pv_rooftop", "pv_ground")
@@ -143,10 +207,18 @@ def year_hours(year: int) -> pd.DatetimeIndex:
 def _holiday_windows(target_year: int) -> list[tuple[date, date, int, int]]:
     """Anchored low-load windows: (2018 anchor, target anchor, days before, days after)."""
     return [
-        (SPRING_FESTIVAL[LOAD_BASE_YEAR], SPRING_FESTIVAL[target_year],
-         LOAD_SPRING_FESTIVAL_DAYS_BEFORE, LOAD_SPRING_FESTIVAL_DAYS_AFTER),
-        (date(LOAD_BASE_YEAR, *NATIONAL_DAY), date(target_year, *NATIONAL_DAY),
-         LOAD_NATIONAL_DAY_DAYS_BEFORE, LOAD_NATIONAL_DAY_DAYS_AFTER),
+        (
+            SPRING_FESTIVAL[LOAD_BASE_YEAR],
+            SPRING_FESTIVAL[target_year],
+            LOAD_SPRING_FESTIVAL_DAYS_BEFORE,
+            LOAD_SPRING_FESTIVAL_DAYS_AFTER,
+        ),
+        (
+            date(LOAD_BASE_YEAR, *NATIONAL_DAY),
+            date(target_year, *NATIONAL_DAY),
+            LOAD_NATIONAL_DAY_DAYS_BEFORE,
+            LOAD_NATIONAL_DAY_DAYS_AFTER,
+        ),
     ]
 
 
@@ -208,8 +280,7 @@ def read_gd_load(raw: Path) -> pd.Series:
         raise ValueError(f"{LOAD_FILE}: expected 8760 rows and a {LOAD_COLUMN} column")
     if not (frame["Time Series"].to_numpy() == np.arange(1, HOURS_PER_YEAR + 1)).all():
         raise ValueError(f"{LOAD_FILE}: 'Time Series' is not 1..8760")
-    return pd.Series(frame[LOAD_COLUMN].to_numpy(dtype=float), index=year_hours(LOAD_BASE_YEAR),
-                     name="gd_load_mw")
+    return pd.Series(frame[LOAD_COLUMN].to_numpy(dtype=float), index=year_hours(LOAD_BASE_YEAR), name="gd_load_mw")
 
 
 def jan_sep_share(gd_load: pd.Series) -> float:
@@ -229,8 +300,10 @@ def load_targets() -> dict[int, dict[str, float]]:
     targets = {
         2024: {"energy_mwh": energy_2024, "peak_mw": GZ_PEAK_2024_MW},
         2025: {"energy_mwh": energy_2025, "peak_mw": peak_2025},
-        2030: {"energy_mwh": energy_2025 * (1 + LOAD_ENERGY_GROWTH_2025_2030) ** 5,
-               "peak_mw": peak_2025 * (1 + LOAD_PEAK_GROWTH_2025_2030) ** 5},
+        2030: {
+            "energy_mwh": energy_2025 * (1 + LOAD_ENERGY_GROWTH_2025_2030) ** 5,
+            "peak_mw": peak_2025 * (1 + LOAD_PEAK_GROWTH_2025_2030) ** 5,
+        },
     }
     return targets
 
@@ -266,8 +339,9 @@ def _districts(buses: pd.DataFrame) -> pd.DataFrame:
     return districts
 
 
-def _frame(year: int, keys_name: str, keys: list[str], values: np.ndarray, value_name: str,
-           extra: dict[str, str] | None = None) -> pd.DataFrame:
+def _frame(
+    year: int, keys_name: str, keys: list[str], values: np.ndarray, value_name: str, extra: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Long table for one year: one block of 8760 hours per key, values shaped (len(keys), 8760)."""
     n = len(keys)
     stamps = year_hours(year)
@@ -325,8 +399,9 @@ def read_weather(raw: Path) -> tuple[pd.DataFrame, dict]:
 
 def weather_on_calendar(weather: pd.DataFrame, year: int) -> pd.DatetimeIndex:
     """Start-of-hour timestamps of the EPW rows mapped by month-day-hour onto ``year`` (checked to be 0..8759)."""
-    starts = pd.to_datetime(pd.DataFrame({"year": year, "month": weather["month"], "day": weather["day"]})) \
-        + pd.to_timedelta(weather["hour"].to_numpy() - 1, unit="h")
+    starts = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": weather["month"], "day": weather["day"]})
+    ) + pd.to_timedelta(weather["hour"].to_numpy() - 1, unit="h")
     starts = pd.DatetimeIndex(starts)
     if not (starts == year_hours(year)).all():
         raise ValueError(f"{EPW_FILE}: rows do not cover {year} hour by hour in order")
@@ -340,26 +415,40 @@ def pv_output_per_dc(weather: pd.DataFrame, meta: dict, year: int, tilt_deg: flo
     """
     starts = weather_on_calendar(weather, year)
     mid = (starts + pd.Timedelta(minutes=30)).tz_localize("Etc/GMT-8")
-    solpos = pvlib.solarposition.get_solarposition(mid, meta["latitude"], meta["longitude"],
-                                                   altitude=meta["altitude"])
+    solpos = pvlib.solarposition.get_solarposition(mid, meta["latitude"], meta["longitude"], altitude=meta["altitude"])
     dni_extra = pvlib.irradiance.get_extra_radiation(mid)
     airmass = pvlib.atmosphere.get_relative_airmass(solpos["apparent_zenith"])
     ghi = pd.Series(weather["ghi"].to_numpy(float), index=mid)
     dni = pd.Series(weather["dni"].to_numpy(float), index=mid)
     dhi = pd.Series(weather["dhi"].to_numpy(float), index=mid)
     poa = pvlib.irradiance.get_total_irradiance(
-        tilt_deg, PV_AZIMUTH_DEG, solpos["apparent_zenith"], solpos["azimuth"], dni, ghi, dhi,
-        dni_extra=dni_extra, airmass=airmass, albedo=PV_ALBEDO, model=PV_TRANSPOSITION_MODEL)
+        tilt_deg,
+        PV_AZIMUTH_DEG,
+        solpos["apparent_zenith"],
+        solpos["azimuth"],
+        dni,
+        ghi,
+        dhi,
+        dni_extra=dni_extra,
+        airmass=airmass,
+        albedo=PV_ALBEDO,
+        model=PV_TRANSPOSITION_MODEL,
+    )
     aoi = pvlib.irradiance.aoi(tilt_deg, PV_AZIMUTH_DEG, solpos["apparent_zenith"], solpos["azimuth"])
     iam_beam = pvlib.iam.physical(aoi)
     iam_diffuse = pvlib.iam.marion_diffuse("physical", tilt_deg)
-    effective = (poa["poa_direct"].fillna(0) * np.nan_to_num(iam_beam)
-                 + poa["poa_sky_diffuse"].fillna(0) * iam_diffuse["sky"]
-                 + poa["poa_ground_diffuse"].fillna(0) * iam_diffuse["ground"]).clip(lower=0)
+    effective = (
+        poa["poa_direct"].fillna(0) * np.nan_to_num(iam_beam)
+        + poa["poa_sky_diffuse"].fillna(0) * iam_diffuse["sky"]
+        + poa["poa_ground_diffuse"].fillna(0) * iam_diffuse["ground"]
+    ).clip(lower=0)
     params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][mount]
-    temp_cell = pvlib.temperature.sapm_cell(poa["poa_global"].fillna(0).clip(lower=0),
-                                            weather["temp_air"].to_numpy(float),
-                                            weather["wind_speed"].to_numpy(float), **params)
+    temp_cell = pvlib.temperature.sapm_cell(
+        poa["poa_global"].fillna(0).clip(lower=0),
+        weather["temp_air"].to_numpy(float),
+        weather["wind_speed"].to_numpy(float),
+        **params,
+    )
     dc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, pdc0=1.0, gamma_pdc=PV_GAMMA_PDC)
     net = np.clip(np.nan_to_num(np.asarray(dc, dtype=float)), 0, None) * (1 - PV_SYSTEM_LOSSES)
     return net
@@ -367,8 +456,10 @@ def pv_output_per_dc(weather: pd.DataFrame, meta: dict, year: int, tilt_deg: flo
 
 def pv_capacity_factor(weather: pd.DataFrame, meta: dict, year: int, tech: str) -> np.ndarray:
     """Hourly PV capacity factor per MW AC: min(P_net_per_DC * DC/AC ratio, 1)."""
-    tilt, mount = {"pv_ground": (PV_GROUND_TILT_DEG, PV_GROUND_TEMPERATURE_MOUNT),
-                   "pv_rooftop": (PV_ROOFTOP_TILT_DEG, PV_ROOFTOP_TEMPERATURE_MOUNT)}[tech]
+    tilt, mount = {
+        "pv_ground": (PV_GROUND_TILT_DEG, PV_GROUND_TEMPERATURE_MOUNT),
+        "pv_rooftop": (PV_ROOFTOP_TILT_DEG, PV_ROOFTOP_TEMPERATURE_MOUNT),
+    }[tech]
     return np.minimum(pv_output_per_dc(weather, meta, year, tilt, mount) * PV_DC_AC_RATIO, 1.0)
 
 
@@ -397,8 +488,9 @@ def wind_capacity_factor(wind_speed_10m: np.ndarray, shear_exponent: float = WIN
     return curve * (1 - WIND_LOSS_FACTOR)
 
 
-def build_capacity_factors(raw: Path, buses: pd.DataFrame, years: tuple[int, ...] = YEARS,
-                           weather: tuple[pd.DataFrame, dict] | None = None) -> pd.DataFrame:
+def build_capacity_factors(
+    raw: Path, buses: pd.DataFrame, years: tuple[int, ...] = YEARS, weather: tuple[pd.DataFrame, dict] | None = None
+) -> pd.DataFrame:
     """The ``capacity_factors`` table: both PV techs in every district, wind in Nansha and Conghua."""
     weather_rows, meta = read_weather(raw) if weather is None else weather
     district_names = _districts(buses)["bus"].tolist()
@@ -408,11 +500,15 @@ def build_capacity_factors(raw: Path, buses: pd.DataFrame, years: tuple[int, ...
     for year in years:
         for tech in PV_TECHS:
             cf = pv_capacity_factor(weather_rows, meta, year, tech)
-            frames.append(_frame(year, "bus", district_names, np.tile(cf, (len(district_names), 1)), "cf",
-                                 extra={"tech": tech}))
+            frames.append(
+                _frame(year, "bus", district_names, np.tile(cf, (len(district_names), 1)), "cf", extra={"tech": tech})
+            )
         if wind_buses:
-            frames.append(_frame(year, "bus", wind_buses, np.tile(wind, (len(wind_buses), 1)), "cf",
-                                 extra={"tech": "wind_onshore"}))
+            frames.append(
+                _frame(
+                    year, "bus", wind_buses, np.tile(wind, (len(wind_buses), 1)), "cf", extra={"tech": "wind_onshore"}
+                )
+            )
     out = _finish(frames, ["year", "hour", "timestamp", "tech", "bus", "cf"], ["year", "tech", "bus", "hour"])
     out["cf"] = out["cf"].clip(0.0, 1.0)
     return out
@@ -442,8 +538,9 @@ def guangdong_grid_availability(gd_aligned: np.ndarray) -> np.ndarray:
     return 1.0 - IMPORT_GD_DERATE_AT_PEAK * excess
 
 
-def build_import_availability(raw: Path, years: tuple[int, ...] = YEARS,
-                              gd_load: pd.Series | None = None) -> pd.DataFrame:
+def build_import_availability(
+    raw: Path, years: tuple[int, ...] = YEARS, gd_load: pd.Series | None = None
+) -> pd.DataFrame:
     """The ``import_availability`` table for ``guangdong_grid`` and ``west_east_clean``."""
     gd_load = read_gd_load(raw) if gd_load is None else gd_load
     frames = []
@@ -452,8 +549,15 @@ def build_import_availability(raw: Path, years: tuple[int, ...] = YEARS,
             "guangdong_grid": guangdong_grid_availability(align_to_year(gd_load.to_numpy(), year)),
             "west_east_clean": np.repeat(west_east_daily_availability(year), 24),
         }
-        frames.append(_frame(year, "source", list(IMPORT_SOURCE_NAMES),
-                             np.vstack([values[s] for s in IMPORT_SOURCE_NAMES]), "availability"))
+        frames.append(
+            _frame(
+                year,
+                "source",
+                list(IMPORT_SOURCE_NAMES),
+                np.vstack([values[s] for s in IMPORT_SOURCE_NAMES]),
+                "availability",
+            )
+        )
     out = _finish(frames, ["year", "hour", "timestamp", "source", "availability"], ["year", "source", "hour"])
     out["availability"] = out["availability"].clip(0.0, 1.0)
     return out
@@ -491,8 +595,11 @@ def profile_stats(profiles: dict[str, pd.DataFrame], raw: Path | None = None) ->
     load = profiles["load"]
     for year, rows in load.groupby("year"):
         city = rows.groupby("hour")["load_mw"].sum()
-        stats["load"][int(year)] = {"energy_twh": float(city.sum() / 1e6), "peak_mw": float(city.max()),
-                                    "load_factor": float(city.mean() / city.max())}
+        stats["load"][int(year)] = {
+            "energy_twh": float(city.sum() / 1e6),
+            "peak_mw": float(city.max()),
+            "load_factor": float(city.mean() / city.max()),
+        }
     cf = profiles["capacity_factors"]
     first = cf[cf["year"] == cf["year"].min()]
     for tech in PV_TECHS:
@@ -507,9 +614,12 @@ def profile_stats(profiles: dict[str, pd.DataFrame], raw: Path | None = None) ->
     imports = profiles["import_availability"]
     month = imports["timestamp"].dt.month
     stats["import_availability"] = {
-        str(source): {"mean": float(imports.loc[sel, "availability"].mean()),
-                      "wet": float(imports.loc[sel & month.isin(WET_MONTHS), "availability"].mean()),
-                      "dry": float(imports.loc[sel & month.isin(DRY_MONTHS), "availability"].mean())}
-        for source in IMPORT_SOURCE_NAMES for sel in [imports["source"] == source]
+        str(source): {
+            "mean": float(imports.loc[sel, "availability"].mean()),
+            "wet": float(imports.loc[sel & month.isin(WET_MONTHS), "availability"].mean()),
+            "dry": float(imports.loc[sel & month.isin(DRY_MONTHS), "availability"].mean()),
+        }
+        for source in IMPORT_SOURCE_NAMES
+        for sel in [imports["source"] == source]
     }
     return stats

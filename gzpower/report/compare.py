@@ -104,7 +104,7 @@ def kpi_figure(runs: list[RunSummary], x_param: str | None, chosen: float | None
             ax.set_xlabel(x_param, fontsize=9)
         else:
             ax.set_xticks(range(len(runs)), labels, rotation=30, ha="right", fontsize=7)
-    for ax in axes[len(panels):]:
+    for ax in axes[len(panels) :]:
         ax.set_visible(False)
     if len(panels):
         axes[0].legend(fontsize=8)
@@ -113,8 +113,9 @@ def kpi_figure(runs: list[RunSummary], x_param: str | None, chosen: float | None
     return fig
 
 
-def write_comparison_report(run_folders: list[Path], out: Path, x_param: str | None = None,
-                            chosen: float | None = None) -> Path:
+def write_comparison_report(
+    run_folders: list[Path], out: Path, x_param: str | None = None, chosen: float | None = None
+) -> Path:
     """Write a self-contained comparison page to ``out`` (figure also as ``<out dir>/figures/<out stem>-kpis.png``)."""
     if not run_folders:
         raise InputError(str(out), "comparison report: no run folders given")
@@ -126,8 +127,13 @@ def write_comparison_report(run_folders: list[Path], out: Path, x_param: str | N
     stem = f"{out.stem}-kpis"
     png = to_png(kpi_figure(runs, x_param, chosen))
     (fig_dir / f"{stem}.png").write_bytes(png)
-    header = ["run", "group"] + ([x_param] if x_param else []) + ["status"] + [p[1] for p in KPI_PANELS] + [
-        "failing targets"]
+    header = (
+        ["run", "group"]
+        + ([x_param] if x_param else [])
+        + ["status"]
+        + [p[1] for p in KPI_PANELS]
+        + ["failing targets"]
+    )
     rows, classes = [], []
     for r in runs:
         cells = [(esc(r.name), ""), (esc(r.group), "")]
@@ -139,11 +145,14 @@ def write_comparison_report(run_folders: list[Path], out: Path, x_param: str | N
         rows.append(cells)
         classes.append("fail" if r.failed else "pass")
     chosen_text = f"; chosen {x_param} = {chosen:g}" if chosen is not None and x_param else ""
-    body = [f"<h1>gzpower: {len(runs)} runs compared</h1>",
-            f'<p class="sub">{esc((x_param and f"swept parameter: {x_param}") or "runs side by side")}'
-            f"{esc(chosen_text)}</p>",
-            figure_html(png, "KPIs recorded in each run's manifest.json.", stem),
-            "<h2>Runs</h2>", table(header, rows, classes, css_class="runs"),
-            "<footer>KPIs from each run's manifest.json; failing targets from its target_check.parquet.</footer>"]
+    body = [
+        f"<h1>gzpower: {len(runs)} runs compared</h1>",
+        f'<p class="sub">{esc((x_param and f"swept parameter: {x_param}") or "runs side by side")}'
+        f"{esc(chosen_text)}</p>",
+        figure_html(png, "KPIs recorded in each run's manifest.json.", stem),
+        "<h2>Runs</h2>",
+        table(header, rows, classes, css_class="runs"),
+        "<footer>KPIs from each run's manifest.json; failing targets from its target_check.parquet.</footer>",
+    ]
     write_atomic(out, document(f"gzpower comparison of {len(runs)} runs", body))
     return out

@@ -26,14 +26,30 @@ DPI = 100
 WIDTH_IN = 12.0
 STATUS_COLOUR = {"pass": "#2e7d32", "fail": "#c62828"}
 COLOURS = {
-    "coal": "#4a4a4a", "gas": "#e07b39", "waste": "#8d6e63", "pv_rooftop": "#fdd835", "pv_ground": "#f9a825",
-    "wind_onshore": "#4fc3f7", "storage discharge": "#7b1fa2", "storage charge": "#ce93d8",
-    "demand response": "#26a69a", "unserved": "#d50000", "interface losses": "#9e9e9e",
-    "pumped_hydro": "#5e35b1", "battery": "#ab47bc", "dr_peak": "#26a69a",
+    "coal": "#4a4a4a",
+    "gas": "#e07b39",
+    "waste": "#8d6e63",
+    "pv_rooftop": "#fdd835",
+    "pv_ground": "#f9a825",
+    "wind_onshore": "#4fc3f7",
+    "storage discharge": "#7b1fa2",
+    "storage charge": "#ce93d8",
+    "demand response": "#26a69a",
+    "unserved": "#d50000",
+    "interface losses": "#9e9e9e",
+    "pumped_hydro": "#5e35b1",
+    "battery": "#ab47bc",
+    "dr_peak": "#26a69a",
 }
 IMPORT_COLOURS = ("#1565c0", "#66bb6a", "#90caf9", "#a5d6a7", "#0d47a1")
-TECH_LABEL = {"pv_rooftop": "rooftop PV", "pv_ground": "ground PV", "wind_onshore": "onshore wind",
-              "pumped_hydro": "pumped hydro", "battery": "battery", "dr_peak": "demand response"}
+TECH_LABEL = {
+    "pv_rooftop": "rooftop PV",
+    "pv_ground": "ground PV",
+    "wind_onshore": "onshore wind",
+    "pumped_hydro": "pumped hydro",
+    "battery": "battery",
+    "dr_peak": "demand response",
+}
 LOADING_CMAP = colormaps["plasma_r"]
 THOUSANDS = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
 PRICE_TICKS = (0, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
@@ -63,6 +79,7 @@ def _note(ax, text: str) -> None:
 
 # --- capacities against the plan ---------------------------------------------------------------------------------
 
+
 def capacity_bars(run: RunData) -> Figure:
     """Installed MW by technology, the technologies a target counts grouped on one bar, the target as a marker.
 
@@ -89,11 +106,17 @@ def capacity_bars(run: RunData) -> Figure:
     # (label, parts stacked within the bar as (name, existing MW, added MW), (target MW, status) or None)
     bars = [
         ("gas\n(target: gas_capacity)", [part("gas", "thermal", "gas")], target("gas_capacity")),
-        ("renewables incl. waste\n(target: re_capacity)",
-         [part(c, "renewables", c) for c in ("pv_rooftop", "pv_ground", "wind_onshore")]
-         + [part("waste", "thermal", "waste")], target("re_capacity")),
-        ("battery storage\n(target: storage_capacity)", [part("battery", "storage", "battery")],
-         target("storage_capacity")),
+        (
+            "renewables incl. waste\n(target: re_capacity)",
+            [part(c, "renewables", c) for c in ("pv_rooftop", "pv_ground", "wind_onshore")]
+            + [part("waste", "thermal", "waste")],
+            target("re_capacity"),
+        ),
+        (
+            "battery storage\n(target: storage_capacity)",
+            [part("battery", "storage", "battery")],
+            target("storage_capacity"),
+        ),
         ("demand response\n(target: dr_capability)", [dr], dr_target),
         ("coal\n(no MW target)", [part("coal", "thermal", "coal")], None),
         ("pumped hydro\n(no target)", [part("pumped_hydro", "storage", "pumped_hydro")], None),
@@ -107,25 +130,42 @@ def capacity_bars(run: RunData) -> Figure:
         for name, existing, added in parts:
             label = TECH_LABEL.get(name, name)
             colour = COLOURS.get(name, "#bdbdbd")
-            ax.barh(yi, existing, left=left, color=colour, edgecolor="white",
-                    label=label if label not in seen else None)
+            ax.barh(
+                yi, existing, left=left, color=colour, edgecolor="white", label=label if label not in seen else None
+            )
             seen.add(label)
             if added > 1e-6:
-                ax.barh(yi, added, left=left + existing, color=colour, edgecolor="black", hatch="//", lw=0.5,
-                        label="added by the run" if "added" not in seen else None)
+                ax.barh(
+                    yi,
+                    added,
+                    left=left + existing,
+                    color=colour,
+                    edgecolor="black",
+                    hatch="//",
+                    lw=0.5,
+                    label="added by the run" if "added" not in seen else None,
+                )
                 seen.add("added")
             left += existing + added
         ax.text(left, yi, f"  {left:,.0f} MW", va="center", fontsize=9)
         if tgt is not None:
             value, status = tgt
             ax.plot([value, value], [yi - 0.42, yi + 0.42], color="black", lw=2.5)
-            ax.plot(value, yi + 0.42, marker="v", color=STATUS_COLOUR.get(status, "#757575"), ms=10,
-                    label="plan target" if "target" not in seen else None)
+            ax.plot(
+                value,
+                yi + 0.42,
+                marker="v",
+                color=STATUS_COLOUR.get(status, "#757575"),
+                ms=10,
+                label="plan target" if "target" not in seen else None,
+            )
             seen.add("target")
     ax.set_yticks(y, [b[0] for b in bars], fontsize=9)
     ax.set_xlabel("installed capacity in the run year (MW)")
-    ax.set_title(f"Installed capacity {run.manifest.get('year')} against the plan's targets "
-                 "(black bar = target; marker green when the check passes)")
+    ax.set_title(
+        f"Installed capacity {run.manifest.get('year')} against the plan's targets "
+        "(black bar = target; marker green when the check passes)"
+    )
     widest = max(sum(e + a for _, e, a in parts) for _, parts, _ in bars)
     ax.set_xlim(0, max(widest, max((t[0] for *_, t in bars if t), default=0.0)) * 1.18)
     ax.legend(loc="lower right", fontsize=8, ncols=2)
@@ -134,6 +174,7 @@ def capacity_bars(run: RunData) -> Figure:
 
 
 # --- dispatch -----------------------------------------------------------------------------------------------------
+
 
 def _draw_stack(ax, stack: DispatchStack) -> list:
     """Positive terms stacked up from zero, negative terms down from zero (a term changing sign is split)."""
@@ -173,8 +214,13 @@ def dispatch_figures(run: RunData) -> list[tuple[Window, Figure]]:
         _draw_stack(ax, part)
         peak = int(stack.load.idxmax())
         if w.start <= peak < w.stop:
-            ax.axvline(pd.to_datetime(stack.timestamps.loc[peak]), color="#c62828", ls=":", lw=1.2,
-                       label=f"peak load {stack.load.loc[peak]:,.0f} MW")
+            ax.axvline(
+                pd.to_datetime(stack.timestamps.loc[peak]),
+                color="#c62828",
+                ls=":",
+                lw=1.2,
+                label=f"peak load {stack.load.loc[peak]:,.0f} MW",
+            )
         ts = pd.to_datetime(part.timestamps)
         ax.set_title(f"City-wide hourly dispatch, {w.title}: {ts.iloc[0]:%d %b %H:%M} - {ts.iloc[-1]:%d %b %H:%M}")
         ax.set_ylabel("MW (charging below zero)")
@@ -193,12 +239,18 @@ def storage_soc(run: RunData) -> Figure:
     st = st.assign(carrier=st["element"].map(carriers).fillna("storage"))
     fig, (ax,) = _figure(3.6)
     for carrier, frame in st.groupby("carrier"):
-        hourly = frame.groupby("hour").agg(timestamp=("timestamp", "first"), soc=("soc_mwh", "sum"),
-                                           e_nom=("e_nom_mwh", "sum"))
+        hourly = frame.groupby("hour").agg(
+            timestamp=("timestamp", "first"), soc=("soc_mwh", "sum"), e_nom=("e_nom_mwh", "sum")
+        )
         n_units = frame["element"].nunique()
-        ax.plot(pd.to_datetime(hourly["timestamp"]), hourly["soc"], color=COLOURS.get(carrier, "#607d8b"), lw=1.4,
-                label=f"{TECH_LABEL.get(carrier, carrier)} ({n_units} unit{'s' * (n_units > 1)}, "
-                      f"{hourly['e_nom'].iloc[0]:,.0f} MWh)")
+        ax.plot(
+            pd.to_datetime(hourly["timestamp"]),
+            hourly["soc"],
+            color=COLOURS.get(carrier, "#607d8b"),
+            lw=1.4,
+            label=f"{TECH_LABEL.get(carrier, carrier)} ({n_units} unit{'s' * (n_units > 1)}, "
+            f"{hourly['e_nom'].iloc[0]:,.0f} MWh)",
+        )
     ax.set_ylabel("state of charge (MWh)")
     ax.set_title("Storage state of charge over the horizon")
     ax.legend(fontsize=8, loc="upper right")
@@ -209,6 +261,7 @@ def storage_soc(run: RunData) -> Figure:
 
 
 # --- prices -------------------------------------------------------------------------------------------------------
+
 
 def prices(run: RunData) -> Figure | None:
     bal = run.tables["balance"]
@@ -256,6 +309,7 @@ def prices(run: RunData) -> Figure | None:
 
 # --- curtailment and emissions ------------------------------------------------------------------------------------
 
+
 def curtailment_emissions(run: RunData) -> Figure:
     curt = run.tables["curtailment"]
     month = pd.to_datetime(curt["timestamp"]).dt.to_period("M").astype(str)
@@ -270,8 +324,14 @@ def curtailment_emissions(run: RunData) -> Figure:
     monthly = by.groupby(level="month").sum().reindex(months)
     for i, m in enumerate(months):
         share = monthly.at[m, "curtailed_mw"] / max(monthly.at[m, "available_mw"], 1e-9)
-        ax1.text(i, bottom[i], f"{share:.1%} of\n{monthly.at[m, 'available_mw']:,.0f} MWh", ha="center",
-                 va="bottom", fontsize=8)
+        ax1.text(
+            i,
+            bottom[i],
+            f"{share:.1%} of\n{monthly.at[m, 'available_mw']:,.0f} MWh",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     ax1.set_ylim(0, max(bottom.max() * 1.35, 1.0))
     ax1.set_ylabel("curtailed energy (MWh)")
     ax1.set_title("Renewable curtailment by month (share of available)")
@@ -303,16 +363,14 @@ def _crowded_box(buses: pd.DataFrame) -> tuple[float, float, float, float] | Non
     if len(crowded) < 2:
         return None
     pad = 0.03
-    return (crowded[:, 0].min() - pad, crowded[:, 0].max() + pad, crowded[:, 1].min() - pad,
-            crowded[:, 1].max() + pad)
+    return (crowded[:, 0].min() - pad, crowded[:, 0].max() + pad, crowded[:, 1].min() - pad, crowded[:, 1].max() + pad)
 
 
 def _inside(lon: float, lat: float, box) -> bool:
     return box is not None and box[0] <= lon <= box[1] and box[2] <= lat <= box[3]
 
 
-def _draw_network(ax, at_peak: pd.DataFrame, buses: pd.DataFrame, load: pd.Series, norm, skip_box,
-                  zoom: bool) -> None:
+def _draw_network(ax, at_peak: pd.DataFrame, buses: pd.DataFrame, load: pd.Series, norm, skip_box, zoom: bool) -> None:
     """Lines coloured and sized by loading, interfaces thin and dashed; labels outside ``skip_box`` only."""
     load_max = max(load.max(), 1e-9)
     for row in at_peak.itertuples():
@@ -320,33 +378,73 @@ def _draw_network(ax, at_peak: pd.DataFrame, buses: pd.DataFrame, load: pd.Serie
         x0, y0, x1, y1 = a["lon"], a["lat"], b["lon"], b["lat"]
         is_line = row.kind == "line"
         width = (1.5 + 7.0 * min(row.loading, 1.2)) if is_line else 1.6
-        ax.plot([x0, x1], [y0, y1], color=LOADING_CMAP(norm(min(row.loading, 1.0))), lw=width,
-                ls="-" if is_line else (0, (5, 3)), solid_capstyle="round", zorder=1 if is_line else 0)
+        ax.plot(
+            [x0, x1],
+            [y0, y1],
+            color=LOADING_CMAP(norm(min(row.loading, 1.0))),
+            lw=width,
+            ls="-" if is_line else (0, (5, 3)),
+            solid_capstyle="round",
+            zorder=1 if is_line else 0,
+        )
         if row.flow_mw < 0:
             x0, y0, x1, y1 = x1, y1, x0, y0
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         if _inside(mx, my, skip_box) or (not is_line and not zoom and abs(row.flow_mw) < 1e-6):
             continue
         if is_line or not zoom:
-            ax.annotate("", xy=(mx + (x1 - x0) * 0.08, my + (y1 - y0) * 0.08), xytext=(mx, my),
-                        arrowprops=dict(arrowstyle="-|>", color="black", lw=0.8), zorder=3, annotation_clip=True)
-            ax.text(mx, my, f" {abs(row.flow_mw):,.0f}", fontsize=7, ha="left", va="bottom", zorder=4,
-                    color="#212121" if is_line else "#1565c0", clip_on=True)
+            ax.annotate(
+                "",
+                xy=(mx + (x1 - x0) * 0.08, my + (y1 - y0) * 0.08),
+                xytext=(mx, my),
+                arrowprops=dict(arrowstyle="-|>", color="black", lw=0.8),
+                zorder=3,
+                annotation_clip=True,
+            )
+            ax.text(
+                mx,
+                my,
+                f" {abs(row.flow_mw):,.0f}",
+                fontsize=7,
+                ha="left",
+                va="bottom",
+                zorder=4,
+                color="#212121" if is_line else "#1565c0",
+                clip_on=True,
+            )
     for bus, r in buses.iterrows():
         inside = _inside(r["lon"], r["lat"], skip_box)
         if r["kind"] == "district":
             size = (40 + 360 * load.get(bus, 0.0) / load_max) * (1.6 if zoom else 1.0)
             ax.scatter(r["lon"], r["lat"], s=size, color="#37474f", zorder=5, edgecolor="white")
             if not inside:
-                ax.annotate(f"{bus}\n{load.get(bus, 0.0):,.0f} MW", (r["lon"], r["lat"]), xytext=(0, 9),
-                            textcoords="offset points", ha="center", va="bottom", fontsize=8, zorder=6,
-                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75),
-                            annotation_clip=True)
+                ax.annotate(
+                    f"{bus}\n{load.get(bus, 0.0):,.0f} MW",
+                    (r["lon"], r["lat"]),
+                    xytext=(0, 9),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    zorder=6,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75),
+                    annotation_clip=True,
+                )
         else:
             ax.scatter(r["lon"], r["lat"], s=140, marker="s", color="#1565c0", zorder=5)
             if not inside:
-                ax.annotate(bus.replace("_", " "), (r["lon"], r["lat"]), xytext=(0, -10), textcoords="offset points",
-                            ha="center", va="top", fontsize=8, color="#1565c0", zorder=6, annotation_clip=True)
+                ax.annotate(
+                    bus.replace("_", " "),
+                    (r["lon"], r["lat"]),
+                    xytext=(0, -10),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top",
+                    fontsize=8,
+                    color="#1565c0",
+                    zorder=6,
+                    annotation_clip=True,
+                )
 
 
 def network_map(run: RunData) -> Figure | None:
@@ -377,8 +475,11 @@ def network_map(run: RunData) -> Figure | None:
     ax.set_ylabel("latitude")
     ax.grid(alpha=0.2)
     if box is not None:
-        ax.add_patch(Rectangle((box[0], box[2]), box[1] - box[0], box[3] - box[2], fill=False, ec="#546e7a",
-                               ls=":", lw=1.2, zorder=2))
+        ax.add_patch(
+            Rectangle(
+                (box[0], box[2]), box[1] - box[0], box[3] - box[2], fill=False, ec="#546e7a", ls=":", lw=1.2, zorder=2
+            )
+        )
         _draw_network(zax, at_peak, buses, load, norm, None, zoom=True)
         zax.set_xlim(box[0], box[1])
         zax.set_ylim(box[2], box[3])
@@ -388,19 +489,29 @@ def network_map(run: RunData) -> Figure | None:
     else:
         zax.set_visible(False)
     fig.colorbar(ScalarMappable(norm=norm, cmap=LOADING_CMAP), cax=cax, label="loading (|flow| / rating)")
-    fig.supxlabel("Arrows: flow direction, numbers: MW. Line width and colour: loading. Dashed: import "
-                  "interfaces (blue numbers). Dot size and label: district load at that hour.", fontsize=8,
-                  color="#555555")
+    fig.supxlabel(
+        "Arrows: flow direction, numbers: MW. Line width and colour: loading. Dashed: import "
+        "interfaces (blue numbers). Dot size and label: district load at that hour.",
+        fontsize=8,
+        color="#555555",
+    )
     return fig
 
 
 # --- what each target buys ----------------------------------------------------------------------------------------
 
-FAMILY_LABEL = {"gas": "gas", "renewables": "renewables", "storage": "storage", "demand_response": "demand response",
-                "clean_imports": "clean imports"}
-BOUGHT = (("unserved_mwh_bought", "extra unserved energy (MWh)", 1.0),
-          ("cost_cny_bought", "cost change (million CNY)", 1e6),
-          ("co2_t_bought", "CO2 change (ktCO2)", 1e3))
+FAMILY_LABEL = {
+    "gas": "gas",
+    "renewables": "renewables",
+    "storage": "storage",
+    "demand_response": "demand response",
+    "clean_imports": "clean imports",
+}
+BOUGHT = (
+    ("unserved_mwh_bought", "extra unserved energy (MWh)", 1.0),
+    ("cost_cny_bought", "cost change (million CNY)", 1e6),
+    ("co2_t_bought", "CO2 change (ktCO2)", 1e3),
+)
 
 
 def counterfactual_bars(run: RunData) -> Figure | None:
@@ -417,8 +528,14 @@ def counterfactual_bars(run: RunData) -> Figure | None:
         values = np.where(solved, values, np.nan)
         ax.barh(y, np.nan_to_num(values), color=["#c62828" if v > 0 else "#2e7d32" for v in np.nan_to_num(values)])
         for yi, v, ok, status in zip(y, values, solved, cf["status"]):
-            ax.text(v if ok else 0.0, yi, f" {v:,.1f} " if ok else f" {status} ", va="center",
-                    ha="left" if (not ok or v >= 0) else "right", fontsize=8)
+            ax.text(
+                v if ok else 0.0,
+                yi,
+                f" {v:,.1f} " if ok else f" {status} ",
+                va="center",
+                ha="left" if (not ok or v >= 0) else "right",
+                fontsize=8,
+            )
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.xaxis.set_major_formatter(THOUSANDS)
         ax.axvline(0, color="black", lw=0.6)
@@ -426,28 +543,47 @@ def counterfactual_bars(run: RunData) -> Figure | None:
         ax.set_title(title, fontsize=10)
         ax.margins(x=0.25)
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle("What each target buys: the run without the target's increment minus the plan "
-                 "(red = worse without it)", fontsize=11)
+    fig.suptitle(
+        "What each target buys: the run without the target's increment minus the plan (red = worse without it)",
+        fontsize=11,
+    )
     return fig
 
 
 def run_figures(run: RunData) -> list[tuple[str, str, Figure]]:
     """(file stem, caption, figure) for every figure of the run page, in page order."""
     out: list[tuple[str, str, Figure | None]] = [
-        ("capacity", "Installed capacity against the plan's targets (capacities.parquet, target_check.parquet).",
-         capacity_bars(run)),
+        (
+            "capacity",
+            "Installed capacity against the plan's targets (capacities.parquet, target_check.parquet).",
+            capacity_bars(run),
+        ),
     ]
     for i, (w, fig) in enumerate(dispatch_figures(run)):
-        out.append((f"dispatch_{i + 1}", f"Hourly dispatch stack, {w.title}, summed over districts "
-                    "(balance.parquet, dispatch.parquet).", fig))
+        out.append(
+            (
+                f"dispatch_{i + 1}",
+                f"Hourly dispatch stack, {w.title}, summed over districts (balance.parquet, dispatch.parquet).",
+                fig,
+            )
+        )
     out += [
         ("storage_soc", "Storage state of charge (storage.parquet).", storage_soc(run)),
-        ("prices", "Marginal prices: duration curve and districts at the peak-load hour (balance.parquet duals).",
-         prices(run)),
-        ("curtailment_co2", "Curtailment by month (curtailment.parquet) and CO2 by source (emissions.parquet).",
-         curtailment_emissions(run)),
-        ("network", "District network at the peak-load hour (flows.parquet; bus coordinates from the input data).",
-         network_map(run)),
+        (
+            "prices",
+            "Marginal prices: duration curve and districts at the peak-load hour (balance.parquet duals).",
+            prices(run),
+        ),
+        (
+            "curtailment_co2",
+            "Curtailment by month (curtailment.parquet) and CO2 by source (emissions.parquet).",
+            curtailment_emissions(run),
+        ),
+        (
+            "network",
+            "District network at the peak-load hour (flows.parquet; bus coordinates from the input data).",
+            network_map(run),
+        ),
         ("counterfactuals", "What each target buys (counterfactuals.parquet).", counterfactual_bars(run)),
     ]
     return [(stem, caption, fig) for stem, caption, fig in out if fig is not None]

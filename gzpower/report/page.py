@@ -57,11 +57,15 @@ def fmt(value, unit: str = "") -> str:
     return f"{value:,.2f}"
 
 
-def table(header: list[str], rows: list[list[tuple[str, str]]], row_classes: list[str] | None = None,
-          css_class: str = "") -> str:
+def table(
+    header: list[str], rows: list[list[tuple[str, str]]], row_classes: list[str] | None = None, css_class: str = ""
+) -> str:
     """rows: cells as (html content, css class of the cell)."""
-    out = [f'<table class="{css_class}">', "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) +
-           "</tr></thead>", "<tbody>"]
+    out = [
+        f'<table class="{css_class}">',
+        "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead>",
+        "<tbody>",
+    ]
     for i, row in enumerate(rows):
         cls = f' class="{row_classes[i]}"' if row_classes else ""
         out.append(f"<tr{cls}>" + "".join(f'<td class="{c}">{content}</td>' for content, c in row) + "</tr>")
@@ -75,13 +79,17 @@ def facts(pairs: list[tuple[str, str]]) -> str:
 
 def figure_html(png: bytes, caption: str, stem: str) -> str:
     data = base64.b64encode(png).decode("ascii")
-    return (f'<figure id="fig-{esc(stem)}"><img src="data:image/png;base64,{data}" alt="{esc(caption)}">'
-            f"<figcaption>{esc(caption)} Also written as figures/{esc(stem)}.png.</figcaption></figure>")
+    return (
+        f'<figure id="fig-{esc(stem)}"><img src="data:image/png;base64,{data}" alt="{esc(caption)}">'
+        f"<figcaption>{esc(caption)} Also written as figures/{esc(stem)}.png.</figcaption></figure>"
+    )
 
 
 def document(title: str, body: list[str]) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def write_atomic(path: Path, text: str) -> None:

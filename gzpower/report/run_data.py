@@ -13,11 +13,20 @@ from pathlib import Path
 import pandas as pd
 
 from gzpower.errors import InputError
-from gzpower.runs import read_manifest
+from gzpower.results.folder import read_manifest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REQUIRED_TABLES = ("balance", "capacities", "dispatch", "curtailment", "storage", "flows", "emissions", "costs",
-                   "target_check")
+REQUIRED_TABLES = (
+    "balance",
+    "capacities",
+    "dispatch",
+    "curtailment",
+    "storage",
+    "flows",
+    "emissions",
+    "costs",
+    "target_check",
+)
 OPTIONAL_TABLES = ("counterfactuals",)
 
 

@@ -17,25 +17,41 @@ STATUS_CLASS = {"pass": "pass", "fail": "fail", "not modelled": "not-modelled"}
 def _horizon(run: RunData) -> str:
     sc = run.manifest.get("scenario", {})
     ts = pd.to_datetime(run.tables["balance"]["timestamp"])
-    return (f"{sc.get('hours')} h from hour {sc.get('start_hour')} "
-            f"({ts.min():%Y-%m-%d %H:%M} to {ts.max():%Y-%m-%d %H:%M})")
+    return (
+        f"{sc.get('hours')} h from hour {sc.get('start_hour')} ({ts.min():%Y-%m-%d %H:%M} to {ts.max():%Y-%m-%d %H:%M})"
+    )
 
 
 def _solver(run: RunData) -> list[tuple[str, str]]:
-    st, solver, t = run.manifest.get("solver_stats", {}), run.manifest.get("solver", {}), run.manifest.get(
-        "timings_s", {})
+    st, solver, t = (
+        run.manifest.get("solver_stats", {}),
+        run.manifest.get("solver", {}),
+        run.manifest.get("timings_s", {}),
+    )
     primal, dual = st.get("max_primal_infeasibility"), st.get("max_dual_infeasibility")
     iterations = sum(int(st.get(k) or 0) for k in ("simplex_iterations", "ipm_iterations", "pdlp_iterations"))
     return [
-        ("solver", f"HiGHS {run.manifest.get('versions', {}).get('highspy', '')}, {solver.get('algorithm')} "
-                   f"via {solver.get('interface')}"),
-        ("LP size", f"{fmt(st.get('rows'))} rows x {fmt(st.get('columns'))} columns, {fmt(st.get('nonzeros'))} "
-                    "nonzeros"),
+        (
+            "solver",
+            f"HiGHS {run.manifest.get('versions', {}).get('highspy', '')}, {solver.get('algorithm')} "
+            f"via {solver.get('interface')}",
+        ),
+        (
+            "LP size",
+            f"{fmt(st.get('rows'))} rows x {fmt(st.get('columns'))} columns, {fmt(st.get('nonzeros'))} nonzeros",
+        ),
         ("iterations", fmt(iterations)),
-        ("max infeasibility", f"primal {primal:.2g}, dual {dual:.2g}"
-         if isinstance(primal, (int, float)) and isinstance(dual, (int, float)) else "-"),
-        ("time", f"build {t.get('build_s', 0):.1f} s, solve {t.get('solve_s', 0):.1f} s "
-                 f"(HiGHS {t.get('highs_s') or 0:.1f} s), extract {t.get('extract_s', 0):.1f} s"),
+        (
+            "max infeasibility",
+            f"primal {primal:.2g}, dual {dual:.2g}"
+            if isinstance(primal, (int, float)) and isinstance(dual, (int, float))
+            else "-",
+        ),
+        (
+            "time",
+            f"build {t.get('build_s', 0):.1f} s, solve {t.get('solve_s', 0):.1f} s "
+            f"(HiGHS {t.get('highs_s') or 0:.1f} s), extract {t.get('extract_s', 0):.1f} s",
+        ),
     ]
 
 
@@ -47,7 +63,9 @@ def _header(run: RunData) -> list[str]:
     without = sc.get("without") or []
     title = f"gzpower {m.get('mode')} {m.get('year')}" + (f" without {', '.join(without)}" if without else "")
     pairs = [
-        ("run", run.name), ("mode", str(m.get("mode"))), ("year", str(m.get("year"))),
+        ("run", run.name),
+        ("mode", str(m.get("mode"))),
+        ("year", str(m.get("year"))),
         ("status", f"{m.get('status')} ({m.get('message')})"),
         ("objective", f"{objective:,.1f} million CNY" if isinstance(objective, (int, float)) else "-"),
         ("horizon", _horizon(run)),
@@ -55,8 +73,14 @@ def _header(run: RunData) -> list[str]:
         ("CO2", f"{k.get('co2_t', math.nan) / 1e6:,.3f} MtCO2"),
         ("unserved energy", f"{fmt(k.get('unserved_mwh'))} MWh in {fmt(k.get('loss_of_load_hours'))} h"),
         ("imports", f"{k.get('imports_mwh', math.nan) / 1e6:,.3f} TWh"),
-        ("scenario", ", ".join(f"{key}={value}" for key, value in sc.items()
-                               if key not in ("year", "mode", "start_hour", "hours", "inherited"))),
+        (
+            "scenario",
+            ", ".join(
+                f"{key}={value}"
+                for key, value in sc.items()
+                if key not in ("year", "mode", "start_hour", "hours", "inherited")
+            ),
+        ),
     ] + _solver(run)
     return [f"<h1>{esc(title)}</h1>", f'<p class="sub">run folder {esc(run.folder)}</p>', facts(pairs)]
 
@@ -72,11 +96,24 @@ def target_table(tc: pd.DataFrame) -> str:
     for r in tc.itertuples():
         status = str(r.status)
         classes.append(STATUS_CLASS.get(status, "reported"))
-        rows.append([(esc(r.id), "id"), (esc(r.description), "desc"), (esc(r.kind), "kind"), (esc(r.unit), "unit"),
-                     (fmt(r.target, r.unit), "num"), (fmt(r.reached, r.unit), "num"),
-                     (fmt(_clean_zero(r.margin, r.target), r.unit), "num margin"), (esc(status.upper()), "status")])
-    return table(["target", "what the plan says", "kind", "unit", "plan", "reached", "margin", "status"], rows,
-                 classes, css_class="targets")
+        rows.append(
+            [
+                (esc(r.id), "id"),
+                (esc(r.description), "desc"),
+                (esc(r.kind), "kind"),
+                (esc(r.unit), "unit"),
+                (fmt(r.target, r.unit), "num"),
+                (fmt(r.reached, r.unit), "num"),
+                (fmt(_clean_zero(r.margin, r.target), r.unit), "num margin"),
+                (esc(status.upper()), "status"),
+            ]
+        )
+    return table(
+        ["target", "what the plan says", "kind", "unit", "plan", "reached", "margin", "status"],
+        rows,
+        classes,
+        css_class="targets",
+    )
 
 
 def _verdict(tc: pd.DataFrame) -> str:
@@ -113,8 +150,10 @@ def write_report(run_folder: Path) -> Path:
         body.append("<p>Network map left out: the input data folder recorded in the manifest was not found.</p>")
     body += ["<h2>Costs</h2>", _costs(run.tables["costs"])]
     versions = ", ".join(f"{k} {v}" for k, v in run.manifest.get("versions", {}).items())
-    body.append(f"<footer>Every number on this page is read from the run folder's parquet tables and manifest.json. "
-                f"{esc(versions)}. Inputs: {esc((run.manifest.get('inputs') or {}).get('data_dir'))}.</footer>")
+    body.append(
+        f"<footer>Every number on this page is read from the run folder's parquet tables and manifest.json. "
+        f"{esc(versions)}. Inputs: {esc((run.manifest.get('inputs') or {}).get('data_dir'))}.</footer>"
+    )
     out = folder / "report.html"
     write_atomic(out, document(f"gzpower {run.name}", body))
     return out

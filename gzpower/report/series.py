@@ -106,11 +106,12 @@ def week_windows(load: pd.Series) -> list[Window]:
     windows = [Window("peak-load week", start, start + WEEK_HOURS)]
     if n < 2 * WEEK_HOURS:
         return windows
-    candidates = [s for s in range(0, n - WEEK_HOURS + 1, DAY_HOURS)
-                  if s + WEEK_HOURS <= start or s >= start + WEEK_HOURS]
+    candidates = [
+        s for s in range(0, n - WEEK_HOURS + 1, DAY_HOURS) if s + WEEK_HOURS <= start or s >= start + WEEK_HOURS
+    ]
     if not candidates:
         candidates = [s for s in range(0, n - WEEK_HOURS + 1, DAY_HOURS) if s != start]
     mean = values.mean()
-    typical = min(candidates, key=lambda s: (abs(values[s:s + WEEK_HOURS].mean() - mean), s))
+    typical = min(candidates, key=lambda s: (abs(values[s : s + WEEK_HOURS].mean() - mean), s))
     windows.append(Window("typical week (mean load closest to the horizon's)", typical, typical + WEEK_HOURS))
     return windows

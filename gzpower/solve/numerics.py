@@ -39,7 +39,7 @@ class Range:
         return self.max_abs / self.min_abs
 
     @classmethod
-    def of(cls, values) -> "Range":
+    def of(cls, values) -> Range:
         v = np.abs(np.asarray(values, dtype=float).ravel())
         v = v[np.isfinite(v) & (v > 0)]
         if v.size == 0:
@@ -72,8 +72,10 @@ class CoefficientRanges:
             if part in ("matrix", "objective") and r.ratio > MAX_RATIO:
                 problems.append(f"max/min ratio {r.ratio:.3g} > {MAX_RATIO:.0e}")
             if problems:
-                out.append(f"{part} coefficients out of the well-conditioned range ({'; '.join(problems)}); "
-                           "results may be inaccurate — check the units of the inputs")
+                out.append(
+                    f"{part} coefficients out of the well-conditioned range ({'; '.join(problems)}); "
+                    "results may be inaccurate — check the units of the inputs"
+                )
         return out
 
     def to_dict(self) -> dict:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from gzpower.errors import InputError
-from gzpower.runs import read_manifest
+from gzpower.results.folder import read_manifest
 
 RTOL = 1e-6
 
@@ -86,10 +86,10 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float = RTOL) -> str 
 
 def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = None) -> RerunReport:
     """Re-run the run in ``folder`` from its manifest into a new folder under ``runs_dir`` and compare."""
-    from gzpower.check import counterfactual_table, counterfactuals, run_and_write
-    from gzpower.runs import file_hashes, scenario_from_record
-    from gzpower.solve import SolverSettings
-    from gzpower.validate import load_dataset
+    from gzpower.studies.run import counterfactual_table, counterfactuals, run_and_write
+    from gzpower.results.folder import file_hashes, scenario_from_record
+    from gzpower.solve.highs import SolverSettings
+    from gzpower.inputs.validate import load_dataset
 
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -124,15 +124,3 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
         if diff is not None:
             report.table_differences[path.stem] = diff
     return report
-
-
-def cmd_rerun(args) -> int:
-    """``gzpower rerun RUN``: exit 0 when the rerun reproduces the run, 1 when it does not."""
-    folder = Path(args.run)
-    if not folder.is_dir() and (args.runs_dir / args.run).is_dir():
-        folder = args.runs_dir / args.run
-    if not folder.is_dir():
-        raise InputError(str(folder), "run folder not found")
-    report = rerun(folder, folder.parent, args.data)
-    print("\n".join(report.lines()))
-    return 0 if report.matches else 1

@@ -1,6 +1,6 @@
 """Every input table of gzpower, declared once: columns, dtypes, units, ranges, defaults, descriptions.
 
-The same declarations drive validation (:mod:`gzpower.validate`), loading (:mod:`gzpower.inputs`) and the data
+The same declarations drive validation (:mod:`gzpower.inputs.validate`), loading (:mod:`gzpower.inputs`) and the data
 documentation (``data/SCHEMA.md``, written by :func:`schema_markdown`). In the spirit of PyPSA's
 ``component_attrs``: to add a column, add it here and nowhere else.
 """
@@ -10,8 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DISTRICTS: tuple[str, ...] = (
-    "Yuexiu", "Haizhu", "Liwan", "Tianhe", "Baiyun", "Huangpu",
-    "Panyu", "Huadu", "Nansha", "Conghua", "Zengcheng",
+    "Yuexiu",
+    "Haizhu",
+    "Liwan",
+    "Tianhe",
+    "Baiyun",
+    "Huangpu",
+    "Panyu",
+    "Huadu",
+    "Nansha",
+    "Conghua",
+    "Zengcheng",
 )
 EXTERNAL_BUSES: tuple[str, ...] = ("Guangdong_grid", "West_East_clean")
 YEARS: tuple[int, ...] = (2025, 2030)
@@ -39,7 +48,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    checks: tuple[str, ...] = field(default_factory=tuple)  # names of whole-table checks in gzpower.validate
+    checks: tuple[str, ...] = field(default_factory=tuple)  # names of whole-table checks in gzpower.inputs.validate
 
     @property
     def fmt(self) -> str:
@@ -57,13 +66,31 @@ def _yr(description: str = "milestone year") -> Column:
 
 
 CARRIERS_THERMAL = ("gas", "coal", "waste")
-UNIT_STATUSES = ("operating", "construction", "pre-construction", "announced", "shelved", "cancelled",
-                 "retired", "mothballed", "generic")
-BUILDABLE_TECHS = ("gas_ccgt", "pv_rooftop", "pv_ground", "wind_onshore", "battery_power", "battery_energy",
-                   "dr_peak", "import_contract")
+UNIT_STATUSES = (
+    "operating",
+    "construction",
+    "pre-construction",
+    "announced",
+    "shelved",
+    "cancelled",
+    "retired",
+    "mothballed",
+    "generic",
+)
+BUILDABLE_TECHS = (
+    "gas_ccgt",
+    "pv_rooftop",
+    "pv_ground",
+    "wind_onshore",
+    "battery_power",
+    "battery_energy",
+    "dr_peak",
+    "import_contract",
+)
 
 BUSES = Table(
-    "buses", "grid/buses.csv",
+    "buses",
+    "grid/buses.csv",
     "Nodes of the model: the 11 districts (load, local plant) and the external supply nodes.",
     (
         Column("bus", "str", "-", "bus name (district or external node)"),
@@ -71,8 +98,7 @@ BUSES = Table(
         Column("lat", "float", "deg", "latitude of the district seat / notional node", min=-90, max=90),
         Column("lon", "float", "deg", "longitude", min=-180, max=180),
         Column("population_10k", "float", "10k persons", "resident population (0 for external nodes)", min=0),
-        Column("load_weight", "float", "MW/MW", "share of city load assigned to the district (sum 1)",
-               min=0, max=1),
+        Column("load_weight", "float", "MW/MW", "share of city load assigned to the district (sum 1)", min=0, max=1),
         Column("has_500kv", "bool", "-", "hosts a 500 kV substation (import interface landing point)"),
     ),
     key=("bus",),
@@ -80,7 +106,8 @@ BUSES = Table(
 )
 
 LINES = Table(
-    "lines", "grid/lines.csv",
+    "lines",
+    "grid/lines.csv",
     "Inter-district 220 kV AC corridors, modelled in linearised DC power flow.",
     (
         Column("line", "str", "-", "line name"),
@@ -97,7 +124,8 @@ LINES = Table(
 )
 
 LINKS = Table(
-    "links", "grid/links.csv",
+    "links",
+    "grid/links.csv",
     "Import interfaces: controllable links from an external node into a district with a 500 kV substation.",
     (
         Column("link", "str", "-", "interface name"),
@@ -110,7 +138,8 @@ LINKS = Table(
 )
 
 IMPORT_SOURCES = Table(
-    "import_sources", "grid/import_sources.csv",
+    "import_sources",
+    "grid/import_sources.csv",
     "Supply available at each external node: capability, price and CO2 intensity per milestone year.",
     (
         Column("source", "str", "-", "supply name (its hourly availability profile has the same name)"),
@@ -125,7 +154,8 @@ IMPORT_SOURCES = Table(
 )
 
 UNITS = Table(
-    "units", "grid/units.csv",
+    "units",
+    "grid/units.csv",
     "Every gas, coal and waste-to-energy unit (GEM trackers, the Fushan WtE plant, generic plan blocks).",
     (
         Column("unit", "str", "-", "unit id (GEM unit id where there is one)"),
@@ -136,15 +166,15 @@ UNITS = Table(
         Column("p_nom_mw", "float", "MW", "net capacity", min=0, max=3000),
         Column("status", "str", "-", "status in the tracker", allowed=UNIT_STATUSES),
         Column("start_year", "int", "year", "commissioning year", min=1950, max=2060),
-        Column("retire_year", "float", "year", "retirement year (empty: none known)", min=1950, max=2100,
-               nullable=True),
+        Column(
+            "retire_year", "float", "year", "retirement year (empty: none known)", min=1950, max=2100, nullable=True
+        ),
         Column("heat_rate", "float", "MWh_th/MWh_el", "fuel burnt per MWh generated", min=1, max=6),
         Column("co2_t_per_mwh_th", "float", "tCO2/MWh_th", "CO2 emitted per MWh of fuel", min=0, max=1),
         Column("chp", "bool", "-", "combined heat and power"),
         Column("ramp_pu_per_h", "float", "MW/MW/h", "ramp limit as share of capacity per hour", min=0, max=1),
         Column("min_stable_pu", "float", "MW/MW", "minimum stable output share when online", min=0, max=1),
-        Column("availability_pu", "float", "MW/MW", "outage derating: share of capacity available", min=0,
-               max=1),
+        Column("availability_pu", "float", "MW/MW", "outage derating: share of capacity available", min=0, max=1),
         Column("vom_cny_per_mwh", "float", "CNY/MWh", "variable O&M", min=0),
         Column("fom_cny_per_mw_yr", "float", "CNY/MW/yr", "fixed O&M", min=0),
         Column("replaced_by_plan", "bool", "-", "coal unit the plan replaces by equal gas capacity"),
@@ -154,7 +184,8 @@ UNITS = Table(
 )
 
 STORAGE_UNITS = Table(
-    "storage_units", "grid/storage_units.csv",
+    "storage_units",
+    "grid/storage_units.csv",
     "Existing storage plants (the Conghua pumped-storage station).",
     (
         Column("unit", "str", "-", "storage unit id"),
@@ -171,7 +202,8 @@ STORAGE_UNITS = Table(
 )
 
 TECHNOLOGIES = Table(
-    "technologies", "grid/technologies.csv",
+    "technologies",
+    "grid/technologies.csv",
     "Cost and technical parameters of every buildable option per milestone year, in CNY.",
     (
         Column("tech", "str", "-", "buildable option", allowed=BUILDABLE_TECHS),
@@ -183,17 +215,25 @@ TECHNOLOGIES = Table(
         Column("vom_cny_per_mwh", "float", "CNY/MWh", "variable cost (for DR: cost per MWh shed)", min=0),
         Column("lifetime_yr", "float", "yr", "economic lifetime", min=1, max=100),
         Column("discount_rate", "float", "1/yr", "discount rate of the annuity", min=0, max=0.5),
-        Column("annuity_cny_per_yr", "float", "CNY/capacity_unit/yr",
-               "capex x capital recovery factor + fixed O&M", min=0),
-        Column("efficiency", "float", "MWh/MWh", "electrical efficiency (round-trip share per leg for storage)",
-               min=0, max=1),
+        Column(
+            "annuity_cny_per_yr", "float", "CNY/capacity_unit/yr", "capex x capital recovery factor + fixed O&M", min=0
+        ),
+        Column(
+            "efficiency",
+            "float",
+            "MWh/MWh",
+            "electrical efficiency (round-trip share per leg for storage)",
+            min=0,
+            max=1,
+        ),
         Column("source", "str", "-", "source rows and conversions"),
     ),
     key=("tech", "year"),
 )
 
 FUELS = Table(
-    "fuels", "grid/fuels.csv",
+    "fuels",
+    "grid/fuels.csv",
     "Fuel prices and CO2 intensities per milestone year.",
     (
         Column("fuel", "str", "-", "fuel", allowed=CARRIERS_THERMAL),
@@ -206,32 +246,37 @@ FUELS = Table(
 )
 
 SITES = Table(
-    "sites", "grid/sites.csv",
+    "sites",
+    "grid/sites.csv",
     "Where each buildable option may go: existing capacity, expansion potential, and the share of a plan "
     "target's generic block placed in the district.",
     (
         Column("tech", "str", "-", "buildable option", allowed=BUILDABLE_TECHS),
         Column("bus", "str", "-", "district", references="buses.bus"),
         Column("existing_mw", "float", "MW (MWh for battery_energy)", "capacity standing in 2025", min=0),
-        Column("p_max_mw", "float", "MW (MWh for battery_energy)", "largest capacity the district can host",
-               min=0),
-        Column("plan_share", "float", "-", "share of the plan's generic block for this tech placed here",
-               min=0, max=1),
+        Column("p_max_mw", "float", "MW (MWh for battery_energy)", "largest capacity the district can host", min=0),
+        Column("plan_share", "float", "-", "share of the plan's generic block for this tech placed here", min=0, max=1),
     ),
     key=("tech", "bus"),
     checks=("plan_shares_sum_to_one",),
 )
 
 TARGETS = Table(
-    "targets", "grid/targets.csv",
+    "targets",
+    "grid/targets.csv",
     "The carbon-peak plan's power targets (FACTS.md table) as data.",
     (
         Column("id", "str", "-", "target id"),
         _yr(),
         Column("value", "float", "see unit", "target value (empty for qualitative targets)", nullable=True),
         Column("unit", "str", "-", "unit of value"),
-        Column("kind", "str", "-", "how the value is compared",
-               allowed=("at_least", "about", "at_most", "boolean", "qualitative")),
+        Column(
+            "kind",
+            "str",
+            "-",
+            "how the value is compared",
+            allowed=("at_least", "about", "at_most", "boolean", "qualitative"),
+        ),
         Column("tolerance", "float", "-", "relative band for 'about' targets", min=0, max=1, default=0.0),
         Column("section", "str", "-", "section of the plan text"),
         Column("description", "str", "-", "what the plan says"),
@@ -240,7 +285,8 @@ TARGETS = Table(
 )
 
 LOAD = Table(
-    "load", "profiles/load.parquet",
+    "load",
+    "profiles/load.parquet",
     "Hourly load per district and milestone year (hour-average MW).",
     (
         _yr(),
@@ -254,14 +300,20 @@ LOAD = Table(
 )
 
 CAPACITY_FACTORS = Table(
-    "capacity_factors", "profiles/capacity_factors.parquet",
+    "capacity_factors",
+    "profiles/capacity_factors.parquet",
     "Hourly available output per MW installed for variable renewables, per district and year.",
     (
         _yr(),
         Column("hour", "int", "h", "hour of the year, 0..8759", min=0, max=HOURS_PER_YEAR - 1),
         Column("timestamp", "datetime", "local time", "start of the hour, UTC+8"),
-        Column("tech", "str", "-", "pv_rooftop, pv_ground or wind_onshore",
-               allowed=("pv_rooftop", "pv_ground", "wind_onshore")),
+        Column(
+            "tech",
+            "str",
+            "-",
+            "pv_rooftop, pv_ground or wind_onshore",
+            allowed=("pv_rooftop", "pv_ground", "wind_onshore"),
+        ),
         Column("bus", "str", "-", "district", references="buses.bus"),
         Column("cf", "float", "MW/MW", "capacity factor", min=0, max=1),
     ),
@@ -270,7 +322,8 @@ CAPACITY_FACTORS = Table(
 )
 
 IMPORT_AVAILABILITY = Table(
-    "import_availability", "profiles/import_availability.parquet",
+    "import_availability",
+    "profiles/import_availability.parquet",
     "Hourly availability of each import source as a share of its p_max_mw.",
     (
         _yr(),
@@ -283,18 +336,43 @@ IMPORT_AVAILABILITY = Table(
     checks=("full_years",),
 )
 
-TABLES: tuple[Table, ...] = (BUSES, LINES, LINKS, IMPORT_SOURCES, UNITS, STORAGE_UNITS, TECHNOLOGIES, FUELS,
-                             SITES, TARGETS, LOAD, CAPACITY_FACTORS, IMPORT_AVAILABILITY)
+TABLES: tuple[Table, ...] = (
+    BUSES,
+    LINES,
+    LINKS,
+    IMPORT_SOURCES,
+    UNITS,
+    STORAGE_UNITS,
+    TECHNOLOGIES,
+    FUELS,
+    SITES,
+    TARGETS,
+    LOAD,
+    CAPACITY_FACTORS,
+    IMPORT_AVAILABILITY,
+)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 
 def schema_markdown() -> str:
     """The data documentation, rendered from the declarations above."""
-    out = ["# gzpower input tables", "",
-           "Generated from `gzpower/schemas.py` by `gzpower data build`; do not edit by hand.", ""]
+    out = [
+        "# gzpower input tables",
+        "",
+        "Generated from `gzpower/schemas.py` by `gzpower data build`; do not edit by hand.",
+        "",
+    ]
     for table in TABLES:
-        out += [f"## `{table.path}`", "", table.description, "", f"Key: {', '.join(table.key)}.", "",
-                "| column | dtype | unit | range | description |", "|---|---|---|---|---|"]
+        out += [
+            f"## `{table.path}`",
+            "",
+            table.description,
+            "",
+            f"Key: {', '.join(table.key)}.",
+            "",
+            "| column | dtype | unit | range | description |",
+            "|---|---|---|---|---|",
+        ]
         for c in table.columns:
             rng = []
             if c.allowed:

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,11 +30,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 def run_one(case: dict) -> dict:
     """Run one case in this process and return its measurements."""
-    from gzpower.check import solve_case
-    from gzpower.model.data import Scenario
-    from gzpower.runs import write_tables
-    from gzpower.solve import SolverSettings
-    from gzpower.validate import load_dataset
+    from gzpower.inputs.validate import load_dataset
+    from gzpower.results.folder import write_tables
+    from gzpower.scenario.scenario import Scenario
+    from gzpower.solve.highs import SolverSettings
+    from gzpower.studies.run import solve_case
 
     t0 = time.perf_counter()
     tables = load_dataset(Path(case.get("data", REPO / "data")))
@@ -42,21 +42,39 @@ def run_one(case: dict) -> dict:
     sc = Scenario(**case["scenario"])
     settings = SolverSettings(**case.get("solver", {}))
     if case.get("rolling"):
-        from gzpower.rolling import solve_rolling
+        from gzpower.studies.rolling import solve_rolling
 
         t = time.perf_counter()
-        rolled = solve_rolling(tables, sc, settings, window=case["rolling"]["window"],
-                               lookahead=case["rolling"]["lookahead"])
-        return {"case": case["name"], "status": "optimal", "load_s": load_s, "total_s": time.perf_counter() - t0,
-                "solve_all_s": time.perf_counter() - t, "highs_s": rolled.seconds_highs, "windows": rolled.windows,
-                "kpis": rolled.kpis, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        rolled = solve_rolling(
+            tables, sc, settings, window=case["rolling"]["window"], lookahead=case["rolling"]["lookahead"]
+        )
+        return {
+            "case": case["name"],
+            "status": "optimal",
+            "load_s": load_s,
+            "total_s": time.perf_counter() - t0,
+            "solve_all_s": time.perf_counter() - t,
+            "highs_s": rolled.seconds_highs,
+            "windows": rolled.windows,
+            "kpis": rolled.kpis,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
     result = solve_case(tables, sc, settings)
-    out = {"case": case["name"], "status": result.status, "objective_mcny": result.objective, "load_s": load_s,
-           "build_s": result.timings.get("build_s"), "highs_s": result.timings.get("highs_s"),
-           "handover_s": result.stats.get("seconds_handover"), "extract_s": result.timings.get("extract_s"),
-           "rows": result.stats.get("rows"), "columns": result.stats.get("columns"),
-           "nonzeros": result.stats.get("nonzeros"), "algorithm": settings.resolved(sc).algorithm,
-           "decomposition": settings.resolved(sc).decomposition}
+    out = {
+        "case": case["name"],
+        "status": result.status,
+        "objective_mcny": result.objective,
+        "load_s": load_s,
+        "build_s": result.timings.get("build_s"),
+        "highs_s": result.timings.get("highs_s"),
+        "handover_s": result.stats.get("seconds_handover"),
+        "extract_s": result.timings.get("extract_s"),
+        "rows": result.stats.get("rows"),
+        "columns": result.stats.get("columns"),
+        "nonzeros": result.stats.get("nonzeros"),
+        "algorithm": settings.resolved(sc).algorithm,
+        "decomposition": settings.resolved(sc).decomposition,
+    }
     if result.tables:
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
@@ -67,13 +85,15 @@ def run_one(case: dict) -> dict:
         out["added"] = {f"{c} ({u})": float(v) for (c, u), v in added.items()}
         out["kpis"] = result.kpis
     if result.stats.get("interface") == "benders":
-        out["benders"] = {k: result.stats.get(k) for k in ("benders_iterations", "benders_lower_bound", "benders_gap",
-                                                           "benders_history")}
+        out["benders"] = {
+            k: result.stats.get(k)
+            for k in ("benders_iterations", "benders_lower_bound", "benders_gap", "benders_history")
+        }
     out["total_s"] = time.perf_counter() - t0
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if case.get("price_plan_over") and result.investments is not None:
         # a measurement of the plan, not part of the case's time: its cost over the reference horizon
-        from gzpower.benders import plan_cost
+        from gzpower.solve.benders import plan_cost
 
         t = time.perf_counter()
         out["plan_cost_mcny"] = plan_cost(tables, Scenario(**case["price_plan_over"]), result.investments)
@@ -84,7 +104,7 @@ def run_one(case: dict) -> dict:
 
 
 def _subprocess(case: dict, timeout: float) -> dict:
-    cmd = [sys.executable, "-m", "gzpower.bench", "--one", json.dumps(case)]
+    cmd = [sys.executable, "-m", "benchmarks.bench", "--one", json.dumps(case)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
     except subprocess.TimeoutExpired:
@@ -99,31 +119,64 @@ def cases(quick: bool) -> list[dict]:
     horizons = [168, 720] if quick else [168, 720, 2184, 8760]
     full = 720 if quick else 8760
     periods = [4, 8] if quick else [8, 16, 32]
-    out = [{"name": f"check-2030-{h}h", "scenario": {"year": 2030, "hours": h, "start_hour": 0 if h == 8760
-                                                      else 4800 if h < 2184 else 4368}} for h in horizons]
-    out.append({"name": f"check-2030-{full}h-rolling-168+24", "scenario": {"year": 2030, "hours": full},
-                "rolling": {"window": 168, "lookahead": 24}})
+    out = [
+        {
+            "name": f"check-2030-{h}h",
+            "scenario": {"year": 2030, "hours": h, "start_hour": 0 if h == 8760 else 4800 if h < 2184 else 4368},
+        }
+        for h in horizons
+    ]
+    out.append(
+        {
+            "name": f"check-2030-{full}h-rolling-168+24",
+            "scenario": {"year": 2030, "hours": full},
+            "rolling": {"window": 168, "lookahead": 24},
+        }
+    )
     # the full-year expansion handed to HiGHS whole (bounded: on 2 cores it does not finish) and by Benders to a
     # 1e-6 gap: the latter is the reference the aggregated runs are measured against
     reference = {"year": 2030, "mode": "expand", "hours": full}
-    out.append({"name": f"expand-2030-{full}h", "scenario": reference,
-                "solver": {"decomposition": "none", "time_limit": 120.0 if quick else 300.0}})
-    out.append({"name": f"expand-2030-{full}h-benders", "scenario": reference,
-                "solver": {"decomposition": "benders", "benders_gap": 1e-6}})
+    out.append(
+        {
+            "name": f"expand-2030-{full}h",
+            "scenario": reference,
+            "solver": {"decomposition": "none", "time_limit": 120.0 if quick else 300.0},
+        }
+    )
+    out.append(
+        {
+            "name": f"expand-2030-{full}h-benders",
+            "scenario": reference,
+            "solver": {"decomposition": "benders", "benders_gap": 1e-6},
+        }
+    )
     for n in periods:
-        out.append({"name": f"expand-2030-{n}d", "scenario": {"year": 2030, "mode": "expand", "periods": n},
-                    "price_plan_over": reference})
+        out.append(
+            {
+                "name": f"expand-2030-{n}d",
+                "scenario": {"year": 2030, "mode": "expand", "periods": n},
+                "price_plan_over": reference,
+            }
+        )
     # each HiGHS algorithm on the check and the aggregated expansion; a time limit keeps the benchmark bounded
     # (a case that hits it reports time_limit or error, which is the answer: that algorithm is not the fast one)
     algo_check = 720 if quick else 2184
     for algorithm in ("simplex", "ipm", "ipm-no-crossover", "pdlp"):
         limit = 30.0 if quick else 60.0
-        out.append({"name": f"algo-check-2030-{algo_check}h-{algorithm}",
-                    "scenario": {"year": 2030, "hours": algo_check, "start_hour": 4368},
-                    "solver": {"algorithm": algorithm, "time_limit": limit}})
-        out.append({"name": f"algo-expand-2030-{periods[0]}d-{algorithm}",
-                    "scenario": {"year": 2030, "mode": "expand", "periods": periods[0]},
-                    "solver": {"algorithm": algorithm, "time_limit": limit}})
+        out.append(
+            {
+                "name": f"algo-check-2030-{algo_check}h-{algorithm}",
+                "scenario": {"year": 2030, "hours": algo_check, "start_hour": 4368},
+                "solver": {"algorithm": algorithm, "time_limit": limit},
+            }
+        )
+        out.append(
+            {
+                "name": f"algo-expand-2030-{periods[0]}d-{algorithm}",
+                "scenario": {"year": 2030, "mode": "expand", "periods": periods[0]},
+                "solver": {"algorithm": algorithm, "time_limit": limit},
+            }
+        )
     return out
 
 
@@ -136,21 +189,35 @@ def _fmt(value, digits=1) -> str:
 
 
 def summarise(results: list[dict]) -> str:
-    from gzpower.report_text import table
     import pandas as pd
+
+    from gzpower.report.text import table
 
     rows = []
     for r in results:
-        rows.append({"case": r["case"], "status": r["status"], "load": _fmt(r.get("load_s")),
-                     "build": _fmt(r.get("build_s")), "hand-over": _fmt(r.get("handover_s")),
-                     "HiGHS": _fmt(r.get("highs_s")), "extract": _fmt(r.get("extract_s")),
-                     "write": _fmt(r.get("write_s")), "total": _fmt(r.get("total_s")),
-                     "outside/HiGHS": _fmt(r.get("overhead_vs_highs"), 2), "peak MB": _fmt(r.get("peak_rss_mb"), 0),
-                     "rows": _fmt(r.get("rows")), "cols": _fmt(r.get("columns")), "nnz": _fmt(r.get("nonzeros"))})
+        rows.append(
+            {
+                "case": r["case"],
+                "status": r["status"],
+                "load": _fmt(r.get("load_s")),
+                "build": _fmt(r.get("build_s")),
+                "hand-over": _fmt(r.get("handover_s")),
+                "HiGHS": _fmt(r.get("highs_s")),
+                "extract": _fmt(r.get("extract_s")),
+                "write": _fmt(r.get("write_s")),
+                "total": _fmt(r.get("total_s")),
+                "outside/HiGHS": _fmt(r.get("overhead_vs_highs"), 2),
+                "peak MB": _fmt(r.get("peak_rss_mb"), 0),
+                "rows": _fmt(r.get("rows")),
+                "cols": _fmt(r.get("columns")),
+                "nnz": _fmt(r.get("nonzeros")),
+            }
+        )
     text = [table(pd.DataFrame(rows))]
     by_name = {r["case"]: r for r in results}
-    cold = by_name.get(next((r["case"] for r in results if r["case"].startswith("expand-2030-")
-                             and r["case"].endswith("h")), ""))
+    cold = by_name.get(
+        next((r["case"] for r in results if r["case"].startswith("expand-2030-") and r["case"].endswith("h")), "")
+    )
     full = next((r for r in results if r["case"].endswith("h-benders")), None)
     if full and full.get("added") is not None and full["status"] == "optimal":
         text += aggregation_report(results, full, cold)
@@ -161,8 +228,11 @@ def summarise(results: list[dict]) -> str:
     if roll and base and base.get("kpis") and roll.get("kpis"):
         dc = roll["kpis"]["operating_cost_cny"] / base["kpis"]["operating_cost_cny"] - 1
         du = roll["kpis"]["unserved_mwh"] - base["kpis"]["unserved_mwh"]
-        text += ["", f"Rolling horizon ({roll['windows']} windows): {base['total_s'] / roll['total_s']:.2f}x the speed "
-                     f"of the single LP; operating cost {100 * dc:+.2f} %, unserved energy {du:+,.0f} MWh."]
+        text += [
+            "",
+            f"Rolling horizon ({roll['windows']} windows): {base['total_s'] / roll['total_s']:.2f}x the speed "
+            f"of the single LP; operating cost {100 * dc:+.2f} %, unserved energy {du:+,.0f} MWh.",
+        ]
     return "\n".join(text)
 
 
@@ -176,45 +246,68 @@ def aggregation_report(results: list[dict], full: dict, cold: dict | None) -> li
     """Each aggregated expansion against the full-year optimum: objective, capacities per technology (builds under
     NEGLIGIBLE_MW on both sides left out), the full-year cost of its plan, and the speed-up; then the issue's
     targets (2 %, 10 %, 10x) read off."""
-    from gzpower.report_text import table
     import pandas as pd
+
+    from gzpower.report.text import table
 
     optimum = full["objective_mcny"]
     bound = full.get("benders", {}).get("benders_lower_bound")
-    text = ["", f"Aggregated expansion against the full-year optimum ({full['case']}: {optimum:,.1f} M CNY"
-                + (f", lower bound {bound:,.1f}" if bound else "") + f", {full['total_s']:.0f} s):"]
+    text = [
+        "",
+        f"Aggregated expansion against the full-year optimum ({full['case']}: {optimum:,.1f} M CNY"
+        + (f", lower bound {bound:,.1f}" if bound else "")
+        + f", {full['total_s']:.0f} s):",
+    ]
     rows, techs = [], sorted(full["added"])
     for r in results:
         if not (r["case"].startswith("expand-2030-") and r["case"].endswith("d")) or r.get("added") is None:
             continue
-        errors = {t: (r["added"].get(t, 0.0) - full["added"][t]) / full["added"][t] for t in techs
-                  if max(full["added"][t], r["added"].get(t, 0.0)) >= NEGLIGIBLE_MW}
+        errors = {
+            t: (r["added"].get(t, 0.0) - full["added"][t]) / full["added"][t]
+            for t in techs
+            if max(full["added"][t], r["added"].get(t, 0.0)) >= NEGLIGIBLE_MW
+        }
         extra = {t for t in set(r["added"]) - set(techs) if r["added"][t] >= NEGLIGIBLE_MW}
         worst = max(errors, key=lambda t: abs(errors[t]))
-        row = {"case": r["case"], "objective error": f"{100 * (r['objective_mcny'] / optimum - 1):+.2f} %",
-               "plan's full-year cost": f"{100 * (r['plan_cost_mcny'] / optimum - 1):+.3f} %"
-               if r.get("plan_cost_mcny") else "-",
-               "worst capacity error": f"{100 * errors[worst]:+.1f} % ({worst})"
-               + (f"; also builds {', '.join(sorted(extra))}" if extra else ""),
-               "speed-up": f"{full['total_s'] / r['total_s']:.1f}x"}
+        row = {
+            "case": r["case"],
+            "objective error": f"{100 * (r['objective_mcny'] / optimum - 1):+.2f} %",
+            "plan's full-year cost": f"{100 * (r['plan_cost_mcny'] / optimum - 1):+.3f} %"
+            if r.get("plan_cost_mcny")
+            else "-",
+            "worst capacity error": f"{100 * errors[worst]:+.1f} % ({worst})"
+            + (f"; also builds {', '.join(sorted(extra))}" if extra else ""),
+            "speed-up": f"{full['total_s'] / r['total_s']:.1f}x",
+        }
         if cold and cold["status"] != "optimal":
             row["vs whole LP"] = f"> {float(cold.get('highs_s') or 0) / r['total_s']:.0f}x (not solved)"
         rows.append(row)
         r["_errors"], r["_extra"] = errors, extra
     text.append(table(pd.DataFrame(rows)))
-    detail = pd.DataFrame({"full year": [full["added"][t] for t in techs],
-                           **{r["case"].rsplit("-", 1)[-1]: [r["added"].get(t, 0.0) for t in techs]
-                              for r in results if "_errors" in r}}, index=techs)
-    text += ["", "Capacity added per technology (MW; battery energy MWh):",
-             table(detail.map(lambda v: f"{v:,.0f}").reset_index(names="technology"))]
+    detail = pd.DataFrame(
+        {
+            "full year": [full["added"][t] for t in techs],
+            **{
+                r["case"].rsplit("-", 1)[-1]: [r["added"].get(t, 0.0) for t in techs] for r in results if "_errors" in r
+            },
+        },
+        index=techs,
+    )
+    text += [
+        "",
+        "Capacity added per technology (MW; battery energy MWh):",
+        table(detail.map(lambda v: f"{v:,.0f}").reset_index(names="technology")),
+    ]
     for r in results:
         if "_errors" in r:
             ok_obj = abs(r["objective_mcny"] / optimum - 1) <= 0.02
             ok_cap = all(abs(e) <= 0.10 for e in r["_errors"].values()) and not r["_extra"]
             speed = full["total_s"] / r["total_s"]
-            text.append(f"  {r['case']}: objective within 2 % {'yes' if ok_obj else 'NO'}; every capacity within "
-                        f"10 % {'yes' if ok_cap else 'NO'}; speed-up {speed:.1f}x "
-                        f"({'>=' if speed >= 10 else '<'} 10x)")
+            text.append(
+                f"  {r['case']}: objective within 2 % {'yes' if ok_obj else 'NO'}; every capacity within "
+                f"10 % {'yes' if ok_cap else 'NO'}; speed-up {speed:.1f}x "
+                f"({'>=' if speed >= 10 else '<'} 10x)"
+            )
             del r["_errors"], r["_extra"]
     return text
 
@@ -238,12 +331,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {case['name']} ...", flush=True)
         results.append(_subprocess(case, args.timeout))
         print(f"        {results[-1]['status']} in {_fmt(results[-1].get('total_s'))} s", flush=True)
-    machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-               "cpus": __import__("os").cpu_count(), "python": platform.python_version()}
-    report = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine,
-              "seconds": time.perf_counter() - started, "results": results}
+    machine = {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+        "python": platform.python_version(),
+    }
+    report = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine,
+        "seconds": time.perf_counter() - started,
+        "results": results,
+    }
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}.json"
+    path = args.out / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(report, indent=2, default=str) + "\n")
     print(summarise(results))
     print(f"\nmachine: {machine}\nwritten: {path}")

@@ -28,25 +28,14 @@ import numpy as np
 import pandas as pd
 
 from gzpower.assumptions import (
-    AVAILABILITY_GAS, MIN_STABLE_GAS_CCGT, PLAN_COAL_RETIRE_YEAR, PRECONSTRUCTION_LEAD_YEARS, RAMP_GAS_CCGT,
+    AVAILABILITY_GAS,
+    MIN_STABLE_GAS_CCGT,
+    PLAN_COAL_RETIRE_YEAR,
+    PRECONSTRUCTION_LEAD_YEARS,
+    RAMP_GAS_CCGT,
 )
-from gzpower.schemas import UNITS
-
-# GEM gas units that are the plan's replacement projects for the replaced coal, by district:
-# Nansha: Guangzhou Pearl River LNG power station phase II (珠江天然气电厂二期, 2 x 600 MW, construction) replaces
-#   Zhujiang coal 4 x 320 MW on the same site.
-# Huangpu: Hengyun-C gas (2 x 460 MW, construction, GEM flag "conversion") replaces Hengyun-C/D coal on the
-#   same Xiji Road site. The Baiyun Hengyun gas plant (恒运白云, Baiyun) is a new plant of the same owner in
-#   another district and is counted as ordinary new gas, not as replacement.
-COAL_REPLACEMENT_GAS_UNITS: dict[str, tuple[str, ...]] = {
-    "Nansha": ("G405300", "G405301"),
-    "Huangpu": ("G405296", "G405297"),
-}
-
-# Plants whose coal units the plan names for equal-capacity replacement (GEM GCPT plant names).
-COAL_REPLACEMENT_PLANTS: tuple[str, ...] = (
-    "Guangzhou Zhujiang power station", "Hengyun-C power station", "Hengyun-D power station",
-)
+from gzpower.inputs.plan import COAL_REPLACEMENT_GAS_UNITS
+from gzpower.inputs.schemas import UNITS
 
 NEVER_STANDING_STATUSES = ("announced", "shelved", "cancelled", "retired", "mothballed")
 SUMMARY_CARRIERS = ("gas", "coal", "waste", "pv", "wind", "pumped_hydro", "battery")
@@ -111,11 +100,18 @@ def _generic_gas_row(bus: str, p_nom_mw: float, gas_units: pd.DataFrame) -> dict
     return {
         "unit": f"{GENERIC_REPLACEMENT_PREFIX}{bus}",
         "plant": f"Plan coal-to-gas replacement, {bus} (generic)",
-        "bus": bus, "carrier": "gas", "technology": "CCGT", "p_nom_mw": p_nom_mw, "status": "generic",
-        "start_year": int(PLAN_COAL_RETIRE_YEAR), "retire_year": np.nan,
+        "bus": bus,
+        "carrier": "gas",
+        "technology": "CCGT",
+        "p_nom_mw": p_nom_mw,
+        "status": "generic",
+        "start_year": int(PLAN_COAL_RETIRE_YEAR),
+        "retire_year": np.nan,
         "heat_rate": float(ref["heat_rate"]) if ref is not None else 1.0 / 0.57,
         "co2_t_per_mwh_th": float(ref["co2_t_per_mwh_th"]) if ref is not None else 0.2,
-        "chp": False, "ramp_pu_per_h": float(RAMP_GAS_CCGT), "min_stable_pu": float(MIN_STABLE_GAS_CCGT),
+        "chp": False,
+        "ramp_pu_per_h": float(RAMP_GAS_CCGT),
+        "min_stable_pu": float(MIN_STABLE_GAS_CCGT),
         "availability_pu": float(AVAILABILITY_GAS),
         "vom_cny_per_mwh": float(ref["vom_cny_per_mwh"]) if ref is not None else 0.0,
         "fom_cny_per_mw_yr": float(ref["fom_cny_per_mw_yr"]) if ref is not None else 0.0,
@@ -128,7 +124,7 @@ def standing_units(units: pd.DataFrame, year: int, options: FleetOptions = Fleet
     """The units standing in ``year`` (rules in the module docstring), plus generic replacement gas if any.
 
     Plan-replaced coal carries its effective (plan) retirement year in ``retire_year``. Columns as
-    :data:`gzpower.schemas.UNITS`, sorted by unit.
+    :data:`gzpower.inputs.schemas.UNITS`, sorted by unit.
     """
     units = units.copy()
     retire = _effective_retire_year(units, options)
@@ -144,8 +140,13 @@ def standing_units(units: pd.DataFrame, year: int, options: FleetOptions = Fleet
     return out.sort_values("unit").reset_index(drop=True)
 
 
-def capacity_summary(units: pd.DataFrame, storage_units: pd.DataFrame, sites: pd.DataFrame, year: int,
-                     options: FleetOptions = FleetOptions()) -> pd.DataFrame:
+def capacity_summary(
+    units: pd.DataFrame,
+    storage_units: pd.DataFrame,
+    sites: pd.DataFrame,
+    year: int,
+    options: FleetOptions = FleetOptions(),
+) -> pd.DataFrame:
     """MW standing in ``year`` by carrier (gas, coal, waste, pv, wind, pumped_hydro, battery), for the README.
 
     Thermal units via :func:`standing_units`; PV and wind are the sites' ``existing_mw`` (standing in 2025 and
@@ -163,5 +164,10 @@ def capacity_summary(units: pd.DataFrame, storage_units: pd.DataFrame, sites: pd
     storage = storage_units[storage_units["start_year"] <= year]
     for carrier, value in storage.groupby("carrier")["p_nom_mw"].sum().items():
         mw[carrier] += float(value)
-    return pd.DataFrame({"year": np.full(len(SUMMARY_CARRIERS), int(year), dtype="int64"),
-                         "carrier": list(SUMMARY_CARRIERS), "p_nom_mw": [mw[c] for c in SUMMARY_CARRIERS]})
+    return pd.DataFrame(
+        {
+            "year": np.full(len(SUMMARY_CARRIERS), int(year), dtype="int64"),
+            "carrier": list(SUMMARY_CARRIERS),
+            "p_nom_mw": [mw[c] for c in SUMMARY_CARRIERS],
+        }
+    )

@@ -2,8 +2,8 @@
 one summary table per sweep.
 
 A sweep point is a :class:`~gzpower.model.data.Scenario` (any numeric field: storage_mw, storage_hours, dr_share,
-import_scale, load_scale, carbon_price, co2_cap, ...) plus :class:`~gzpower.solve.SolverSettings` (algorithm,
-threads, time_limit, tolerances), each point built afresh and solved by :func:`gzpower.check.run_and_write`; its
+import_scale, load_scale, carbon_price, co2_cap, ...) plus :class:`~gzpower.solve.highs.SolverSettings` (algorithm,
+threads, time_limit, tolerances), each point built afresh and solved by :func:`gzpower.studies.run.run_and_write`; its
 manifest carries ``{"sweep": {"id": ..., "point": i, "params": {...}}}``. The summary
 ``<runs>/sweeps/<sweep id>/summary.parquet`` (and ``.csv``) has one row per point: the parameters, the status
 and message (a failed point is recorded, the sweep goes on), the objective and the KPIs, the solve time and the
@@ -43,22 +43,41 @@ import time
 import tomllib
 import traceback
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import product
 from pathlib import Path
 
 import pandas as pd
 
 from gzpower.errors import InputError
-from gzpower.model.data import Scenario
-from gzpower.solve import ALGORITHMS, SolverSettings
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import ALGORITHMS, SolverSettings
 
-SOLVER_PARAMS = {"algorithm": str, "threads": int, "time_limit": float, "primal_feasibility_tolerance": float,
-                 "dual_feasibility_tolerance": float, "ipm_optimality_tolerance": float}
-SOLVER_ALIASES = {"primal_tol": "primal_feasibility_tolerance", "dual_tol": "dual_feasibility_tolerance",
-                  "ipm_tol": "ipm_optimality_tolerance"}
-KPI_COLUMNS = ("unserved_mwh", "loss_of_load_hours", "max_shortfall_mw", "curtailed_mwh", "co2_t", "cost_cny",
-               "operating_cost_cny", "price_avg_cny_per_mwh", "price_peak_cny_per_mwh", "imports_mwh")
+SOLVER_PARAMS = {
+    "algorithm": str,
+    "threads": int,
+    "time_limit": float,
+    "primal_feasibility_tolerance": float,
+    "dual_feasibility_tolerance": float,
+    "ipm_optimality_tolerance": float,
+}
+SOLVER_ALIASES = {
+    "primal_tol": "primal_feasibility_tolerance",
+    "dual_tol": "dual_feasibility_tolerance",
+    "ipm_tol": "ipm_optimality_tolerance",
+}
+KPI_COLUMNS = (
+    "unserved_mwh",
+    "loss_of_load_hours",
+    "max_shortfall_mw",
+    "curtailed_mwh",
+    "co2_t",
+    "cost_cny",
+    "operating_cost_cny",
+    "price_avg_cny_per_mwh",
+    "price_peak_cny_per_mwh",
+    "imports_mwh",
+)
 
 
 def scenario_params() -> dict[str, type]:
@@ -82,8 +101,9 @@ def _convert(name: str, raw, where: str):
     kind = {**scenario_params(), **SOLVER_PARAMS}.get(name)
     if kind is None:
         allowed = ", ".join(sorted({**scenario_params(), **SOLVER_PARAMS}))
-        raise InputError(where, f"unknown sweep parameter '{name}' (numeric Scenario fields or solver options: "
-                                f"{allowed})")
+        raise InputError(
+            where, f"unknown sweep parameter '{name}' (numeric Scenario fields or solver options: {allowed})"
+        )
     if kind is str:
         value = str(raw).strip()
         if name == "algorithm" and value not in ALGORITHMS:
@@ -176,8 +196,9 @@ class PointResult:
     worker: str = ""
 
 
-def points(base: Scenario, settings: SolverSettings, params: dict[str, list], sweep_id: str, data_dir: Path,
-           runs_dir: Path) -> list[PointTask]:
+def points(
+    base: Scenario, settings: SolverSettings, params: dict[str, list], sweep_id: str, data_dir: Path, runs_dir: Path
+) -> list[PointTask]:
     """The cartesian product of ``params`` applied to the base scenario and solver settings (first parameter
     slowest)."""
     solver_names = set(SOLVER_PARAMS)
@@ -198,7 +219,7 @@ def _tables(data_dir: str) -> tuple[dict, float]:
     key = str(Path(data_dir).resolve())
     if key in _TABLES:
         return _TABLES[key], 0.0
-    from gzpower.validate import load_dataset
+    from gzpower.inputs.validate import load_dataset
 
     t = time.perf_counter()
     _TABLES[key] = load_dataset(Path(data_dir))
@@ -207,23 +228,40 @@ def _tables(data_dir: str) -> tuple[dict, float]:
 
 def run_point(task: PointTask) -> PointResult:
     """Solve one point and write its run folder. Never raises: a failure comes back as status 'failed'."""
-    from gzpower.check import run_and_write
+    from gzpower.studies.run import run_and_write
 
     worker = f"{socket.gethostname()}:{os.getpid()}"
     started = time.perf_counter()
     try:
         tables, load_s = _tables(task.data_dir)
-        result = run_and_write(tables, task.scenario, task.settings, Path(task.runs_dir), Path(task.data_dir),
-                               load_s, extra_manifest={"sweep": {"id": task.sweep_id, "point": task.index,
-                                                                 "params": task.params}})
+        result = run_and_write(
+            tables,
+            task.scenario,
+            task.settings,
+            Path(task.runs_dir),
+            Path(task.data_dir),
+            load_s,
+            extra_manifest={"sweep": {"id": task.sweep_id, "point": task.index, "params": task.params}},
+        )
     except Exception as err:  # recorded in the summary; the sweep goes on
         message = str(err) or traceback.format_exception_only(err)[-1].strip()
-        return PointResult(task.index, task.params, "failed", message,
-                           timings={"wall_s": time.perf_counter() - started}, worker=worker)
+        return PointResult(
+            task.index, task.params, "failed", message, timings={"wall_s": time.perf_counter() - started}, worker=worker
+        )
     timings = {**result.timings, "wall_s": time.perf_counter() - started}
     stats = {k: v for k, v in result.stats.items() if isinstance(v, (int, float, str))}
-    return PointResult(task.index, task.params, result.status, result.message, result.objective, result.kpis,
-                       timings, stats, str(result.folder), worker)
+    return PointResult(
+        task.index,
+        task.params,
+        result.status,
+        result.message,
+        result.objective,
+        result.kpis,
+        timings,
+        stats,
+        str(result.folder),
+        worker,
+    )
 
 
 def _progress(total: int, quiet: bool):
@@ -281,8 +319,9 @@ def run_dask(tasks: list[PointTask], scheduler, quiet: bool = False) -> list[Poi
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler
     try:
-        futures = {client.submit(run_point, t, pure=False, key=f"gzpower-sweep-{t.sweep_id}-{t.index}"): t
-                   for t in tasks}
+        futures = {
+            client.submit(run_point, t, pure=False, key=f"gzpower-sweep-{t.sweep_id}-{t.index}"): t for t in tasks
+        }
 
         def result_of(fut):
             try:
@@ -300,8 +339,13 @@ def run_dask(tasks: list[PointTask], scheduler, quiet: bool = False) -> list[Poi
 def summary_table(results: list[PointResult], param_names: list[str]) -> pd.DataFrame:
     rows = []
     for r in results:
-        row = {"point": r.index, **{n: r.params.get(n) for n in param_names}, "status": r.status,
-               "message": r.message, "objective_mcny": r.objective_mcny}
+        row = {
+            "point": r.index,
+            **{n: r.params.get(n) for n in param_names},
+            "status": r.status,
+            "message": r.message,
+            "objective_mcny": r.objective_mcny,
+        }
         for k in KPI_COLUMNS:
             row[k] = r.kpis.get(k)
         row["build_s"] = r.timings.get("build_s")
@@ -320,7 +364,7 @@ def summary_table(results: list[PointResult], param_names: list[str]) -> pd.Data
 
 
 def new_sweep_id(name: str | None = None) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     return f"{stamp}-{name + '-' if name else ''}{secrets.token_hex(3)}"
 
 
@@ -346,8 +390,17 @@ class Sweep:
     seconds: float
 
 
-def run_sweep(base: Scenario, settings: SolverSettings, params: dict[str, list], data_dir: Path, runs_dir: Path,
-              workers: int = 2, scheduler=None, quiet: bool = False, name: str | None = None) -> Sweep:
+def run_sweep(
+    base: Scenario,
+    settings: SolverSettings,
+    params: dict[str, list],
+    data_dir: Path,
+    runs_dir: Path,
+    workers: int = 2,
+    scheduler=None,
+    quiet: bool = False,
+    name: str | None = None,
+) -> Sweep:
     """Run every point of the product of ``params`` and write the summary table."""
     sweep_id = new_sweep_id(name)
     tasks = points(base, settings, params, sweep_id, Path(data_dir).resolve(), Path(runs_dir).resolve())
@@ -358,61 +411,22 @@ def run_sweep(base: Scenario, settings: SolverSettings, params: dict[str, list],
 
 
 def format_summary(frame: pd.DataFrame, param_names: list[str]) -> str:
-    from gzpower.report_text import table
+    from gzpower.report.text import table
 
-    cols = ["point", *param_names, "status", "objective_mcny", "unserved_mwh", "loss_of_load_hours",
-            "curtailed_mwh", "co2_t", "price_avg_cny_per_mwh", "price_peak_cny_per_mwh", "wall_s"]
+    cols = [
+        "point",
+        *param_names,
+        "status",
+        "objective_mcny",
+        "unserved_mwh",
+        "loss_of_load_hours",
+        "curtailed_mwh",
+        "co2_t",
+        "price_avg_cny_per_mwh",
+        "price_peak_cny_per_mwh",
+        "wall_s",
+    ]
     view = frame[cols].copy()
-    for c in cols[len(param_names) + 2:]:
-        view[c] = [("-" if pd.isna(v) else f"{v:,.6g}" if c == "objective_mcny" else f"{v:,.1f}")
-                   for v in view[c]]
+    for c in cols[len(param_names) + 2 :]:
+        view[c] = [("-" if pd.isna(v) else f"{v:,.6g}" if c == "objective_mcny" else f"{v:,.1f}") for v in view[c]]
     return table(view)
-
-
-def cmd_sweep(args) -> int:
-    from gzpower.cli import _scenario, _settings
-
-    params: dict[str, list] = {}
-    if args.file is not None:
-        params.update(read_sweep_file(args.file))
-    for text in args.param or []:
-        name, values = parse_param(text)
-        params[name] = values
-    years = args.year or [2030]
-    if len(years) > 1:
-        params = {"year": years, **params}
-    if not params:
-        raise InputError("gzpower sweep", "nothing to sweep: give --param name=values or --file sweep.toml")
-    if not Path(args.data).is_dir():
-        raise InputError(str(args.data), "data folder not found")
-    base = _scenario(args, args.mode, years[0])
-    n = math.prod(len(v) for v in params.values())
-    if not args.quiet:
-        where = f"Dask cluster {args.scheduler}" if args.scheduler else f"{args.workers} local worker(s)"
-        print(f"sweep over {', '.join(f'{k} ({len(v)})' for k, v in params.items())}: {n} points, {base.hours} h "
-              f"from hour {base.start_hour}, on {where}", flush=True)
-    sweep = run_sweep(base, _settings(args), params, args.data, args.runs_dir, args.workers, args.scheduler,
-                      args.quiet, args.name)
-    print(format_summary(sweep.summary, list(params)))
-    failed = sweep.summary[sweep.summary["status"] == "failed"]
-    for row in failed.itertuples():
-        print(f"point {row.point} failed: {row.message}", file=sys.stderr)
-    print(f"summary: {sweep.path} ({len(sweep.summary)} points, {len(failed)} failed, {sweep.seconds:.1f} s)")
-    plot = _summary_plot(sweep, list(params))
-    if plot is not None:
-        print(f"plot: {plot}")
-    return 3 if len(failed) == len(sweep.summary) else 0
-
-
-def _summary_plot(sweep: Sweep, names: list[str]) -> Path | None:
-    """KPI curves against the first swept parameter (the report package's comparison page) beside the summary."""
-    folders = [Path(f) for f in sweep.summary.get("run_folder", pd.Series(dtype=object)).dropna() if f]
-    if len(folders) < 2:
-        return None
-    from gzpower.report import write_comparison_report
-
-    try:
-        return write_comparison_report(folders, sweep.path.parent / "summary.html", x_param=names[0])
-    except Exception as exc:  # the summary table is the result; its picture must not fail the sweep
-        print(f"warning: sweep plot not written ({type(exc).__name__}: {exc})", file=sys.stderr)
-        return None

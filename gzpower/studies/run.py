@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gzpower.benders import capacities_of
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
-from gzpower.model.data import FAMILIES, ModelData, Scenario, assemble
-from gzpower.results import extract, kpis
-from gzpower.runs import file_hashes, run_folder, scenario_record, versions, write_manifest, write_tables
-from gzpower.solve import SolverSettings, solve
+from gzpower.model.data import ModelData, assemble
+from gzpower.results.extract import extract, kpis
+from gzpower.results.folder import file_hashes, run_folder, scenario_record, versions, write_manifest, write_tables
+from gzpower.scenario.scenario import FAMILIES, Scenario
+from gzpower.solve.benders import capacities_of
+from gzpower.solve.highs import SolverSettings, solve
 
 
 @dataclass
@@ -31,7 +32,7 @@ class RunResult:
     stats: dict
     folder: Path | None
     data: ModelData
-    #: expand: the investment decisions, (var name, index) -> MW or MWh (a plan gzpower.benders.plan_cost prices)
+    #: expand: the investment decisions, (var name, index) -> MW or MWh (a plan gzpower.solve.benders.plan_cost prices)
     investments: dict | None = None
 
 
@@ -45,7 +46,7 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
     if settings.decomposition == "benders":
         if sc.mode != "expand" or sc.periods:
             raise ValueError("Benders solves an expansion over consecutive hours (mode expand, no --periods)")
-        from gzpower.benders import start_plan
+        from gzpower.solve.benders import start_plan
 
         t_start = time.perf_counter()
         start = start_plan(tables, sc, settings)
@@ -55,7 +56,7 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
     built = build_model(data)
     timings["build_s"] = time.perf_counter() - t0
     if settings.decomposition == "benders":
-        from gzpower.benders import solve_benders
+        from gzpower.solve.benders import solve_benders
 
         outcome = solve_benders(built.model, built.registry.investments, settings, start)
     else:
@@ -63,21 +64,49 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
     timings["solve_s"] = outcome.seconds_handover_and_solve
     timings["highs_s"] = outcome.seconds_highs
     if not outcome.has_solution:
-        return RunResult(sc, outcome.status, outcome.message, None, {}, {}, timings,
-                         {**outcome.stats, "log": outcome.log}, None, data)
+        return RunResult(
+            sc,
+            outcome.status,
+            outcome.message,
+            None,
+            {},
+            {},
+            timings,
+            {**outcome.stats, "log": outcome.log},
+            None,
+            data,
+        )
     t1 = time.perf_counter()
     investments = capacities_of(built.model, built.registry.investments) if sc.mode == "expand" else None
     out = extract(built, outcome.duals)
     run_kpis = kpis(out, data)
     out["target_check"] = target_check(out, data, run_kpis)
     timings["extract_s"] = time.perf_counter() - t1
-    return RunResult(sc, outcome.status, outcome.message, outcome.objective, run_kpis, out, timings,
-                     {**outcome.stats, "log": outcome.log}, None, data, investments)
+    return RunResult(
+        sc,
+        outcome.status,
+        outcome.message,
+        outcome.objective,
+        run_kpis,
+        out,
+        timings,
+        {**outcome.stats, "log": outcome.log},
+        None,
+        data,
+        investments,
+    )
 
 
-def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir: Path, data_dir: Path,
-                  load_seconds: float = 0.0, extra_manifest: dict | None = None,
-                  extra_tables=None) -> RunResult:
+def run_and_write(
+    tables: dict,
+    sc: Scenario,
+    settings: SolverSettings,
+    runs_dir: Path,
+    data_dir: Path,
+    load_seconds: float = 0.0,
+    extra_manifest: dict | None = None,
+    extra_tables=None,
+) -> RunResult:
     """Solve one scenario and write its run folder atomically. Raises SolveError without a usable solution."""
     with run_folder(runs_dir, sc.label()) as holder:
         result = solve_case(tables, sc, settings)
@@ -94,11 +123,18 @@ def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir
         result.timings["load_s"] = load_seconds
         result.timings["write_s"] = time.perf_counter() - t
         manifest = {
-            "run": holder["final"].name, "mode": sc.mode, "year": sc.year, "status": result.status,
-            "message": result.message, "objective_mcny": result.objective,
-            "scenario": scenario_record(sc), "solver": settings.resolved(sc).to_dict(),
+            "run": holder["final"].name,
+            "mode": sc.mode,
+            "year": sc.year,
+            "status": result.status,
+            "message": result.message,
+            "objective_mcny": result.objective,
+            "scenario": scenario_record(sc),
+            "solver": settings.resolved(sc).to_dict(),
             "solver_stats": result.stats,
-            "timings_s": result.timings, "kpis": result.kpis, "versions": versions(),
+            "timings_s": result.timings,
+            "kpis": result.kpis,
+            "versions": versions(),
             "inputs": {"data_dir": str(data_dir), "sha256": file_hashes(data_dir)},
             **(extra_manifest or {}),
         }
@@ -109,7 +145,7 @@ def run_and_write(tables: dict, sc: Scenario, settings: SolverSettings, runs_dir
 
 def _explain_infeasible(result: RunResult, runs_dir: Path) -> str:
     """The error text of an infeasible run: the elastic diagnosis in words, its table under runs/failed/."""
-    from gzpower.diagnose import diagnose, write_failed
+    from gzpower.solve.diagnose import diagnose, write_failed
 
     label = result.scenario.label()
     try:
@@ -121,6 +157,7 @@ def _explain_infeasible(result: RunResult, runs_dir: Path) -> str:
 
 
 # --- the target check -------------------------------------------------------------------------------------------
+
 
 def _capacity(caps: pd.DataFrame, family: str, carriers: tuple[str, ...], unit: str = "MW") -> float:
     sel = caps[(caps["family"] == family) & caps["carrier"].isin(carriers) & (caps["unit"] == unit)]
@@ -165,9 +202,19 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = No
                 ok = value >= target * (1 - 1e-9)
             status = "pass" if ok else "fail"
             margin = value - target
-        rows.append({"id": t.id, "year": d.scenario.year, "kind": t.kind, "unit": t.unit,
-                     "target": target, "reached": value, "margin": margin, "status": status,
-                     "description": t.description})
+        rows.append(
+            {
+                "id": t.id,
+                "year": d.scenario.year,
+                "kind": t.kind,
+                "unit": t.unit,
+                "target": target,
+                "reached": value,
+                "margin": margin,
+                "status": status,
+                "description": t.description,
+            }
+        )
     adequacy = [
         ("unserved_energy", "MWh", 0.0, k["unserved_mwh"]),
         ("loss_of_load_hours", "h", 0.0, float(k["loss_of_load_hours"])),
@@ -175,14 +222,38 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = No
         ("renewable_curtailment", "MWh", 0.0, k["curtailed_mwh"]),
     ]
     for name, unit, target, value in adequacy:
-        rows.append({"id": name, "year": d.scenario.year, "kind": "at_most", "unit": unit, "target": target,
-                     "reached": value, "margin": target - value,
-                     "status": "pass" if value <= 1e-3 else "fail", "description": "system adequacy"})
-    for name, unit, value in (("co2", "tCO2", k["co2_t"]), ("total_cost", "CNY", k["cost_cny"]),
-                              ("average_price", "CNY/MWh", k["price_avg_cny_per_mwh"]),
-                              ("peak_price", "CNY/MWh", k["price_peak_cny_per_mwh"])):
-        rows.append({"id": name, "year": d.scenario.year, "kind": "reported", "unit": unit, "target": np.nan,
-                     "reached": value, "margin": np.nan, "status": "reported", "description": "outcome"})
+        rows.append(
+            {
+                "id": name,
+                "year": d.scenario.year,
+                "kind": "at_most",
+                "unit": unit,
+                "target": target,
+                "reached": value,
+                "margin": target - value,
+                "status": "pass" if value <= 1e-3 else "fail",
+                "description": "system adequacy",
+            }
+        )
+    for name, unit, value in (
+        ("co2", "tCO2", k["co2_t"]),
+        ("total_cost", "CNY", k["cost_cny"]),
+        ("average_price", "CNY/MWh", k["price_avg_cny_per_mwh"]),
+        ("peak_price", "CNY/MWh", k["price_peak_cny_per_mwh"]),
+    ):
+        rows.append(
+            {
+                "id": name,
+                "year": d.scenario.year,
+                "kind": "reported",
+                "unit": unit,
+                "target": np.nan,
+                "reached": value,
+                "margin": np.nan,
+                "status": "reported",
+                "description": "outcome",
+            }
+        )
     frame = pd.DataFrame(rows)
     for col in ("target", "reached", "margin"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
@@ -195,8 +266,14 @@ def counterfactual_table(parent: RunResult, children: dict) -> pd.DataFrame:
     for family, child in children.items():
         row = {"year": parent.scenario.year, "without": family, "status": child.status}
         if child.status in ("optimal", "time_limit"):
-            for key in ("unserved_mwh", "loss_of_load_hours", "cost_cny", "operating_cost_cny", "co2_t",
-                        "curtailed_mwh"):
+            for key in (
+                "unserved_mwh",
+                "loss_of_load_hours",
+                "cost_cny",
+                "operating_cost_cny",
+                "co2_t",
+                "curtailed_mwh",
+            ):
                 row[f"{key}_plan"] = parent.kpis[key]
                 row[f"{key}_without"] = child.kpis[key]
                 row[f"{key}_bought"] = child.kpis[key] - parent.kpis[key]
@@ -219,8 +296,9 @@ def _counterfactual(tables: dict, sc: Scenario, settings: SolverSettings) -> Cou
     return CounterfactualResult(sc, result.status, result.message, result.kpis)
 
 
-def counterfactuals(tables: dict, parent: RunResult, settings: SolverSettings,
-                    families: tuple[str, ...] = FAMILIES, workers: int = 1) -> dict[str, CounterfactualResult]:
+def counterfactuals(
+    tables: dict, parent: RunResult, settings: SolverSettings, families: tuple[str, ...] = FAMILIES, workers: int = 1
+) -> dict[str, CounterfactualResult]:
     """The parent's scenario re-solved without each family's plan increment.
 
     The runs are independent LPs; with ``workers > 1`` they run in that many spawned processes (HiGHS's dual

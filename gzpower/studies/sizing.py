@@ -23,16 +23,14 @@ plan's size fails the criterion), *enough* (it passes and exceeds the minimum by
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from gzpower.errors import InputError
-from gzpower.model.data import Scenario, assemble
-from gzpower.solve import SolverSettings
+from gzpower.model.data import assemble
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import SolverSettings
 
 
 @dataclass(frozen=True)
@@ -86,8 +84,7 @@ class SizingResult:
 Evaluator = Callable[[float], Evaluation]
 
 
-def bisect_size(evaluate: Evaluator, lower: float, upper: float, tol: float,
-                criterion: Criterion) -> SizingResult:
+def bisect_size(evaluate: Evaluator, lower: float, upper: float, tol: float, criterion: Criterion) -> SizingResult:
     """Smallest size in [lower, upper] meeting ``criterion`` to within ``tol`` (see the module docstring)."""
     if tol <= 0 or upper < lower:
         raise ValueError(f"bisection needs tol > 0 and lower <= upper (got {tol}, [{lower}, {upper}])")
@@ -95,8 +92,9 @@ def bisect_size(evaluate: Evaluator, lower: float, upper: float, tol: float,
 
     def ev(size: float) -> Evaluation:
         e = evaluate(size)
-        e = replace(e, meets=e.status in ("optimal", "time_limit") and criterion.met(e.unserved_mwh,
-                                                                                     e.loss_of_load_hours))
+        e = replace(
+            e, meets=e.status in ("optimal", "time_limit") and criterion.met(e.unserved_mwh, e.loss_of_load_hours)
+        )
         seen.append(e)
         return e
 
@@ -122,17 +120,23 @@ def verdict(result: SizingResult, plan: Evaluation) -> str:
     fmt = (lambda v: f"{v:,.0f} MW") if result.unit == "MW" else (lambda v: f"{100 * v:.1f} % of peak")
     if not plan.meets:
         if result.answer is None:
-            return (f"SHORT: the plan's {fmt(plan.size)} fails ({result.criterion.describe()}), and even "
-                    f"{fmt(result.upper)} would not be enough for this horizon")
-        return (f"SHORT: the plan's {fmt(plan.size)} fails ({result.criterion.describe()}: "
-                f"{plan.unserved_mwh:,.1f} MWh unserved, {plan.loss_of_load_hours:g} h); at least "
-                f"{fmt(result.answer)} is needed")
+            return (
+                f"SHORT: the plan's {fmt(plan.size)} fails ({result.criterion.describe()}), and even "
+                f"{fmt(result.upper)} would not be enough for this horizon"
+            )
+        return (
+            f"SHORT: the plan's {fmt(plan.size)} fails ({result.criterion.describe()}: "
+            f"{plan.unserved_mwh:,.1f} MWh unserved, {plan.loss_of_load_hours:g} h); at least "
+            f"{fmt(result.answer)} is needed"
+        )
     assert result.answer is not None
     surplus = plan.size - result.answer
     if surplus <= result.tolerance:
         return f"ENOUGH: the plan's {fmt(plan.size)} meets the criterion and the minimum is {fmt(result.answer)}"
-    return (f"MORE THAN NEEDED: the plan's {fmt(plan.size)} meets the criterion, but {fmt(result.answer)} would "
-            f"do for this horizon ({fmt(surplus)} to spare)")
+    return (
+        f"MORE THAN NEEDED: the plan's {fmt(plan.size)} meets the criterion, but {fmt(result.answer)} would "
+        f"do for this horizon ({fmt(surplus)} to spare)"
+    )
 
 
 def curve_sizes(result: SizingResult, plan_size: float, points: int = 3) -> list[float]:
@@ -147,23 +151,26 @@ def curve_sizes(result: SizingResult, plan_size: float, points: int = 3) -> list
 
 # --- Guangzhou: evaluate a size with the shipped data -------------------------------------------------------------
 
+
 def _evaluation(size: float, result) -> Evaluation:
     if result.status not in ("optimal", "time_limit"):
         return Evaluation(size, result.status, float("nan"), float("nan"))
     k = result.kpis
-    return Evaluation(size, result.status, k["unserved_mwh"], float(k["loss_of_load_hours"]), k["cost_cny"],
-                      result.objective)
+    return Evaluation(
+        size, result.status, k["unserved_mwh"], float(k["loss_of_load_hours"]), k["cost_cny"], result.objective
+    )
 
 
 def storage_evaluator(tables: dict, base: Scenario, settings: SolverSettings, hours_of_storage: float) -> Evaluator:
-    from gzpower.check import solve_case
+    from gzpower.studies.run import solve_case
 
-    return lambda mw: _evaluation(mw, solve_case(tables, replace(base, storage_mw=mw,
-                                                                 storage_hours=hours_of_storage), settings))
+    return lambda mw: _evaluation(
+        mw, solve_case(tables, replace(base, storage_mw=mw, storage_hours=hours_of_storage), settings)
+    )
 
 
 def dr_evaluator(tables: dict, base: Scenario, settings: SolverSettings) -> Evaluator:
-    from gzpower.check import solve_case
+    from gzpower.studies.run import solve_case
 
     return lambda share: _evaluation(share, solve_case(tables, replace(base, dr_share=share), settings))
 
@@ -183,9 +190,16 @@ def plan_dr_share(tables: dict, base: Scenario) -> float:
     return float(d.demand_response["p_nom"].sum() / d.peak_load_mw)
 
 
-def size(what: str, tables: dict, base: Scenario, settings: SolverSettings, criterion: Criterion,
-         tol: float | None = None, upper: float | None = None,
-         hours_of_storage: float | None = None) -> SizingResult:
+def size(
+    what: str,
+    tables: dict,
+    base: Scenario,
+    settings: SolverSettings,
+    criterion: Criterion,
+    tol: float | None = None,
+    upper: float | None = None,
+    hours_of_storage: float | None = None,
+) -> SizingResult:
     """Bisection for ``what`` in ('storage', 'dr'), then the curve around the answer and the plan's verdict."""
     base = replace(base, mode="check")
     if what == "storage":
@@ -204,8 +218,12 @@ def size(what: str, tables: dict, base: Scenario, settings: SolverSettings, crit
     for s in curve_sizes(result, plan):
         if s not in done:
             e = evaluate(s)
-            result.evaluations.append(replace(e, meets=e.status in ("optimal", "time_limit")
-                                              and criterion.met(e.unserved_mwh, e.loss_of_load_hours)))
+            result.evaluations.append(
+                replace(
+                    e,
+                    meets=e.status in ("optimal", "time_limit") and criterion.met(e.unserved_mwh, e.loss_of_load_hours),
+                )
+            )
             done.add(s)
     plan_eval = next(e for e in result.evaluations if e.size == plan)
     result.verdict = verdict(result, plan_eval)
@@ -221,23 +239,28 @@ def summary_frame(result: SizingResult) -> pd.DataFrame:
 
 
 def format_result(result: SizingResult, base: Scenario) -> str:
-    from gzpower.report_text import table
+    from gzpower.report.text import table
 
     label = "storage (MW)" if result.what == "storage" else "DR share of peak"
     curve = summary_frame(result)
-    view = pd.DataFrame({
-        label: [f"{s:,.1f}" if result.what == "storage" else f"{s:.4f}" for s in curve["size"]],
-        "status": curve["status"],
-        "unserved MWh": [f"{v:,.1f}" for v in curve["unserved_mwh"]],
-        "LOLE h": [f"{v:g}" for v in curve["loss_of_load_hours"]],
-        "cost M CNY": [f"{v / 1e6:,.2f}" if pd.notna(v) else "-" for v in curve["cost_cny"]],
-        "meets": ["yes" if m else "no" for m in curve["meets"]],
-        "": [" <- answer" if a else (" <- plan" if p else "") for a, p in zip(curve["is_answer"],
-                                                                              curve["is_plan"])],
-    })
+    view = pd.DataFrame(
+        {
+            label: [f"{s:,.1f}" if result.what == "storage" else f"{s:.4f}" for s in curve["size"]],
+            "status": curve["status"],
+            "unserved MWh": [f"{v:,.1f}" for v in curve["unserved_mwh"]],
+            "LOLE h": [f"{v:g}" for v in curve["loss_of_load_hours"]],
+            "cost M CNY": [f"{v / 1e6:,.2f}" if pd.notna(v) else "-" for v in curve["cost_cny"]],
+            "meets": ["yes" if m else "no" for m in curve["meets"]],
+            "": [
+                " <- answer" if a else (" <- plan" if p else "") for a, p in zip(curve["is_answer"], curve["is_plan"])
+            ],
+        }
+    )
     view.loc[curve["is_answer"] & curve["is_plan"], ""] = " <- answer = plan"
-    head = (f"{base.year}, {base.hours} h from hour {base.start_hour}; criterion: {result.criterion.describe()}; "
-            f"bisection tolerance {result.tolerance:g} {'MW' if result.unit == 'MW' else '(share of peak)'}")
+    head = (
+        f"{base.year}, {base.hours} h from hour {base.start_hour}; criterion: {result.criterion.describe()}; "
+        f"bisection tolerance {result.tolerance:g} {'MW' if result.unit == 'MW' else '(share of peak)'}"
+    )
     if result.answer is None:
         answer = f"no size up to {result.upper:g} meets the criterion"
     elif result.answer == result.lower:
@@ -245,30 +268,3 @@ def format_result(result: SizingResult, base: Scenario) -> str:
     else:
         answer = f"minimal size: {result.answer:,.4g} (the minimum lies in ({result.lower:,.4g}, {result.upper:,.4g}])"
     return "\n".join([head, answer, table(view), result.verdict])
-
-
-def _cmd_size(args, what: str) -> int:
-    from gzpower.cli import _load, _scenario, _settings
-    from gzpower.sweep import new_sweep_id, write_summary
-
-    if args.year and len(args.year) > 1:
-        raise InputError("gzpower size", "give one --year")
-    tables, _ = _load(args.data)
-    base = _scenario(args, "check", (args.year or [2030])[0])
-    criterion = Criterion(max_unserved_mwh=args.max_unserved, max_lole_h=args.max_lole)
-    if not args.quiet:
-        print(f"sizing {what} by bisection over {base.hours} h ...", file=sys.stderr, flush=True)
-    result = size(what, tables, base, _settings(args), criterion, args.tol, args.upper,
-                  getattr(args, "hours_of_storage", None))
-    print(format_result(result, base))
-    path = write_summary(summary_frame(result), Path(args.runs_dir), new_sweep_id(f"size-{what}"))
-    print(f"summary: {path}")
-    return 0
-
-
-def cmd_size_storage(args) -> int:
-    return _cmd_size(args, "storage")
-
-
-def cmd_size_dr(args) -> int:
-    return _cmd_size(args, "dr")

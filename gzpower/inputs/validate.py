@@ -1,6 +1,6 @@
 """Schema-driven reading and validation of gzpower's input tables.
 
-Every check derives from the declarations in :mod:`gzpower.schemas`; the first defect found raises
+Every check derives from the declarations in :mod:`gzpower.inputs.schemas`; the first defect found raises
 :class:`gzpower.errors.InputError` naming the file, the row (1-based data row, header excluded) and the column.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gzpower.errors import InputError
-from gzpower.schemas import DISTRICTS, HOURS_PER_YEAR, TABLES, Column, Table
+from gzpower.inputs.schemas import DISTRICTS, HOURS_PER_YEAR, TABLES, Column, Table
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -114,11 +114,14 @@ def read_table(data_dir: Path, table: Table) -> pd.DataFrame:
         else:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except Exception as exc:  # a corrupt or unreadable file is an input error, not a crash
-        raise InputError(str(path), f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+        raise InputError(
+            str(path), f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+        ) from None
     return coerce_table(table, frame, str(path))
 
 
 # --- whole-table and cross-table checks ------------------------------------------------------------------------
+
 
 def _check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> None:
     for table in TABLES:
@@ -135,8 +138,13 @@ def _check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
             bad = ~values.isin(known).to_numpy()
             if bad.any():
                 i = _first(bad)
-                _fail(table, f"unknown {ref_table[:-1] if ref_table.endswith('s') else ref_table} "
-                      f"'{values.iloc[i]}'", i, col.name, files.get(table.name))
+                _fail(
+                    table,
+                    f"unknown {ref_table[:-1] if ref_table.endswith('s') else ref_table} '{values.iloc[i]}'",
+                    i,
+                    col.name,
+                    files.get(table.name),
+                )
 
 
 def _check_buses(tables, files) -> None:
@@ -147,8 +155,7 @@ def _check_buses(tables, files) -> None:
         _fail(table, f"district(s) missing: {', '.join(missing)}", column="bus", file=files.get("buses"))
     total = buses.loc[buses["kind"] == "district", "load_weight"].sum()
     if abs(total - 1.0) > 1e-6:
-        _fail(table, f"district load weights sum to {total:.6f}, not 1", column="load_weight",
-              file=files.get("buses"))
+        _fail(table, f"district load weights sum to {total:.6f}, not 1", column="load_weight", file=files.get("buses"))
 
 
 def _check_grid_connected(tables, files) -> None:
@@ -162,8 +169,12 @@ def _check_grid_connected(tables, files) -> None:
     parts = sorted(nx.connected_components(graph), key=len, reverse=True)
     if len(parts) > 1:
         island = sorted(parts[1])
-        _fail(TABLES_BY_NAME["lines"], f"grid is not connected: {', '.join(island)} islanded from the rest",
-              column="bus0", file=files.get("lines"))
+        _fail(
+            TABLES_BY_NAME["lines"],
+            f"grid is not connected: {', '.join(island)} islanded from the rest",
+            column="bus0",
+            file=files.get("lines"),
+        )
     linked = set(tables["links"]["bus1"]) if "links" in tables else set()
     externals = set(buses.loc[buses["kind"] == "external", "bus"])
     if "links" in tables:
@@ -181,8 +192,13 @@ def _check_plan_shares(tables, files) -> None:
     for tech, total in sums.items():
         if total > 0 and abs(total - 1.0) > 1e-6:
             i = int(np.flatnonzero((sites["tech"] == tech).to_numpy())[0])
-            _fail(TABLES_BY_NAME["sites"], f"plan_share of {tech} sums to {total:.4f}, not 1", i, "plan_share",
-                  files.get("sites"))
+            _fail(
+                TABLES_BY_NAME["sites"],
+                f"plan_share of {tech} sums to {total:.4f}, not 1",
+                i,
+                "plan_share",
+                files.get("sites"),
+            )
 
 
 def _check_full_years(table: Table, frame: pd.DataFrame, file: str | None) -> None:
@@ -192,8 +208,12 @@ def _check_full_years(table: Table, frame: pd.DataFrame, file: str | None) -> No
     if len(short):
         key = short.index[0] if isinstance(short.index[0], tuple) else (short.index[0],)
         label = ", ".join(f"{c}={v}" for c, v in zip(group_cols, key))
-        _fail(table, f"profile ({label}) has {int(short.iloc[0])} hours, expected {HOURS_PER_YEAR}",
-              column="hour", file=file)
+        _fail(
+            table,
+            f"profile ({label}) has {int(short.iloc[0])} hours, expected {HOURS_PER_YEAR}",
+            column="hour",
+            file=file,
+        )
 
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -16,7 +16,7 @@ import shutil
 import signal
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -36,8 +36,13 @@ def file_hashes(data_dir: Path) -> dict[str, str]:
 
 
 def versions() -> dict[str, str]:
-    return {"gzpower": __version__, "pyomo": version("pyomo"), "highspy": version("highspy"),
-            "pandas": version("pandas"), "python": platform.python_version()}
+    return {
+        "gzpower": __version__,
+        "pyomo": version("pyomo"),
+        "highspy": version("highspy"),
+        "pandas": version("pandas"),
+        "python": platform.python_version(),
+    }
 
 
 def _raise_keyboard_interrupt(signum, frame):
@@ -49,7 +54,7 @@ def run_folder(runs_dir: Path, name: str):
     """Yield a temporary folder; on success rename it to ``runs_dir/<UTC time>-<name>-<id>``."""
     runs_dir = Path(runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     final = runs_dir / f"{stamp}-{name}-{secrets.token_hex(3)}"
     tmp = runs_dir / f".tmp-{final.name}"
     tmp.mkdir()
@@ -57,7 +62,10 @@ def run_folder(runs_dir: Path, name: str):
     # both raise KeyboardInterrupt while a run folder is open
     previous = {}
     try:
-        for signum, handler in ((signal.SIGTERM, _raise_keyboard_interrupt), (signal.SIGINT, signal.default_int_handler)):
+        for signum, handler in (
+            (signal.SIGTERM, _raise_keyboard_interrupt),
+            (signal.SIGINT, signal.default_int_handler),
+        ):
             previous[signum] = signal.getsignal(signum)
             signal.signal(signum, handler)
     except ValueError:  # not the main thread: signal handling stays as it was
@@ -85,7 +93,7 @@ def scenario_record(sc) -> dict:
 
 def scenario_from_record(record: dict):
     """The :class:`~gzpower.model.data.Scenario` a manifest's ``scenario`` entry describes (unknown keys refused)."""
-    from gzpower.model.data import Scenario
+    from gzpower.scenario.scenario import Scenario
 
     known = {f.name for f in fields(Scenario)}
     unknown = sorted(set(record) - known)

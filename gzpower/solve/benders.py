@@ -48,8 +48,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pyomo.environ as pyo
 
-from gzpower.solve import MESSAGES, SolveOutcome, SolverSettings, _read_log, attach_log, highs_lp, new_highs, \
-    run_interruptible, standard_form, violation
+from gzpower.solve.highs import (
+    MESSAGES,
+    SolveOutcome,
+    SolverSettings,
+    _read_log,
+    attach_log,
+    highs_lp,
+    new_highs,
+    run_interruptible,
+    standard_form,
+    violation,
+)
 
 #: the level parameter lambda of the level method: the next plan must bring the cut model down to
 #: LB + LEVEL * (UB - LB); 0.3 is the customary value (Lemaréchal et al. 1995 analyse 0 < lambda < 1)
@@ -85,8 +95,13 @@ def capacities_of(model: pyo.ConcreteModel, investments) -> dict:
     return {(var.name, k): float(v.value or 0.0) for var in investments for k, v in var.items()}
 
 
-def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverSettings,
-                  start: dict | None = None, want_duals: bool = True) -> SolveOutcome:
+def solve_benders(
+    model: pyo.ConcreteModel,
+    investments: list,
+    settings: SolverSettings,
+    start: dict | None = None,
+    want_duals: bool = True,
+) -> SolveOutcome:
     """Solve an expansion model by Benders decomposition; the best plan and its dispatch are loaded into
     ``model``. ``start`` maps (var name, index) to a first plan (default: every capacity at its lower bound)."""
     import highspy
@@ -94,8 +109,10 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
     started = time.perf_counter()
     inf = highspy.kHighsInf
     form = standard_form(model)
-    cols = np.concatenate([np.arange(form.column_offset[id(v)], form.column_offset[id(v)] + len(v))
-                           for v in investments if len(v)] or [np.zeros(0, dtype=np.int64)]).astype(np.int32)
+    cols = np.concatenate(
+        [np.arange(form.column_offset[id(v)], form.column_offset[id(v)] + len(v)) for v in investments if len(v)]
+        or [np.zeros(0, dtype=np.int64)]
+    ).astype(np.int32)
     keys = [(v.name, k) for v in investments for k in v.keys()]
     n = len(cols)
     lower, upper = form.lower[cols].copy(), form.upper[cols].copy()
@@ -104,8 +121,9 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
         raise ValueError("Benders needs investment decisions: this model has no extendable element (mode check?)")
     if unbounded.size:
         name, k = keys[unbounded[0]]
-        raise ValueError(f"Benders needs a finite largest size for every extendable element: {name}[{k}] has none "
-                         "(set p_nom_max)")
+        raise ValueError(
+            f"Benders needs a finite largest size for every extendable element: {name}[{k}] has none (set p_nom_max)"
+        )
 
     # rows over capacities alone go to the master; the sub-problem leaves them free (the master keeps them)
     A = form.A.tocsr()
@@ -128,8 +146,15 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
     level_qp.addVars(n, lower, upper)
     level_qp.passHessian(n, n, 1, np.arange(n + 1, dtype=np.int32), np.arange(n, dtype=np.int32), np.ones(n))
     for master in (lb_lp, level_qp):
-        master.addRows(len(master_rows), form.row_lower[master_rows], form.row_upper[master_rows], len(G_value),
-                       G_indptr, G_index, G_value)
+        master.addRows(
+            len(master_rows),
+            form.row_lower[master_rows],
+            form.row_upper[master_rows],
+            len(G_value),
+            G_indptr,
+            G_index,
+            G_value,
+        )
 
     sub = new_highs(replace(settings, time_limit=None))
     log_path = attach_log(sub, "gzpower-benders-")
@@ -137,8 +162,9 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
         sub.passModel(highs_lp(form))
         # HiGHS holds its own copy; row activities (the master's rows too: left free, not removed) come from it
         nonzeros, form.A = int(form.A.nnz), None
-        sub.changeRowsBounds(len(master_rows), master_rows, np.full(len(master_rows), -inf),
-                             np.full(len(master_rows), inf))
+        sub.changeRowsBounds(
+            len(master_rows), master_rows, np.full(len(master_rows), -inf), np.full(len(master_rows), inf)
+        )
         handed_over = time.perf_counter()
         plan = np.clip([float((start or {}).get(key, lo)) for key, lo in zip(keys, lower)], lower, upper)
         history: list[BendersIteration] = []
@@ -162,13 +188,20 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
             solution = sub.getSolution()
             subgradient = np.asarray(solution.col_dual)[cols]
             if best is None or value < best.value:
-                best = _Dispatch(value, plan.copy(), *(np.array(getattr(solution, name), dtype=float) for name in
-                                                       ("col_value", "row_dual", "col_dual", "row_value")))
+                best = _Dispatch(
+                    value,
+                    plan.copy(),
+                    *(
+                        np.array(getattr(solution, name), dtype=float)
+                        for name in ("col_value", "row_dual", "col_dual", "row_value")
+                    ),
+                )
             del solution
             cuts.append((value, subgradient, plan.copy()))
             t_master = time.perf_counter()
-            lb_lp.addRow(value - subgradient @ plan, inf, n + 1, np.arange(n + 1, dtype=np.int32),
-                         np.r_[-subgradient, 1.0])
+            lb_lp.addRow(
+                value - subgradient @ plan, inf, n + 1, np.arange(n + 1, dtype=np.int32), np.r_[-subgradient, 1.0]
+            )
             lb_lp.run()
             lower_bound = max(lower_bound, float(lb_lp.getInfo().objective_function_value))
             upper_bound = best.value
@@ -178,14 +211,24 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
                 next_plan = _level_step(level_qp, cuts, best.plan, lower_bound + LEVEL * (upper_bound - lower_bound))
                 if next_plan is None:  # the QP failed numerically: take the cutting-plane step instead
                     next_plan = np.clip(np.asarray(lb_lp.getSolution().col_value)[:n], lower, upper)
-            history.append(BendersIteration(len(history), value, upper_bound, lower_bound, gap, t_sub,
-                                            time.perf_counter() - t_master,
-                                            float(np.max(np.abs(plan - best.plan), initial=0.0))))
+            history.append(
+                BendersIteration(
+                    len(history),
+                    value,
+                    upper_bound,
+                    lower_bound,
+                    gap,
+                    t_sub,
+                    time.perf_counter() - t_master,
+                    float(np.max(np.abs(plan - best.plan), initial=0.0)),
+                )
+            )
             if gap <= settings.benders_gap:
                 status = "optimal"
                 break
             if len(history) >= settings.benders_max_iterations or (
-                    settings.time_limit is not None and time.perf_counter() - started >= settings.time_limit):
+                settings.time_limit is not None and time.perf_counter() - started >= settings.time_limit
+            ):
                 break
             plan = next_plan
     except BaseException:
@@ -194,9 +237,16 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
     for var, v in zip(form.columns, best.primal.tolist()):
         var.set_value(v, skip_validation=True)
     stats = {
-        "interface": "benders", "rows": form.n_rows, "columns": len(form.columns), "nonzeros": nonzeros,
-        "benders_iterations": len(history), "benders_lower_bound": lower_bound, "benders_gap": history[-1].gap,
-        "benders_history": [vars(h) for h in history], "master_rows": len(master_rows), "capacity_columns": n,
+        "interface": "benders",
+        "rows": form.n_rows,
+        "columns": len(form.columns),
+        "nonzeros": nonzeros,
+        "benders_iterations": len(history),
+        "benders_lower_bound": lower_bound,
+        "benders_gap": history[-1].gap,
+        "benders_history": [vars(h) for h in history],
+        "master_rows": len(master_rows),
+        "capacity_columns": n,
         "seconds_handover": handed_over - started,
         "max_row_violation": violation(form.row_lower, best.row_activity, form.row_upper),
         "highs_model_status": "Optimal" if status == "optimal" else "Iteration or time limit",
@@ -208,16 +258,30 @@ def solve_benders(model: pyo.ConcreteModel, investments: list, settings: SolverS
             hidden = np.isin(np.arange(block.start, block.start + block.count), master_rows)
             if hidden.any():
                 duals[block.component.name][block.positions[hidden]] = np.nan
-        reduced_costs = {var.name: form.values_of(best.col_dual, var) for var in
-                         model.component_objects(pyo.Var, active=True, descend_into=True)}
+        reduced_costs = {
+            var.name: form.values_of(best.col_dual, var)
+            for var in model.component_objects(pyo.Var, active=True, descend_into=True)
+        }
     seconds_highs = sum(h.seconds_dispatch + h.seconds_master for h in history)
-    message = (MESSAGES["optimal"] + f" (Benders: {len(history)} dispatch solves, gap {history[-1].gap:.1e})"
-               if status == "optimal" else
-               f"Benders stopped after {len(history)} dispatch solves at a gap of {history[-1].gap:.2%}: the best "
-               "plan found is returned, NOT proven optimal")
+    message = (
+        MESSAGES["optimal"] + f" (Benders: {len(history)} dispatch solves, gap {history[-1].gap:.1e})"
+        if status == "optimal"
+        else f"Benders stopped after {len(history)} dispatch solves at a gap of {history[-1].gap:.2%}: the best "
+        "plan found is returned, NOT proven optimal"
+    )
     log = _history_text(history) + "\n" + _read_log(log_path)
-    return SolveOutcome(status, message, best.value, stats["highs_model_status"], time.perf_counter() - started,
-                        seconds_highs, log, stats, duals, reduced_costs)
+    return SolveOutcome(
+        status,
+        message,
+        best.value,
+        stats["highs_model_status"],
+        time.perf_counter() - started,
+        seconds_highs,
+        log,
+        stats,
+        duals,
+        reduced_costs,
+    )
 
 
 def _level_step(level_qp, cuts: list, centre: np.ndarray, level: float) -> np.ndarray | None:
@@ -236,8 +300,11 @@ def _level_step(level_qp, cuts: list, centre: np.ndarray, level: float) -> np.nd
     level_qp.run()
     if level_qp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return np.clip(np.asarray(level_qp.getSolution().col_value, dtype=float), level_qp.getLp().col_lower_,
-                   level_qp.getLp().col_upper_)
+    return np.clip(
+        np.asarray(level_qp.getSolution().col_value, dtype=float),
+        level_qp.getLp().col_lower_,
+        level_qp.getLp().col_upper_,
+    )
 
 
 def _quiet_highs(settings: SolverSettings):
@@ -255,20 +322,36 @@ def _failed(sub, model_status, started: float, log_path: str, form) -> SolveOutc
 
     text = sub.modelStatusToString(model_status)
     if model_status == highspy.HighsModelStatus.kInfeasible:
-        status, message = "infeasible", ("Benders: the dispatch is infeasible for a plan the master proposed; "
-                                         "Benders needs a dispatch that every plan can run (allow unserved energy)")
+        status, message = (
+            "infeasible",
+            (
+                "Benders: the dispatch is infeasible for a plan the master proposed; "
+                "Benders needs a dispatch that every plan can run (allow unserved energy)"
+            ),
+        )
     elif model_status == highspy.HighsModelStatus.kTimeLimit:
         status, message = "error", "Benders: time limit reached before the first plan's dispatch was solved"
     else:
         status, message = "error", f"Benders: the dispatch sub-problem ended with '{text}'"
-    return SolveOutcome(status, message, None, text, time.perf_counter() - started, None, _read_log(log_path),
-                        {"interface": "benders", "rows": form.n_rows, "columns": len(form.columns)})
+    return SolveOutcome(
+        status,
+        message,
+        None,
+        text,
+        time.perf_counter() - started,
+        None,
+        _read_log(log_path),
+        {"interface": "benders", "rows": form.n_rows, "columns": len(form.columns)},
+    )
 
 
 def _history_text(history: list[BendersIteration]) -> str:
     lines = ["Benders (level method): iteration, F(K_i), upper bound, lower bound, gap, dispatch s, master s"]
-    lines += [f"{h.iteration:3d} {h.value:16.4f} {h.upper_bound:16.4f} {h.lower_bound:16.4f} {h.gap:9.2e} "
-              f"{h.seconds_dispatch:8.1f} {h.seconds_master:6.2f}" for h in history]
+    lines += [
+        f"{h.iteration:3d} {h.value:16.4f} {h.upper_bound:16.4f} {h.lower_bound:16.4f} {h.gap:9.2e} "
+        f"{h.seconds_dispatch:8.1f} {h.seconds_master:6.2f}"
+        for h in history
+    ]
     return "\n".join(lines)
 
 
@@ -277,9 +360,10 @@ def start_plan(tables: dict, scenario, settings: SolverSettings) -> dict | None:
     ``settings.benders_start_periods`` days (None for other horizons, or when that run has no answer: Benders then
     starts with every capacity at its lower bound). Called before the full model is built, so that the two models
     are never in memory together."""
+    from gzpower.inputs.schemas import HOURS_PER_YEAR
     from gzpower.model.build import build_model
-    from gzpower.model.data import HOURS_PER_YEAR, assemble
-    from gzpower.solve import solve
+    from gzpower.model.data import assemble
+    from gzpower.solve.highs import solve
 
     if not settings.benders_start_periods or scenario.periods or scenario.hours != HOURS_PER_YEAR:
         return None
@@ -295,7 +379,7 @@ def plan_cost(tables: dict, scenario, plan: dict, settings: SolverSettings | Non
     plan and the full year as ``scenario``, F minus the full-year optimum is what the aggregation costs."""
     from gzpower.model.build import build_model
     from gzpower.model.data import assemble
-    from gzpower.solve import solve
+    from gzpower.solve.highs import solve
 
     built = build_model(assemble(tables, scenario))
     for var in built.registry.investments:

@@ -58,8 +58,9 @@ def representative_days(city_load: np.ndarray, profiles: list[np.ndarray], n_per
     """Pick ``n_periods`` representative days from full-year hourly series (8760 values each)."""
     if not 2 <= n_periods <= DAYS:
         raise ValueError(f"--periods must lie between 2 and {DAYS}, got {n_periods}")
-    features = np.hstack([2.0 * _daily(np.asarray(city_load, dtype=float))]
-                         + [_daily(np.asarray(p, dtype=float)) for p in profiles])
+    features = np.hstack(
+        [2.0 * _daily(np.asarray(city_load, dtype=float))] + [_daily(np.asarray(p, dtype=float)) for p in profiles]
+    )
     peak_day = int(np.argmax(city_load) // HOURS_PER_DAY)
     others = np.array([d for d in range(DAYS) if d != peak_day])
     labels = np.zeros(DAYS, dtype=int)
@@ -87,8 +88,9 @@ def representative_days(city_load: np.ndarray, profiles: list[np.ndarray], n_per
 RESCALE_TOLERANCE, RESCALE_ROUNDS = 1e-9, 20
 
 
-def rescale(representative: pd.DataFrame, full: pd.DataFrame, agg: Aggregation,
-            upper: float | None = None) -> pd.DataFrame:
+def rescale(
+    representative: pd.DataFrame, full: pd.DataFrame, agg: Aggregation, upper: float | None = None
+) -> pd.DataFrame:
     """Representative-day values (rows: ``agg.hours``) scaled column by column so that the weighted sum over the
     representative hours equals the column's sum over the year. The peak period keeps its values (an extreme
     period is there for its extremes); values are capped at ``upper`` (capacity factors and availabilities), and

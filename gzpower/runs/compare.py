@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gzpower.catalogue import read_manifest, run_folders
+from gzpower.runs.catalogue import read_manifest, run_folders
 from gzpower.errors import InputError
 
 HOURLY = (  # table, value column, element column, what it is
@@ -256,7 +256,7 @@ def _cell(v) -> str:
 
 
 def _show(frame: pd.DataFrame) -> str:
-    from gzpower.report_text import table
+    from gzpower.report.text import table
 
     if frame is None or frame.empty:
         return "  (none)"
@@ -279,22 +279,3 @@ def format_comparison(c: Comparison) -> str:
     for label, rel in c.objective_rel_diff.items():
         out.append(f"relative objective difference {label} vs A: {'-' if rel is None else f'{rel:.3e}'}")
     return "\n".join(out)
-
-
-def cmd_compare(args) -> int:
-    runs = load_runs(args.runs, args.runs_dir)
-    c = compare_runs(runs, args.top)
-    if args.json:
-        print(json.dumps(to_json(c), indent=2, default=str))
-    else:
-        print(format_comparison(c))
-    if args.html is not None:
-        try:
-            from gzpower.report import write_comparison_report
-        except ImportError:
-            raise InputError("--html", "the HTML report helper (gzpower.report.write_comparison_report) is not "
-                                       "installed in this version") from None
-        changed = [f.split(".", 1)[1] for f in c.params["field"] if f.startswith("scenario.")]
-        path = write_comparison_report([r.folder for r in runs], args.html, changed[0] if len(changed) == 1 else None)
-        print(f"html report: {path}")
-    return 0

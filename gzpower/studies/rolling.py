@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from gzpower.assumptions import ROLLING_INITIAL_SOC_SHARE
-from gzpower.check import solve_case
 from gzpower.errors import SolveError
-from gzpower.model.data import ModelData, Scenario
-from gzpower.solve import SolverSettings
+from gzpower.model.data import ModelData
+from gzpower.scenario.scenario import Scenario
+from gzpower.solve.highs import SolverSettings
+from gzpower.studies.run import solve_case
 
 
 @dataclass
@@ -44,15 +45,21 @@ def hourly_operating_cost(tables: dict[str, pd.DataFrame], d: ModelData) -> np.n
     mc = th["element"].map(d.thermal_units["marginal_cost"]).to_numpy()
     np.add.at(cost, th["hour"].to_numpy(), th["p_mw"].to_numpy() * mc)
     imp = disp[disp["family"] == "imports"]
-    price = imp["element"].map(d.import_sources["price_cny_per_mwh"]
-                               + d.scenario.carbon_price * d.import_sources["co2_t_per_mwh"]).to_numpy()
+    price = (
+        imp["element"]
+        .map(d.import_sources["price_cny_per_mwh"] + d.scenario.carbon_price * d.import_sources["co2_t_per_mwh"])
+        .to_numpy()
+    )
     np.add.at(cost, imp["hour"].to_numpy(), imp["p_mw"].to_numpy() * price)
     ren = disp[disp["family"] == "renewables"]
     np.add.at(cost, ren["hour"].to_numpy(), ren["p_mw"].to_numpy() * ren["element"].map(d.renewables["vom"]).to_numpy())
     bal = tables["balance"]
     dr_cost = bal["bus"].map(d.demand_response["cost_per_mwh"]).fillna(0.0).to_numpy()
-    np.add.at(cost, bal["hour"].to_numpy(), bal["dr_shed_mw"].to_numpy() * dr_cost
-              + bal["unserved_mw"].to_numpy() * d.scenario.value_of_lost_load)
+    np.add.at(
+        cost,
+        bal["hour"].to_numpy(),
+        bal["dr_shed_mw"].to_numpy() * dr_cost + bal["unserved_mw"].to_numpy() * d.scenario.value_of_lost_load,
+    )
     return cost
 
 
@@ -65,8 +72,9 @@ def hourly_co2(tables: dict[str, pd.DataFrame], d: ModelData) -> np.ndarray:
     return co2
 
 
-def solve_rolling(tables: dict, sc: Scenario, settings: SolverSettings | None = None, window: int = 168,
-                  lookahead: int = 24) -> RollingResult:
+def solve_rolling(
+    tables: dict, sc: Scenario, settings: SolverSettings | None = None, window: int = 168, lookahead: int = 24
+) -> RollingResult:
     """Dispatch the horizon of ``sc`` window by window; returns city KPIs comparable to the full LP's."""
     started = time.perf_counter()
     end = sc.start_hour + sc.hours
@@ -79,8 +87,14 @@ def solve_rolling(tables: dict, sc: Scenario, settings: SolverSettings | None = 
     while start < end:
         keep = min(window, end - start)
         length = min(keep + lookahead, end - start)
-        win = replace(sc, start_hour=start, hours=length, cyclic=False, initial_soc=initial_soc or {},
-                      initial_output=initial_output)
+        win = replace(
+            sc,
+            start_hour=start,
+            hours=length,
+            cyclic=False,
+            initial_soc=initial_soc or {},
+            initial_output=initial_output,
+        )
         if initial_soc is None:  # first window: a documented share of each store's energy
             from gzpower.model.data import assemble
 
@@ -91,7 +105,7 @@ def solve_rolling(tables: dict, sc: Scenario, settings: SolverSettings | None = 
             raise SolveError(f"rolling window at hour {start}: {result.message}")
         highs_seconds += result.timings.get("highs_s") or 0.0
         bal = result.tables["balance"]
-        bal = bal[bal["hour"] < keep].assign(hour=lambda f: f["hour"] + start)
+        bal = bal[bal["hour"] < keep].assign(hour=bal["hour"] + start)
         parts.append(bal)
         costs.append(hourly_operating_cost(result.tables, result.data)[:keep])
         co2s.append(hourly_co2(result.tables, result.data)[:keep])
@@ -106,6 +120,10 @@ def solve_rolling(tables: dict, sc: Scenario, settings: SolverSettings | None = 
         windows += 1
     balance = pd.concat(parts, ignore_index=True)
     city = balance.groupby("hour")["unserved_mw"].sum()
-    kpis = {"operating_cost_cny": float(np.concatenate(costs).sum()), "unserved_mwh": float(city.sum()),
-            "loss_of_load_hours": int((city > 1e-3).sum()), "co2_t": float(np.concatenate(co2s).sum())}
+    kpis = {
+        "operating_cost_cny": float(np.concatenate(costs).sum()),
+        "unserved_mwh": float(city.sum()),
+        "loss_of_load_hours": int((city > 1e-3).sum()),
+        "co2_t": float(np.concatenate(co2s).sum()),
+    }
     return RollingResult(sc, windows, kpis, balance, time.perf_counter() - started, highs_seconds)

@@ -1,7 +1,7 @@
 """Why is a case infeasible? An elastic re-solve that says which limits had to give, where and when.
 
 Method (generic, no builder knows about it): the built model is compiled to the standard form
-:math:`\\underline r \\le A x \\le \\overline r,\\ l \\le x \\le u` (as :func:`gzpower.solve.solve_matrix` does)
+:math:`\\underline r \\le A x \\le \\overline r,\\ l \\le x \\le u` (as :func:`gzpower.solve.highs.solve_matrix` does)
 and every row gets nonnegative slack columns,
 
 .. math::
@@ -31,7 +31,7 @@ import secrets
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -41,20 +41,46 @@ import pyomo.environ as pyo
 #: penalty per unit of slack, million CNY (1e8 CNY per MWh short)
 PENALTY = 100.0
 #: what gives first: lower weight = softer limit
-FAMILY_WEIGHT = {"co2_cap": 0.1, "reserve": 0.1, "thermal_min_stable": 0.1,
-                 "balance": 1.0, "plan_floor": 1.0, "dr_daily_energy": 1.0}
+FAMILY_WEIGHT = {
+    "co2_cap": 0.1,
+    "reserve": 0.1,
+    "thermal_min_stable": 0.1,
+    "balance": 1.0,
+    "plan_floor": 1.0,
+    "dr_daily_energy": 1.0,
+}
 PHYSICS_WEIGHT = 10.0
-UNITS = {"balance": "MW", "co2_cap": "tCO2", "plan_floor": "MW", "reserve": "MW", "thermal_min_stable": "MW",
-         "thermal_ramp_up": "MW", "thermal_ramp_down": "MW", "thermal_capacity": "MW", "link_capacity": "MW",
-         "storage_soc_balance": "MWh", "kvl": "MW (reactance-weighted)"}
+UNITS = {
+    "balance": "MW",
+    "co2_cap": "tCO2",
+    "plan_floor": "MW",
+    "reserve": "MW",
+    "thermal_min_stable": "MW",
+    "thermal_ramp_up": "MW",
+    "thermal_ramp_down": "MW",
+    "thermal_capacity": "MW",
+    "link_capacity": "MW",
+    "storage_soc_balance": "MWh",
+    "kvl": "MW (reactance-weighted)",
+}
 #: slacks below this (in the row's unit) are solver noise
 TOLERANCE = 1e-4
 #: the friendly words for the variables that inject power at a bus
-SUPPLIERS = {"thermal_p": "thermal", "renewable_p": "renewables", "storage_discharge": "storage",
-             "dr_shed": "demand response", "link_flow": "import interface", "line_flow": "line",
-             "import_supply": "import source"}
-PLAN_FLOOR_WORDS = {"gas_capacity": "gas capacity", "re_capacity": "renewable capacity",
-                    "storage_capacity": "new storage power", "dr_capability": "demand-response capability"}
+SUPPLIERS = {
+    "thermal_p": "thermal",
+    "renewable_p": "renewables",
+    "storage_discharge": "storage",
+    "dr_shed": "demand response",
+    "link_flow": "import interface",
+    "line_flow": "line",
+    "import_supply": "import source",
+}
+PLAN_FLOOR_WORDS = {
+    "gas_capacity": "gas capacity",
+    "re_capacity": "renewable capacity",
+    "storage_capacity": "new storage power",
+    "dr_capability": "demand-response capability",
+}
 
 
 @dataclass
@@ -76,9 +102,10 @@ class Diagnosis:
 
 # --- the elastic LP ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Elastic:
-    form: object  # gzpower.solve.StandardForm of the original model
+    form: object  # gzpower.solve.highs.StandardForm of the original model
     columns: list
     matrix: object  # scipy CSR of the original rows
     row_lower: np.ndarray
@@ -93,8 +120,9 @@ class _Elastic:
 
 def _families(form) -> np.ndarray:
     """The constraint family (component name) of every row of a standard form."""
-    return np.repeat(np.array([b.component.local_name for b in form.blocks], dtype=object),
-                     [b.count for b in form.blocks])
+    return np.repeat(
+        np.array([b.component.local_name for b in form.blocks], dtype=object), [b.count for b in form.blocks]
+    )
 
 
 def _weight(family: str) -> float:
@@ -123,7 +151,8 @@ def _relax_bounds(columns, upper: np.ndarray, cost: np.ndarray, built) -> np.nda
 def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     import highspy
     import scipy.sparse as sp
-    from gzpower.solve import run_interruptible, standard_form
+
+    from gzpower.solve.highs import run_interruptible, standard_form
 
     form = standard_form(built.model)
     columns = form.columns
@@ -147,14 +176,31 @@ def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     full = sp.hstack([A, S]).tocsc()
     # a balance row may fall short only beyond what relaxed unserved energy covers: a physics-grade slack
     family = _families(form)
-    weights = np.array([PHYSICS_WEIGHT if (family[i] == "balance" and sign > 0) else _weight(family[i])
-                        for i, sign in zip(slack_row, slack_sign)]) * PENALTY
+    weights = (
+        np.array(
+            [
+                PHYSICS_WEIGHT if (family[i] == "balance" and sign > 0) else _weight(family[i])
+                for i, sign in zip(slack_row, slack_sign)
+            ]
+        )
+        * PENALTY
+    )
     cost = form.sense * form.cost
     relaxed = _relax_bounds(columns, upper, cost, built)
     conflicts = np.flatnonzero(lower > upper + 1e-9)
     if conflicts.size:
-        return _Elastic(form, columns, A, row_lower, row_upper, slack_row, slack_sign, None, None,
-                        "bound conflict: " + ", ".join(columns[j].name for j in conflicts[:5]))
+        return _Elastic(
+            form,
+            columns,
+            A,
+            row_lower,
+            row_upper,
+            slack_row,
+            slack_sign,
+            None,
+            None,
+            "bound conflict: " + ", ".join(columns[j].name for j in conflicts[:5]),
+        )
 
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
@@ -177,11 +223,13 @@ def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     if int(highs.getInfo().primal_solution_status) != 2:
         return _Elastic(form, columns, A, row_lower, row_upper, slack_row, slack_sign, None, None, status)
     values = np.asarray(highs.getSolution().col_value, dtype=float)
-    return _Elastic(form, columns, A, row_lower, row_upper, slack_row, slack_sign, values[:n_col],
-                    values[n_col:], status, relaxed)
+    return _Elastic(
+        form, columns, A, row_lower, row_upper, slack_row, slack_sign, values[:n_col], values[n_col:], status, relaxed
+    )
 
 
 # --- reading the slacks -----------------------------------------------------------------------------------------
+
 
 def _index(con) -> tuple:
     idx = con.index()
@@ -202,8 +250,11 @@ def _hour_position(comp, m) -> int | None:
         return 0
     # flat sets of (element, hour) pairs built by the builders (ramps, min stable, capacity rows)
     dimen = comp.index_set().dimen
-    if isinstance(dimen, int) and dimen >= 2 and comp.local_name.startswith(("thermal_", "link_", "storage_",
-                                                                              "renewable_", "dr_")):
+    if (
+        isinstance(dimen, int)
+        and dimen >= 2
+        and comp.local_name.startswith(("thermal_", "link_", "storage_", "renewable_", "dr_"))
+    ):
         return dimen - 1
     return None
 
@@ -223,8 +274,9 @@ def slack_table(el: _Elastic, built) -> pd.DataFrame:
     m, d = built.model, built.data
     records = []
     if el.slack is None:
-        return pd.DataFrame(columns=["family", "element", "bus", "hour", "timestamp", "direction", "amount", "unit",
-                                     "limit"])
+        return pd.DataFrame(
+            columns=["family", "element", "bus", "hour", "timestamp", "direction", "amount", "unit", "limit"]
+        )
     for j in np.flatnonzero(el.slack > TOLERANCE):
         i = el.slack_row[j]
         con = el.form.constraint(i)
@@ -238,18 +290,38 @@ def slack_table(el: _Elastic, built) -> pd.DataFrame:
         bus = _bus_of(str(rest[0]), d) if rest else None
         direction = "short" if el.slack_sign[j] > 0 else "over"
         limit = el.row_lower[i] if direction == "short" else el.row_upper[i]
-        records.append({"family": family, "element": element, "bus": bus, "hour": hour,
-                        "timestamp": d.timestamps[hour] if hour is not None else pd.NaT, "direction": direction,
-                        "amount": float(el.slack[j]), "unit": UNITS.get(family, ""), "limit": float(limit),
-                        "row": int(i)})
+        records.append(
+            {
+                "family": family,
+                "element": element,
+                "bus": bus,
+                "hour": hour,
+                "timestamp": d.timestamps[hour] if hour is not None else pd.NaT,
+                "direction": direction,
+                "amount": float(el.slack[j]),
+                "unit": UNITS.get(family, ""),
+                "limit": float(limit),
+                "row": int(i),
+            }
+        )
     # relaxed bounds: unserved energy beyond what was allowed is a shortfall of that bus's balance
     beyond = el.x - np.nan_to_num(el.relaxed_upper, nan=np.inf)
     for j in np.flatnonzero(beyond > TOLERANCE):
         bus, hour = el.columns[j].index()
-        records.append({"family": "balance", "element": bus, "bus": bus, "hour": int(hour),
-                        "timestamp": d.timestamps[hour], "direction": "short", "amount": float(beyond[j]),
-                        "unit": "MW", "limit": float(d.load[bus].iloc[hour]),
-                        "row": el.form.row_of(m.balance[bus, hour])})
+        records.append(
+            {
+                "family": "balance",
+                "element": bus,
+                "bus": bus,
+                "hour": int(hour),
+                "timestamp": d.timestamps[hour],
+                "direction": "short",
+                "amount": float(beyond[j]),
+                "unit": "MW",
+                "limit": float(d.load[bus].iloc[hour]),
+                "row": el.form.row_of(m.balance[bus, hour]),
+            }
+        )
     frame = pd.DataFrame(records)
     if frame.empty:
         return frame
@@ -258,6 +330,7 @@ def slack_table(el: _Elastic, built) -> pd.DataFrame:
 
 
 # --- explaining in words ----------------------------------------------------------------------------------------
+
 
 def _when(ts) -> str:
     return pd.Timestamp(ts).strftime("%Y-%m-%d %H:%M")
@@ -312,19 +385,25 @@ def _explain_balance(frame: pd.DataFrame, el: _Elastic, d, top: int) -> list[str
     if len(short):
         hours = short["hour"].nunique()
         per_bus = short.groupby("bus")["amount"].sum().sort_values(ascending=False)
-        out.append(f"energy balance: demand could not be met in {hours} hour(s), {short['amount'].sum():,.0f} MWh "
-                   f"short in total ({', '.join(f'{b} {v:,.0f} MWh' for b, v in per_bus.head(5).items())})")
+        out.append(
+            f"energy balance: demand could not be met in {hours} hour(s), {short['amount'].sum():,.0f} MWh "
+            f"short in total ({', '.join(f'{b} {v:,.0f} MWh' for b, v in per_bus.head(5).items())})"
+        )
         city_short = short.groupby("hour")["amount"].sum()
         for r in short.head(top).itertuples():
             words = _binding_at(el, r.row, d) if r.row >= 0 else []
             if not words:
-                words = [f"nothing there at a limit: the city as a whole is {city_short[r.hour]:,.0f} MW short this "
-                         "hour and where the shortfall falls is arbitrary"]
+                words = [
+                    f"nothing there at a limit: the city as a whole is {city_short[r.hour]:,.0f} MW short this "
+                    "hour and where the shortfall falls is arbitrary"
+                ]
             out.append(f"  {r.bus} short {r.amount:,.0f} MW at {_when(r.timestamp)}: {', '.join(words)}")
     over = frame[frame["direction"] == "over"]
     if len(over):
-        out.append(f"energy balance: {over['amount'].sum():,.0f} MWh more supply than demand could absorb in "
-                   f"{over['hour'].nunique()} hour(s) (must-run output above load)")
+        out.append(
+            f"energy balance: {over['amount'].sum():,.0f} MWh more supply than demand could absorb in "
+            f"{over['hour'].nunique()} hour(s) (must-run output above load)"
+        )
         for r in over.head(top).itertuples():
             out.append(f"  {r.bus} {r.amount:,.0f} MW too much at {_when(r.timestamp)}")
     return out
@@ -338,32 +417,45 @@ def _explain(table: pd.DataFrame, el: _Elastic, built, top: int = 3) -> list[str
             lines += _explain_balance(frame, el, d, top)
         elif family == "co2_cap":
             r = frame.iloc[0]
-            lines.append(f"CO2 cap: the cap of {r.limit:,.0f} tCO2 over the horizon is exceeded by {r.amount:,.0f} "
-                         f"tCO2; serving the load within the other limits emits at least "
-                         f"{r.limit + r.amount:,.0f} tCO2")
+            lines.append(
+                f"CO2 cap: the cap of {r.limit:,.0f} tCO2 over the horizon is exceeded by {r.amount:,.0f} "
+                f"tCO2; serving the load within the other limits emits at least "
+                f"{r.limit + r.amount:,.0f} tCO2"
+            )
         elif family == "plan_floor":
             for r in frame.itertuples():
                 con = el.form.constraint(r.row)
                 target = pyo.value(con.lower) if con.lower is not None else r.limit
                 what = PLAN_FLOOR_WORDS.get(r.element, r.element)
-                lines.append(f"plan floor '{r.element}': {what} can reach at most {target - r.amount:,.0f} MW "
-                             f"(standing capacity plus site potentials), short of the plan's {target:,.0f} MW "
-                             f"by {r.amount:,.0f} MW")
+                lines.append(
+                    f"plan floor '{r.element}': {what} can reach at most {target - r.amount:,.0f} MW "
+                    f"(standing capacity plus site potentials), short of the plan's {target:,.0f} MW "
+                    f"by {r.amount:,.0f} MW"
+                )
         elif family == "reserve":
             worst = frame.iloc[0]
-            lines.append(f"spinning reserve: short in {len(frame)} hour(s), by up to {worst.amount:,.0f} MW "
-                         f"(at {_when(worst.timestamp)})")
+            lines.append(
+                f"spinning reserve: short in {len(frame)} hour(s), by up to {worst.amount:,.0f} MW "
+                f"(at {_when(worst.timestamp)})"
+            )
         elif family == "thermal_min_stable":
             per_unit = frame.groupby("element")["amount"].sum().sort_values(ascending=False)
-            lines.append(f"minimum stable output: {len(per_unit)} unit(s) could not stay at their minimum in "
-                         f"{frame['hour'].nunique()} hour(s), {frame['amount'].sum():,.0f} MWh below it "
-                         f"({', '.join(f'{u} {v:,.0f} MWh' for u, v in per_unit.head(3).items())})")
+            lines.append(
+                f"minimum stable output: {len(per_unit)} unit(s) could not stay at their minimum in "
+                f"{frame['hour'].nunique()} hour(s), {frame['amount'].sum():,.0f} MWh below it "
+                f"({', '.join(f'{u} {v:,.0f} MWh' for u, v in per_unit.head(3).items())})"
+            )
         else:
             worst = frame.iloc[0]
-            where = f" ({worst.element}" + (f" at {_when(worst.timestamp)}" if worst.hour is not None
-                                             and not pd.isna(worst.hour) else "") + ")"
-            lines.append(f"{family}: had to give in {len(frame)} row(s), {frame['amount'].sum():,.4g} {worst.unit} "
-                         f"in total; worst {worst.amount:,.4g}{where if worst.element else ''}")
+            where = (
+                f" ({worst.element}"
+                + (f" at {_when(worst.timestamp)}" if worst.hour is not None and not pd.isna(worst.hour) else "")
+                + ")"
+            )
+            lines.append(
+                f"{family}: had to give in {len(frame)} row(s), {frame['amount'].sum():,.4g} {worst.unit} "
+                f"in total; worst {worst.amount:,.4g}{where if worst.element else ''}"
+            )
     return lines
 
 
@@ -375,8 +467,10 @@ def diagnose(built, time_limit: float | None = None) -> Diagnosis:
         return Diagnosis(slack_table(el, built), [f"{label}: no diagnosis possible ({el.status})"], el.status)
     table = slack_table(el, built)
     if table.empty:
-        lines = [f"{label}: the elastic re-solve needs no slack: the infeasibility is within solver tolerances "
-                 "(try tighter tolerances or another algorithm)"]
+        lines = [
+            f"{label}: the elastic re-solve needs no slack: the infeasibility is within solver tolerances "
+            "(try tighter tolerances or another algorithm)"
+        ]
     else:
         head = ", ".join(f"{f} ({(table['family'] == f).sum()} row(s))" for f in table["family"].unique())
         lines = [f"{label} is infeasible; limits that had to give: {head}"] + _explain(table, el, built)
@@ -390,13 +484,12 @@ def write_failed(runs_dir: Path, name: str, diagnosis: Diagnosis, message: str) 
     """
     failed = Path(runs_dir) / "failed"
     failed.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     final = failed / f"{stamp}-{name}-{secrets.token_hex(3)}"
     tmp = failed / f".tmp-{final.name}"
     tmp.mkdir()
     try:
-        diagnosis.table.drop(columns=["row"], errors="ignore").to_parquet(tmp / "infeasibility.parquet",
-                                                                          index=False)
+        diagnosis.table.drop(columns=["row"], errors="ignore").to_parquet(tmp / "infeasibility.parquet", index=False)
         (tmp / "diagnosis.txt").write_text(f"FAILED RUN (not a result): {message}\n{diagnosis.text}\n")
         os.rename(tmp, final)
     except BaseException:

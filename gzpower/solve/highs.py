@@ -25,8 +25,8 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.standard_repn import generate_standard_repn
 
-from gzpower.numerics import coefficient_ranges
-from gzpower.numerics import report as report_ranges
+from gzpower.solve.numerics import coefficient_ranges
+from gzpower.solve.numerics import report as report_ranges
 
 ALGORITHMS = {
     "simplex": {"solver": "simplex"},
@@ -45,7 +45,7 @@ BENDERS_FROM_HOURS = 720
 MESSAGES = {
     "optimal": "optimal solution found",
     "infeasible": "the model is infeasible: no dispatch meets every hard limit (allow unserved energy, or relax "
-                  "the CO2 cap / capacity floors)",
+    "the CO2 cap / capacity floors)",
     "unbounded": "the model is unbounded: some cost is missing or negative",
     "time_limit": "time or iteration limit reached: the best solution found is returned, NOT proven optimal",
     "error": "the solver failed",
@@ -63,13 +63,13 @@ class SolverSettings:
     ipm_optimality_tolerance: float | None = None
     extra: dict = field(default_factory=dict)
     #: expand only: "benders" solves the capacities in a master problem and the dispatch as a sub-problem
-    #: (gzpower.benders), "none" hands HiGHS the whole LP
+    #: (gzpower.solve.benders), "none" hands HiGHS the whole LP
     decomposition: str = "auto"  # auto: Benders for hourly expansions of BENDERS_FROM_HOURS or more
     benders_gap: float = 1e-4  # stop at (upper - lower bound) / upper bound <= this
     benders_max_iterations: int = 50
     benders_start_periods: int | None = 8  # full year: first plan from this many representative days
 
-    def resolved(self, scenario) -> "SolverSettings":
+    def resolved(self, scenario) -> SolverSettings:
         """``auto`` made concrete for a scenario (or a bare mode name, "check" / "expand").
 
         Algorithm: dual simplex solved the full-year check 3x faster than IPM, IPM the aggregated expansion 7x
@@ -140,8 +140,9 @@ def _status(term: TerminationCondition, sol: SolutionStatus) -> str:
     return "error"
 
 
-def solve(model: pyo.ConcreteModel, settings: SolverSettings | None = None, want_duals: bool = True,
-          tee: bool = False) -> SolveOutcome:
+def solve(
+    model: pyo.ConcreteModel, settings: SolverSettings | None = None, want_duals: bool = True, tee: bool = False
+) -> SolveOutcome:
     settings = settings or SolverSettings()
     if settings.interface == "matrix":
         return solve_matrix(model, settings, want_duals, tee)
@@ -156,12 +157,26 @@ def solve(model: pyo.ConcreteModel, settings: SolverSettings | None = None, want
         streams.append(sys.stdout)
     started = time.perf_counter()
     try:
-        res = solver.solve(model, tee=streams, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                           threads=settings.threads, time_limit=settings.time_limit,
-                           solver_options=settings.highs_options())
+        res = solver.solve(
+            model,
+            tee=streams,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+            threads=settings.threads,
+            time_limit=settings.time_limit,
+            solver_options=settings.highs_options(),
+        )
     except Exception as exc:  # HiGHS or the interface raised: a solver error, reported, never a traceback
-        return SolveOutcome("error", f"{MESSAGES['error']}: {exc}", None, "error",
-                            time.perf_counter() - started, None, log.getvalue(), {})
+        return SolveOutcome(
+            "error",
+            f"{MESSAGES['error']}: {exc}",
+            None,
+            "error",
+            time.perf_counter() - started,
+            None,
+            log.getvalue(),
+            {},
+        )
     elapsed = time.perf_counter() - started
     status = _status(res.termination_condition, res.solution_status)
     has_primal = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
@@ -173,8 +188,11 @@ def solve(model: pyo.ConcreteModel, settings: SolverSettings | None = None, want
     if highs is not None:
         info = highs.getInfo()
         stats = {
-            "rows": int(highs.getNumRow()), "columns": int(highs.getNumCol()), "nonzeros": int(highs.getNumNz()),
-            "simplex_iterations": int(info.simplex_iteration_count), "ipm_iterations": int(info.ipm_iteration_count),
+            "rows": int(highs.getNumRow()),
+            "columns": int(highs.getNumCol()),
+            "nonzeros": int(highs.getNumNz()),
+            "simplex_iterations": int(info.simplex_iteration_count),
+            "ipm_iterations": int(info.ipm_iteration_count),
             "pdlp_iterations": int(getattr(info, "pdlp_iteration_count", 0)),
             "max_primal_infeasibility": float(info.max_primal_infeasibility),
             "max_dual_infeasibility": float(info.max_dual_infeasibility),
@@ -192,13 +210,25 @@ def solve(model: pyo.ConcreteModel, settings: SolverSettings | None = None, want
         if want_duals and status == "optimal":
             try:
                 found = res.solution_loader.get_duals()
-                duals = {comp.name: np.array([found.get(con, np.nan) for con in
-                                              (comp.values() if comp.is_indexed() else [comp])])
-                         for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True)}
+                duals = {
+                    comp.name: np.array(
+                        [found.get(con, np.nan) for con in (comp.values() if comp.is_indexed() else [comp])]
+                    )
+                    for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True)
+                }
             except Exception:  # duals are optional output: e.g. PDLP without crossover may not give them
                 duals = None
-    return SolveOutcome(status, MESSAGES[status], objective, str(res.termination_condition.name), elapsed,
-                        highs_seconds, log.getvalue(), stats, duals)
+    return SolveOutcome(
+        status,
+        MESSAGES[status],
+        objective,
+        str(res.termination_condition.name),
+        elapsed,
+        highs_seconds,
+        log.getvalue(),
+        stats,
+        duals,
+    )
 
 
 def _highs_status(highs, status) -> str:
@@ -264,11 +294,11 @@ class StandardForm:
     columns: list  # Pyomo VarData of each column
     blocks: list  # RowBlock per constraint component, in row order
     A: object  # scipy sparse matrix (CSR)
-    lower: "np.ndarray"
-    upper: "np.ndarray"
-    row_lower: "np.ndarray"
-    row_upper: "np.ndarray"
-    cost: "np.ndarray"
+    lower: np.ndarray
+    upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    cost: np.ndarray
     offset: float
     sense: float  # 1 minimise, -1 maximise
     column_offset: dict = field(default_factory=dict)  # id(Var component) -> its first column
@@ -280,7 +310,7 @@ class StandardForm:
         return len(self.row_lower)
 
     @property
-    def row_kind(self) -> "np.ndarray":
+    def row_kind(self) -> np.ndarray:
         """-1 a lower limit only (>=), +1 an upper limit only (<=), 0 both (== or ranged)."""
         has_lower, has_upper = np.isfinite(self.row_lower), np.isfinite(self.row_upper)
         return np.where(has_lower & has_upper, 0, np.where(has_lower, -1, 1))
@@ -306,18 +336,18 @@ class StandardForm:
                 return block.start + int(where[0]) if where.size else -1
         return -1
 
-    def values_of(self, x: "np.ndarray", var) -> "np.ndarray":
+    def values_of(self, x: np.ndarray, var) -> np.ndarray:
         """The entries of a solution vector that belong to one Var component, in its own order."""
         start = self.column_offset[id(var)]
-        return x[start:start + len(var)]
+        return x[start : start + len(var)]
 
-    def duals_by_component(self, row_dual: "np.ndarray") -> dict:
+    def duals_by_component(self, row_dual: np.ndarray) -> dict:
         """Row duals per constraint component (name -> array in the component's order; NaN for inactive rows)."""
         out = {}
         for block in self.blocks:
             size = len(block.component) if block.component.is_indexed() else 1
             values = np.full(size, np.nan)
-            values[block.positions] = row_dual[block.start:block.start + block.count]
+            values[block.positions] = row_dual[block.start : block.start + block.count]
             out[block.component.name] = values
         return out
 
@@ -372,8 +402,10 @@ def standard_form(model: pyo.ConcreteModel) -> StandardForm:
     for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True):
         if isinstance(comp, LinearRows):
             positions = comp.active_rows()
-            x_map = np.concatenate([np.arange(column_offset[id(v)], column_offset[id(v)] + len(v))
-                                    for v in comp.variables] or [np.zeros(0, dtype=np.int64)])
+            x_map = np.concatenate(
+                [np.arange(column_offset[id(v)], column_offset[id(v)] + len(v)) for v in comp.variables]
+                or [np.zeros(0, dtype=np.int64)]
+            )
             block = comp.matrix[positions] if len(positions) < comp.matrix.shape[0] else comp.matrix
             block = sp.csr_matrix((block.data, x_map[block.indices], block.indptr), shape=(len(positions), n_col))
             parts.append(block)
@@ -393,8 +425,9 @@ def standard_form(model: pyo.ConcreteModel) -> StandardForm:
                 lo.append(-inf if lb is None else lb - constant)
                 up.append(inf if ub is None else ub - constant)
             cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-            parts.append(sp.csr_matrix((np.asarray(coefs, dtype=float), cols, np.asarray(indptr)),
-                                       shape=(len(positions), n_col)))
+            parts.append(
+                sp.csr_matrix((np.asarray(coefs, dtype=float), cols, np.asarray(indptr)), shape=(len(positions), n_col))
+            )
             row_lower.append(np.asarray(lo, dtype=float))
             row_upper.append(np.asarray(up, dtype=float))
         blocks.append(RowBlock(comp, n_row, positions))
@@ -450,8 +483,9 @@ def highs_lp(form: StandardForm):
     return lp
 
 
-def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True,
-                 tee: bool = False) -> SolveOutcome:
+def solve_matrix(
+    model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True, tee: bool = False
+) -> SolveOutcome:
     """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
     started = time.perf_counter()
     form = standard_form(model)
@@ -472,8 +506,16 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
         handed_over = time.perf_counter()
         run_interruptible(highs)
     except Exception as exc:  # reported as a solver error, never a traceback
-        return SolveOutcome("error", f"{MESSAGES['error']}: {exc}", None, "error", time.perf_counter() - started,
-                            None, _read_log(log_path), {})
+        return SolveOutcome(
+            "error",
+            f"{MESSAGES['error']}: {exc}",
+            None,
+            "error",
+            time.perf_counter() - started,
+            None,
+            _read_log(log_path),
+            {},
+        )
     except BaseException:  # interrupted: leave no temporary log behind
         _read_log(log_path)
         raise
@@ -481,8 +523,12 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     status = _highs_status(highs, model_status)
     info = highs.getInfo()
     stats = {
-        "interface": "matrix", "rows": n_row, "columns": n_col, "nonzeros": int(A.nnz),
-        "simplex_iterations": int(info.simplex_iteration_count), "ipm_iterations": int(info.ipm_iteration_count),
+        "interface": "matrix",
+        "rows": n_row,
+        "columns": n_col,
+        "nonzeros": int(A.nnz),
+        "simplex_iterations": int(info.simplex_iteration_count),
+        "ipm_iterations": int(info.ipm_iteration_count),
         "pdlp_iterations": int(info.pdlp_iteration_count),
         "max_primal_infeasibility": float(info.max_primal_infeasibility),
         "max_dual_infeasibility": float(info.max_dual_infeasibility),
@@ -498,8 +544,10 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
     message = MESSAGES[status]
     if status == "time_limit" and not has_primal:
         status = "error"
-        message = (f"HiGHS stopped ({highs.modelStatusToString(model_status).lower()}) before it had a feasible "
-                   "solution: nothing to report (raise --time-limit or the iteration limit)")
+        message = (
+            f"HiGHS stopped ({highs.modelStatusToString(model_status).lower()}) before it had a feasible "
+            "solution: nothing to report (raise --time-limit or the iteration limit)"
+        )
     obj_value, duals, reduced_costs = None, None, None
     if status in ("optimal", "time_limit") and has_primal:
         solution = highs.getSolution()
@@ -515,11 +563,23 @@ def solve_matrix(model: pyo.ConcreteModel, settings: SolverSettings, want_duals:
         if want_duals and status == "optimal" and solution.dual_valid:
             duals = form.duals_by_component(np.asarray(solution.row_dual, dtype=float))
             col_dual = np.asarray(solution.col_dual, dtype=float)
-            reduced_costs = {var.name: form.values_of(col_dual, var) for var in
-                             model.component_objects(pyo.Var, active=True, descend_into=True)}
+            reduced_costs = {
+                var.name: form.values_of(col_dual, var)
+                for var in model.component_objects(pyo.Var, active=True, descend_into=True)
+            }
     elapsed = time.perf_counter() - started
-    return SolveOutcome(status, message, obj_value, highs.modelStatusToString(model_status), elapsed,
-                        float(highs.getRunTime()), _read_log(log_path), stats, duals, reduced_costs)
+    return SolveOutcome(
+        status,
+        message,
+        obj_value,
+        highs.modelStatusToString(model_status),
+        elapsed,
+        float(highs.getRunTime()),
+        _read_log(log_path),
+        stats,
+        duals,
+        reduced_costs,
+    )
 
 
 def attach_log(highs, prefix: str) -> str:
@@ -530,7 +590,7 @@ def attach_log(highs, prefix: str) -> str:
     return log_path
 
 
-def violation(lower: "np.ndarray", value: "np.ndarray", upper: "np.ndarray") -> float:
+def violation(lower: np.ndarray, value: np.ndarray, upper: np.ndarray) -> float:
     """Largest amount by which ``value`` leaves ``[lower, upper]`` (0 when it stays inside)."""
     return float(max(0.0, np.max(lower - value, initial=0.0), np.max(value - upper, initial=0.0)))
 

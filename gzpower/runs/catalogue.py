@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from gzpower.errors import InputError
-from gzpower.runs import read_manifest
+from gzpower.results.folder import read_manifest
 
 RESULT_TABLES = ("balance", "dispatch", "flows", "storage", "curtailment", "capacities", "emissions", "costs",
                  "target_check", "counterfactuals")
@@ -197,27 +197,3 @@ def list_runs(cat: Catalogue, mode: str | None = None, year: int | None = None, 
     if where:
         query += " WHERE " + " AND ".join(where)
     return cat.sql(query + " ORDER BY created, run", args)
-
-
-def _format(frame: pd.DataFrame) -> str:
-    from gzpower.report_text import table
-
-    view = frame.copy()
-    for col in view.columns:
-        if pd.api.types.is_float_dtype(view[col]):
-            view[col] = [("" if pd.isna(v) else f"{v:,.6g}") for v in view[col]]
-    return table(view.astype(object).where(view.notna(), ""))
-
-
-def cmd_runs_list(args) -> int:
-    cat = open_catalogue(args.runs_dir)
-    frame = list_runs(cat, args.mode, args.year, args.status, args.since, args.param)
-    print(_format(frame))
-    print(f"{len(frame)} of {len(cat.runs)} runs in {args.runs_dir}")
-    return 0
-
-
-def cmd_runs_sql(args) -> int:
-    cat = open_catalogue(args.runs_dir)
-    print(_format(cat.sql(args.query)))
-    return 0

@@ -17,8 +17,9 @@ from gzpower.model.registry import COST_SCALE, evaluate
 def _matrix(var: pyo.Var, n_elements: int, n_hours: int) -> np.ndarray:
     if n_elements == 0:
         return np.zeros((0, n_hours))
-    values = np.fromiter((v.value if v.value is not None else 0.0 for v in var.values()), dtype=float,
-                         count=n_elements * n_hours)
+    values = np.fromiter(
+        (v.value if v.value is not None else 0.0 for v in var.values()), dtype=float, count=n_elements * n_hours
+    )
     return values.reshape(n_elements, n_hours)
 
 
@@ -28,20 +29,29 @@ def _scalar(var: pyo.Var, keys) -> dict:
 
 def _long(matrix: np.ndarray, elements: list, timestamps: pd.DatetimeIndex, name: str, value: str) -> pd.DataFrame:
     n_el, n_h = matrix.shape
-    return pd.DataFrame({
-        "hour": np.tile(np.arange(n_h), n_el),
-        "timestamp": np.tile(timestamps.to_numpy(), n_el),
-        name: np.repeat(np.asarray(elements, dtype=object), n_h),
-        value: matrix.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "hour": np.tile(np.arange(n_h), n_el),
+            "timestamp": np.tile(timestamps.to_numpy(), n_el),
+            name: np.repeat(np.asarray(elements, dtype=object), n_h),
+            value: matrix.ravel(),
+        }
+    )
 
 
 def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     m, d, reg = built.model, built.data, built.registry
     n = d.n_hours
     ts = d.timestamps
-    th, re, st, dr, src, links, lines = (d.thermal, d.renewables, d.storage, d.demand_response, d.import_sources,
-                                         d.links, d.lines)
+    th, re, st, dr, src, links, lines = (
+        d.thermal,
+        d.renewables,
+        d.storage,
+        d.demand_response,
+        d.import_sources,
+        d.links,
+        d.lines,
+    )
     out: dict[str, pd.DataFrame] = {}
 
     # capacities
@@ -53,24 +63,56 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     link_new = _scalar(m.link_new, list(m.LINK_EXT))
     cap_rows = []
     for u, r in d.thermal_units.iterrows():
-        cap_rows.append((u, "thermal", r["carrier"], r["bus"], r["status"], "MW", r["p_nom"],
-                         th_new.get(r["group"], 0.0) * r["share"]))
+        cap_rows.append(
+            (
+                u,
+                "thermal",
+                r["carrier"],
+                r["bus"],
+                r["status"],
+                "MW",
+                r["p_nom"],
+                th_new.get(r["group"], 0.0) * r["share"],
+            )
+        )
     for k, r in re.iterrows():
-        cap_rows.append((k, "renewables", r["tech"], r["bus"], "plan" if r["increment"] > 0 else "standing", "MW",
-                         r["p_nom"], re_new.get(k, 0.0)))
+        cap_rows.append(
+            (
+                k,
+                "renewables",
+                r["tech"],
+                r["bus"],
+                "plan" if r["increment"] > 0 else "standing",
+                "MW",
+                r["p_nom"],
+                re_new.get(k, 0.0),
+            )
+        )
     for s, r in st.iterrows():
         cap_rows.append((s, "storage", r["carrier"], r["bus"], "standing", "MW", r["p_nom"], st_new_p.get(s, 0.0)))
-        cap_rows.append((f"{s}:energy", "storage", f"{r['carrier']}_energy", r["bus"], "standing", "MWh", r["e_nom"],
-                         st_new_e.get(s, 0.0)))
+        cap_rows.append(
+            (
+                f"{s}:energy",
+                "storage",
+                f"{r['carrier']}_energy",
+                r["bus"],
+                "standing",
+                "MWh",
+                r["e_nom"],
+                st_new_e.get(s, 0.0),
+            )
+        )
     for b, r in dr.iterrows():
         cap_rows.append((f"dr_{b}", "demand_response", "dr_peak", b, "plan", "MW", r["p_nom"], dr_new.get(b, 0.0)))
     for k, r in links.iterrows():
         cap_rows.append((k, "imports", "interface", r["bus1"], "standing", "MW", r["p_nom"], link_new.get(k, 0.0)))
     for i, r in src.iterrows():
-        cap_rows.append((i, "imports", "source_clean" if r["clean"] else "source", r["bus"], "standing", "MW",
-                         r["p_max"], 0.0))
-    caps = pd.DataFrame(cap_rows, columns=["element", "family", "carrier", "bus", "status", "unit", "existing",
-                                           "added"])
+        cap_rows.append(
+            (i, "imports", "source_clean" if r["clean"] else "source", r["bus"], "standing", "MW", r["p_max"], 0.0)
+        )
+    caps = pd.DataFrame(
+        cap_rows, columns=["element", "family", "carrier", "bus", "status", "unit", "existing", "added"]
+    )
     caps["total"] = caps["existing"] + caps["added"]
     out["capacities"] = caps
 
@@ -110,14 +152,18 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     out["curtailment"] = curt
 
     # storage
-    ch, dis, soc = (_matrix(m.storage_charge, len(st), n), _matrix(m.storage_discharge, len(st), n),
-                    _matrix(m.storage_soc, len(st), n))
+    ch, dis, soc = (
+        _matrix(m.storage_charge, len(st), n),
+        _matrix(m.storage_discharge, len(st), n),
+        _matrix(m.storage_soc, len(st), n),
+    )
     if d.chronology is not None and len(st):
         # aggregated run: add the inter-day level of the first calendar day each representative day stands for
         first_day = {int(p): dd for dd, p in reversed(list(enumerate(d.chronology)))}
         period = d.period_of_hour()
-        inter = np.array([[m.storage_soc_inter[s, first_day[int(period[t])]].value or 0.0 for t in range(n)]
-                          for s in st.index])
+        inter = np.array(
+            [[m.storage_soc_inter[s, first_day[int(period[t])]].value or 0.0 for t in range(n)] for s in st.index]
+        )
         soc = soc + inter
     sdf = _long(soc, list(st.index), ts, "element", "soc_mwh")
     sdf["charge_mw"], sdf["discharge_mw"] = ch.ravel(), dis.ravel()
@@ -139,8 +185,7 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     z_total = links["p_nom"].to_numpy() + np.array([link_new.get(k, 0.0) for k in links.index])
     lk["limit_mw"] = np.repeat(z_total, n)
     flows = pd.concat([fl, lk], ignore_index=True)
-    flows["loading"] = np.where(flows["limit_mw"] > 0, flows["flow_mw"].abs() / flows["limit_mw"].clip(lower=1e-9),
-                                0.0)
+    flows["loading"] = np.where(flows["limit_mw"] > 0, flows["flow_mw"].abs() / flows["limit_mw"].clip(lower=1e-9), 0.0)
     out["flows"] = flows
 
     # district balance: every term per district and hour (the report's stack and the balance invariant)
@@ -172,8 +217,13 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
         "line_net_in_mw": by_bus(lf, lines["bus1"]) - by_bus(lf, lines["bus0"]),
         "unserved_mw": unserved,
     }
-    bal = pd.DataFrame({"hour": np.tile(np.arange(n), nb), "timestamp": np.tile(ts.to_numpy(), nb),
-                        "bus": np.repeat(np.asarray(districts, dtype=object), n)})
+    bal = pd.DataFrame(
+        {
+            "hour": np.tile(np.arange(n), nb),
+            "timestamp": np.tile(ts.to_numpy(), nb),
+            "bus": np.repeat(np.asarray(districts, dtype=object), n),
+        }
+    )
     for name, matrix in terms.items():
         bal[name] = matrix.ravel()
     bal["weight"] = np.tile(d.weights, nb)
@@ -187,10 +237,10 @@ def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     out["balance"] = bal
 
     # emissions and costs
-    out["emissions"] = pd.DataFrame([(k, evaluate(v)) for k, v in reg.emissions.items()],
-                                    columns=["source", "tco2"])
-    out["costs"] = pd.DataFrame([(k, float(sum(evaluate(e) for e in v))) for k, v in reg.costs.items()],
-                                columns=["category", "cny"])
+    out["emissions"] = pd.DataFrame([(k, evaluate(v)) for k, v in reg.emissions.items()], columns=["source", "tco2"])
+    out["costs"] = pd.DataFrame(
+        [(k, float(sum(evaluate(e) for e in v))) for k, v in reg.costs.items()], columns=["category", "cny"]
+    )
     return out
 
 
@@ -198,7 +248,8 @@ def kpis(tables: dict[str, pd.DataFrame], data) -> dict:
     """Headline numbers of a run (also the sweep / catalogue columns)."""
     bal, curt = tables["balance"], tables["curtailment"]
     city = bal.groupby("hour")[["load_mw", "unserved_mw", "weight"]].agg(
-        {"load_mw": "sum", "unserved_mw": "sum", "weight": "first"})
+        {"load_mw": "sum", "unserved_mw": "sum", "weight": "first"}
+    )
     w = city["weight"]
     prices = bal["price_cny_per_mwh"]
     # prices are per MWh of one represented hour: weight them by the energy they price
@@ -216,11 +267,16 @@ def kpis(tables: dict[str, pd.DataFrame], data) -> dict:
         "curtailment_share": curtailed / max(available, 1e-9),
         "co2_t": float(tables["emissions"]["tco2"].sum()),
         "cost_cny": float(tables["costs"]["cny"].sum()),
-        "operating_cost_cny": float(tables["costs"].loc[~tables["costs"]["category"].isin(
-            ["investment", "plan_investment", "fixed_om"]), "cny"].sum()),
+        "operating_cost_cny": float(
+            tables["costs"]
+            .loc[~tables["costs"]["category"].isin(["investment", "plan_investment", "fixed_om"]), "cny"]
+            .sum()
+        ),
         "price_avg_cny_per_mwh": float((prices * weights).sum() / max(weights.sum(), 1e-9))
-        if prices.notna().all() else None,
+        if prices.notna().all()
+        else None,
         "price_peak_cny_per_mwh": float(prices.max()) if prices.notna().all() else None,
-        "imports_mwh": float(tables["dispatch"].loc[tables["dispatch"]["family"] == "imports"]
-                             .eval("p_mw * weight").sum()),
+        "imports_mwh": float(
+            tables["dispatch"].loc[tables["dispatch"]["family"] == "imports"].eval("p_mw * weight").sum()
+        ),
     }

@@ -1,0 +1,330 @@
+"""The command handlers: each turns parsed arguments into library calls and prints the outcome."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from gzpower.cli.args import load_tables, scenario_from_args, settings_from_args
+from gzpower.errors import InputError
+
+
+def cmd_data_build(args) -> int:
+    from gzpower.pipeline.build import build_and_write
+
+    stats = build_and_write(args.raw, args.out)
+    print(f"wrote {args.out} from {args.raw}")
+    from gzpower.report.text import format_data_stats
+
+    print(format_data_stats(stats))
+    return 0
+
+
+def cmd_data_validate(args) -> int:
+    from gzpower.inputs.schemas import TABLES
+
+    tables, seconds = load_tables(args.data)
+    print(f"{args.data}: {len(TABLES)} tables valid ({sum(len(t) for t in tables.values())} rows, {seconds:.1f} s)")
+    from gzpower.report.text import format_data_summary
+
+    print(format_data_summary(tables))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from gzpower.report.text import format_check
+    from gzpower.studies.run import counterfactual_table, counterfactuals, run_and_write
+
+    tables, load_s = load_tables(args.data)
+    settings = settings_from_args(args)
+    if args.rolling:
+        return _check_rolling(args, tables, settings)
+    for year in args.year or [2025, 2030]:
+        sc = scenario_from_args(args, "check", year)
+        if not args.quiet:
+            print(f"[{year}] solving the plan fleet over {sc.hours} h ...", flush=True)
+
+        def extra(parent, _sc=sc):
+            if args.no_counterfactuals:
+                return {}
+            if not args.quiet:
+                print(
+                    f"[{_sc.year}] solving {5} counterfactuals (each plan target's increment removed) ...", flush=True
+                )
+            children = counterfactuals(tables, parent, settings, workers=args.workers)
+            return {"counterfactuals": counterfactual_table(parent, children)}
+
+        result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s, extra_tables=extra)
+        print(format_check(result))
+        print(f"run folder: {result.folder}")
+        _report(args, result.folder)
+    return 0
+
+
+def _check_rolling(args, tables, settings) -> int:
+    """The check's dispatch window by window (fast screening); KPIs and the district balance are written."""
+    from dataclasses import asdict
+
+    from gzpower.results.folder import run_folder, scenario_record, versions, write_manifest, write_tables
+    from gzpower.studies.rolling import solve_rolling
+
+    for year in args.year or [2025, 2030]:
+        sc = scenario_from_args(args, "check", year)
+        with run_folder(args.runs_dir, f"check-{year}-rolling{args.rolling}") as holder:
+            rolled = solve_rolling(tables, sc, settings, window=args.rolling, lookahead=args.lookahead)
+            write_tables(holder["path"], {"balance": rolled.balance})
+            write_manifest(
+                holder["path"],
+                {
+                    "run": holder["final"].name,
+                    "mode": "check-rolling",
+                    "year": year,
+                    "status": "optimal",
+                    "scenario": scenario_record(sc),
+                    "solver": asdict(settings.resolved("check")),
+                    "rolling": {"window_h": args.rolling, "lookahead_h": args.lookahead, "windows": rolled.windows},
+                    "kpis": rolled.kpis,
+                    "timings_s": {"total_s": rolled.seconds, "highs_s": rolled.seconds_highs},
+                    "versions": versions(),
+                },
+            )
+        k = rolled.kpis
+        print(
+            f"== gzpower check {year}, rolling {args.rolling} h + {args.lookahead} h look-ahead "
+            f"({rolled.windows} windows, {rolled.seconds:.0f} s) ==\n"
+            f"unserved {k['unserved_mwh']:,.0f} MWh in {k['loss_of_load_hours']} h; operating cost "
+            f"{k['operating_cost_cny'] / 1e9:,.2f} bn CNY; CO2 {k['co2_t'] / 1e6:,.2f} MtCO2\n"
+            f"run folder: {holder['path']}\n"
+        )
+    return 0
+
+
+def _report(args, folder: Path) -> None:
+    """The HTML report of a finished run; a report that cannot be drawn never undoes the run itself."""
+    if getattr(args, "no_report", False):
+        print()
+        return
+    from gzpower.report import write_report
+
+    try:
+        print(f"report: {write_report(folder)}\n")
+    except Exception as exc:  # the run is complete and valid without its pictures
+        print(f"warning: report not written ({type(exc).__name__}: {exc})\n", file=sys.stderr)
+
+
+def cmd_expand(args) -> int:
+    from gzpower.report.text import format_expand
+    from gzpower.studies.run import run_and_write
+
+    if args.decomposition == "benders" and args.periods:
+        print(
+            "error: --decomposition benders solves the hourly expansion; it does not combine with --periods",
+            file=sys.stderr,
+        )
+        return 2
+    tables, load_s = load_tables(args.data)
+    settings = settings_from_args(args)
+    inherited: dict = {}
+    for year in sorted(args.year or [2025, 2030]):
+        sc = replace(
+            scenario_from_args(args, "expand", year), plan_floors=not args.no_floors, inherited=dict(inherited)
+        )
+        if not args.quiet:
+            print(f"[{year}] least-cost expansion over {sc.hours} h ...", flush=True)
+        result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s)
+        print(format_expand(result))
+        print(f"run folder: {result.folder}")
+        _report(args, result.folder)
+        for row in result.tables["capacities"].itertuples():
+            key = _tech_key(row)
+            if key is not None and row.added > 1e-6:
+                inherited[key] = inherited.get(key, 0.0) + row.added
+    return 0
+
+
+def _tech_key(row):
+    if row.family == "thermal":
+        return ("gas_ccgt", row.bus)
+    if row.family == "renewables":
+        return (row.carrier, row.bus)
+    if row.family == "storage":
+        return ("battery_energy" if row.unit == "MWh" else "battery_power", row.bus)
+    if row.family == "demand_response":
+        return ("dr_peak", row.bus)
+    return None
+
+
+def cmd_report(args) -> int:
+    from gzpower.report import write_report
+
+    folder = Path(args.run)
+    if not (folder / "manifest.json").is_file():
+        folder = args.runs_dir / args.run
+    print(write_report(folder))
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from gzpower.studies.sweep import format_summary, parse_param, read_sweep_file, run_sweep
+
+    params: dict[str, list] = {}
+    if args.file is not None:
+        params.update(read_sweep_file(args.file))
+    for text in args.param or []:
+        name, values = parse_param(text)
+        params[name] = values
+    years = args.year or [2030]
+    if len(years) > 1:
+        params = {"year": years, **params}
+    if not params:
+        raise InputError("gzpower sweep", "nothing to sweep: give --param name=values or --file sweep.toml")
+    if not Path(args.data).is_dir():
+        raise InputError(str(args.data), "data folder not found")
+    base = scenario_from_args(args, args.mode, years[0])
+    n = math.prod(len(v) for v in params.values())
+    if not args.quiet:
+        where = f"Dask cluster {args.scheduler}" if args.scheduler else f"{args.workers} local worker(s)"
+        print(
+            f"sweep over {', '.join(f'{k} ({len(v)})' for k, v in params.items())}: {n} points, {base.hours} h "
+            f"from hour {base.start_hour}, on {where}",
+            flush=True,
+        )
+    sweep = run_sweep(
+        base,
+        settings_from_args(args),
+        params,
+        args.data,
+        args.runs_dir,
+        args.workers,
+        args.scheduler,
+        args.quiet,
+        args.name,
+    )
+    print(format_summary(sweep.summary, list(params)))
+    failed = sweep.summary[sweep.summary["status"] == "failed"]
+    for row in failed.itertuples():
+        print(f"point {row.point} failed: {row.message}", file=sys.stderr)
+    print(f"summary: {sweep.path} ({len(sweep.summary)} points, {len(failed)} failed, {sweep.seconds:.1f} s)")
+    plot = _summary_plot(sweep, list(params))
+    if plot is not None:
+        print(f"plot: {plot}")
+    return 3 if len(failed) == len(sweep.summary) else 0
+
+
+def _summary_plot(sweep, names: list[str]) -> Path | None:
+    """KPI curves against the first swept parameter (the report package's comparison page) beside the summary."""
+    folders = [Path(f) for f in sweep.summary.get("run_folder", pd.Series(dtype=object)).dropna() if f]
+    if len(folders) < 2:
+        return None
+    from gzpower.report import write_comparison_report
+
+    try:
+        return write_comparison_report(folders, sweep.path.parent / "summary.html", x_param=names[0])
+    except Exception as exc:  # the summary table is the result; its picture must not fail the sweep
+        print(f"warning: sweep plot not written ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def _cmd_size(args, what: str) -> int:
+    from gzpower.studies.sizing import Criterion, format_result, size, summary_frame
+    from gzpower.studies.sweep import new_sweep_id, write_summary
+
+    if args.year and len(args.year) > 1:
+        raise InputError("gzpower size", "give one --year")
+    tables, _ = load_tables(args.data)
+    base = scenario_from_args(args, "check", (args.year or [2030])[0])
+    criterion = Criterion(max_unserved_mwh=args.max_unserved, max_lole_h=args.max_lole)
+    if not args.quiet:
+        print(f"sizing {what} by bisection over {base.hours} h ...", file=sys.stderr, flush=True)
+    result = size(
+        what,
+        tables,
+        base,
+        settings_from_args(args),
+        criterion,
+        args.tol,
+        args.upper,
+        getattr(args, "hours_of_storage", None),
+    )
+    print(format_result(result, base))
+    path = write_summary(summary_frame(result), Path(args.runs_dir), new_sweep_id(f"size-{what}"))
+    print(f"summary: {path}")
+    return 0
+
+
+def cmd_size_storage(args) -> int:
+    return _cmd_size(args, "storage")
+
+
+def cmd_size_dr(args) -> int:
+    return _cmd_size(args, "dr")
+
+
+def _format(frame: pd.DataFrame) -> str:
+    from gzpower.report.text import table
+
+    view = frame.copy()
+    for col in view.columns:
+        if pd.api.types.is_float_dtype(view[col]):
+            view[col] = [("" if pd.isna(v) else f"{v:,.6g}") for v in view[col]]
+    return table(view.astype(object).where(view.notna(), ""))
+
+
+def cmd_runs_list(args) -> int:
+    from gzpower.runs.catalogue import list_runs, open_catalogue
+
+    cat = open_catalogue(args.runs_dir)
+    frame = list_runs(cat, args.mode, args.year, args.status, args.since, args.param)
+    print(_format(frame))
+    print(f"{len(frame)} of {len(cat.runs)} runs in {args.runs_dir}")
+    return 0
+
+
+def cmd_runs_sql(args) -> int:
+    from gzpower.runs.catalogue import open_catalogue
+
+    cat = open_catalogue(args.runs_dir)
+    print(_format(cat.sql(args.query)))
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from gzpower.runs.compare import compare_runs, format_comparison, load_runs, to_json
+
+    runs = load_runs(args.runs, args.runs_dir)
+    c = compare_runs(runs, args.top)
+    if args.json:
+        print(json.dumps(to_json(c), indent=2, default=str))
+    else:
+        print(format_comparison(c))
+    if args.html is not None:
+        try:
+            from gzpower.report import write_comparison_report
+        except ImportError:
+            raise InputError(
+                "--html",
+                "the HTML report helper (gzpower.report.write_comparison_report) is not installed in this version",
+            ) from None
+        changed = [f.split(".", 1)[1] for f in c.params["field"] if f.startswith("scenario.")]
+        path = write_comparison_report([r.folder for r in runs], args.html, changed[0] if len(changed) == 1 else None)
+        print(f"html report: {path}")
+    return 0
+
+
+def cmd_rerun(args) -> int:
+    """``gzpower rerun RUN``: exit 0 when the rerun reproduces the run, 1 when it does not."""
+    from gzpower.runs.rerun import rerun
+
+    folder = Path(args.run)
+    if not folder.is_dir() and (args.runs_dir / args.run).is_dir():
+        folder = args.runs_dir / args.run
+    if not folder.is_dir():
+        raise InputError(str(folder), "run folder not found")
+    report = rerun(folder, folder.parent, args.data)
+    print("\n".join(report.lines()))
+    return 0 if report.matches else 1

@@ -1,0 +1,143 @@
+"""The ``gzpower`` command line.
+
+Bad input ends with one line naming file, row and column and exit status 2; a solve without a usable solution
+exits 3; Ctrl-C exits 130 and leaves no run folder behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from gzpower.cli import commands as C
+from gzpower.cli.args import DEFAULT_DATA, DEFAULT_RAW, DEFAULT_RUNS, add_scenario_args
+from gzpower.errors import EXIT_INPUT, EXIT_SOLVE, InputError, SolveError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gzpower", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    data = sub.add_parser("data", help="build or validate the input data")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    b = dsub.add_parser("build", help="regenerate data/ from the raw public files")
+    b.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="raw folder (default ../shared/data/raw)")
+    b.add_argument("--out", type=Path, default=DEFAULT_DATA, help="output data folder (default data/)")
+    b.set_defaults(func=C.cmd_data_build)
+    v = dsub.add_parser("validate", help="validate every input table against its schema")
+    v.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    v.set_defaults(func=C.cmd_data_validate)
+    c = sub.add_parser("check", help="dispatch the plan's fleet for a year and check its targets")
+    add_scenario_args(c)
+    c.add_argument("--no-counterfactuals", action="store_true", help="skip the 'what each target buys' runs")
+    c.add_argument(
+        "--rolling",
+        type=int,
+        default=None,
+        metavar="HOURS",
+        help="dispatch in windows of HOURS (e.g. 168) instead of one LP: faster screening",
+    )
+    c.add_argument("--lookahead", type=int, default=24, help="look-ahead hours of each rolling window")
+    c.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes for the counterfactual runs (default: 2 where there are 2 cores)",
+    )
+    c.set_defaults(func=C.cmd_check)
+    e = sub.add_parser("expand", help="least-cost investment on top of the standing fleet, myopic 2025 -> 2030")
+    add_scenario_args(e)
+    e.add_argument("--no-floors", action="store_true", help="do not impose the plan's targets as lower bounds")
+    e.add_argument(
+        "--decomposition",
+        choices=("auto", "benders", "none"),
+        default="auto",
+        help="benders: capacities in a master problem, the hourly dispatch as the sub-problem (the way "
+        "to a full-year optimum on a small machine; not with --periods); none: one LP; auto "
+        "(default): benders from 720 hours on",
+    )
+    e.add_argument("--benders-gap", type=float, default=1e-4, help="Benders: relative optimality gap (default 1e-4)")
+    e.set_defaults(func=C.cmd_expand)
+    _analysis_parsers(sub)
+    rr = sub.add_parser("rerun", help="re-run a run from its manifest; exit 0 if objective and tables reproduce")
+    rr.add_argument("run", help="run folder (or its name under --runs-dir)")
+    rr.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rr.add_argument("--data", type=Path, default=None, help="input folder (default: the one in the manifest)")
+    rr.set_defaults(func=C.cmd_rerun)
+    rp = sub.add_parser("report", help="write a run's HTML report (report.html + figures/*.png in the run folder)")
+    rp.add_argument("run", help="run folder (or its name under --runs-dir)")
+    rp.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rp.set_defaults(func=C.cmd_report)
+    return parser
+
+
+def _analysis_parsers(sub) -> None:
+    """sweep, size, runs, compare: the analyst's commands."""
+    s = sub.add_parser("sweep", help="cartesian sweep over scenario/solver parameters, one run folder per point")
+    add_scenario_args(s)
+    s.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUES",
+        help="e.g. storage_mw=0,100,200 or dr_share=0:0.10:0.02 (repeatable; cartesian product)",
+    )
+    s.add_argument("--file", type=Path, default=None, help="TOML file with a [params] table")
+    s.add_argument("--mode", choices=("check", "expand"), default="check")
+    s.add_argument("--workers", type=int, default=2, help="local worker processes (default 2; 1 = in process)")
+    s.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on a Dask cluster (tcp://host:8786)")
+    s.add_argument("--name", default=None, help="label added to the sweep id")
+    s.set_defaults(func=C.cmd_sweep)
+    z = sub.add_parser("size", help="smallest storage / demand response meeting an adequacy criterion")
+    zsub = z.add_subparsers(dest="size_command", required=True)
+    for what in ("storage", "dr"):
+        zp = zsub.add_parser(what, help=f"bisection on the {what} size (check mode, rest of the plan fixed)")
+        add_scenario_args(zp)
+        zp.add_argument("--max-unserved", type=float, default=1.0, help="MWh over the horizon (default 1)")
+        zp.add_argument("--max-lole", type=float, default=None, help="loss-of-load hours allowed (instead)")
+        zp.add_argument(
+            "--tol",
+            type=float,
+            default=None,
+            help="bisection tolerance (default 5 MW for storage, 0.001 of peak for DR)",
+        )
+        zp.add_argument("--upper", type=float, default=None, help="largest size searched")
+        if what == "storage":
+            zp.add_argument("--hours-of-storage", type=float, default=None, help="duration (default the plan's 2 h)")
+        zp.set_defaults(func=getattr(C, f"cmd_size_{what}"))
+    r = sub.add_parser("runs", help="the run catalogue (DuckDB over the run folders)")
+    rsub = r.add_subparsers(dest="runs_command", required=True)
+    rl = rsub.add_parser("list", help="list runs")
+    rl.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rl.add_argument("--mode", default=None)
+    rl.add_argument("--year", type=int, default=None)
+    rl.add_argument("--status", default=None)
+    rl.add_argument("--since", default=None, metavar="DATE", help="created on/after (YYYY-MM-DD[THH:MM])")
+    rl.add_argument("--param", action="append", metavar="KEY=VALUE", help="scenario/solver field equals value")
+    rl.set_defaults(func=C.cmd_runs_list)
+    rq = rsub.add_parser("sql", help="SQL over the views runs, balance, dispatch, flows, ...")
+    rq.add_argument("query")
+    rq.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    rq.set_defaults(func=C.cmd_runs_sql)
+    cp = sub.add_parser("compare", help="what differs between runs: inputs, KPIs, targets, hourly, solver")
+    cp.add_argument("runs", nargs="+", help="run folders or names under --runs-dir (first = reference)")
+    cp.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    cp.add_argument("--top", type=int, default=10, help="largest hourly changes shown per table")
+    cp.add_argument("--json", action="store_true", help="machine-readable output")
+    cp.add_argument("--html", type=Path, default=None, help="also write an HTML report (needs gzpower.report)")
+    cp.set_defaults(func=C.cmd_compare)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INPUT
+    except SolveError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_SOLVE
+    except KeyboardInterrupt:
+        print("interrupted: no run folder was written", file=sys.stderr)
+        return 130

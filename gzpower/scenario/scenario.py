@@ -1,0 +1,47 @@
+"""A run's configuration: the case (year, horizon, mode), the plan's overrides and the scenario's levers, and
+the state a myopic or rolling-horizon chain hands from one solve to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gzpower import assumptions as A
+from gzpower.inputs.schemas import HOURS_PER_YEAR
+
+FAMILIES = ("gas", "renewables", "storage", "demand_response", "clean_imports")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A run's configuration. Every field is recorded in the run manifest."""
+
+    year: int = 2030
+    mode: str = "check"  # "check": capacities fixed to the plan; "expand": least-cost investment
+    start_hour: int = 0
+    hours: int = HOURS_PER_YEAR
+    coal_replacement: bool = True
+    carbon_price: float = 0.0  # CNY/tCO2
+    co2_cap: float | None = None  # tCO2 over the horizon
+    reserve_share: float = A.RESERVE_SHARE_OF_LOAD
+    value_of_lost_load: float = A.VALUE_OF_LOST_LOAD
+    allow_unserved: bool = True
+    min_stable: bool = False  # minimum stable output as an LP relaxation (output >= min_stable * available)
+    dr_shift_share: float = A.DR_SHIFT_SHARE
+    plan_floors: bool = True  # expand: the plan's capacity targets as lower bounds
+    without: tuple[str, ...] = ()  # check counterfactual: plan increments of these families removed
+    import_scale: float = 1.0  # multiplies every import interface capacity (scenario / sweep parameter)
+    load_scale: float = 1.0  # multiplies the load (scenario / sweep parameter)
+    storage_mw: float | None = None  # overrides the plan's new battery power (MW), city-wide
+    storage_hours: float = A.PLAN_BATTERY_DURATION_H
+    dr_share: float | None = None  # overrides the plan's demand-response share of peak
+    inherited: dict = field(default_factory=dict)  # expand, myopic: (tech, bus) -> MW built in an earlier year
+    periods: int | None = None  # representative days (time-series aggregation) instead of consecutive hours
+    cyclic: bool = True  # storage state of charge wraps around the horizon (False: starts at initial_soc)
+    initial_soc: dict = field(default_factory=dict)  # storage id -> MWh at the start (rolling horizon)
+    initial_output: dict = field(default_factory=dict)  # thermal unit -> MW in the hour before the start
+
+    def label(self) -> str:
+        suffix = f"-without-{'-'.join(self.without)}" if self.without else ""
+        if self.periods:
+            suffix += f"-{self.periods}d"
+        return f"{self.mode}-{self.year}{suffix}"
