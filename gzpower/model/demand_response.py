@@ -1,17 +1,48 @@
 """Demand response: peak shaving per district, and optional energy-neutral shifting within the day.
 
-Symbols: shed :math:`s_{b,t}` (MW), capacity :math:`D_b = \\bar D_b + N_b`, hours allowed per day :math:`H`,
-cost per MWh shed :math:`\\kappa`, holding cost (annuity) :math:`A` per MW-year; shifting up/down
-:math:`u_{b,t}, w_{b,t} \\le S_b`.
+Districts :math:`b` in ``DR`` (those with :math:`D^{max}_b > 0`); hours :math:`t \\in T`, each standing for
+:math:`w_t` hours of the year; days :math:`\\delta` in ``DAYS``, the calendar days of the model hours (with
+representative days: the representative days).
+
+Symbols (symbol = variable or ModelData column, unit: meaning):
+
+- :math:`\\ell_{b,t}` = ``m.dr_shed[b, t]``, MW: load shed
+- :math:`N_b` = ``m.dr_new[b]``, MW: capacity added, for :math:`b` in ``DR_EXT`` (:math:`N_b \\equiv 0` for the
+  other districts)
+- :math:`\\bar D_b` = ``d.demand_response["p_nom"]``, MW: standing capacity (the plan's share of the peak, in check
+  mode); :math:`D^{max}_b` = ``d.demand_response["p_nom_max"]``, MW; :math:`D_b = \\bar D_b + N_b`
+- :math:`H_b` = ``d.demand_response["max_hours_per_day"]``, h: hours at full capacity allowed per day
+- :math:`\\kappa_b` = ``d.demand_response["cost_per_mwh"]``, CNY/MWh: cost of energy shed
+- :math:`A_b` = ``d.demand_response["annuity"]``, CNY/(MW year): holding cost of capacity
+- :math:`\\sigma^+_{b,t}` = ``m.dr_shift_up[b, t]``, :math:`\\sigma^-_{b,t}` = ``m.dr_shift_down[b, t]``, MW: load
+  shifted into and out of hour :math:`t`, for :math:`b` in ``DR_SHIFT`` (:math:`S_b > 0`)
+- :math:`S_b` = ``d.demand_response["shift_mw"]``, MW: shiftable load
+- :math:`w_t` = ``d.weights[t]``, h; :math:`y` = ``d.year_fraction`` = :math:`\\sum_t w_t / 8760`
 
 .. math::
-    0 \\le s_{b,t} \\le D_b, \\qquad \\sum_{t \\in \\text{day } \\delta} s_{b,t} \\le H D_b\\\\
-    \\sum_{t \\in \\delta} u_{b,t} = \\sum_{t \\in \\delta} w_{b,t}
-    \\quad\\text{(shifting moves energy within the day)}\\\\
-    \\text{cost} = \\kappa \\sum_{b,t} s_{b,t} + y A \\sum_b D_b
+    0 \\le \\ell_{b,t}, \\quad 0 \\le N_b \\le D^{max}_b - \\bar D_b, \\quad
+    \\ell_{b,t} \\le \\bar D_b \\;\\; \\forall b \\notin \\text{DR\\_EXT} \\qquad\\text{(D1: variable bounds)}\\\\
+    \\ell_{b,t} - N_b \\le \\bar D_b \\quad \\forall b \\in \\text{DR\\_EXT}, t \\in T \\qquad\\text{(D2)}\\\\
+    \\sum_{t \\in \\delta} \\ell_{b,t} - H_b N_b \\le H_b \\bar D_b
+    \\quad \\forall b \\in \\text{DR}, \\delta \\in \\text{DAYS} \\qquad\\text{(D3)}\\\\
+    0 \\le \\sigma^+_{b,t} \\le S_b, \\quad 0 \\le \\sigma^-_{b,t} \\le S_b \\qquad\\text{(D4: variable bounds)}\\\\
+    \\sum_{t \\in \\delta} (\\sigma^+_{b,t} - \\sigma^-_{b,t}) = 0 \\quad \\forall b \\in \\text{DR\\_SHIFT},
+    \\delta \\in \\text{DAYS} \\qquad\\text{(D5)}
 
-Shedding and shifting-down inject at the district (they lower its net load); shifting-up withdraws. The
-headroom :math:`D_b - s_{b,t}` counts toward the spinning reserve.
+The daily sums D3 and D5 are over model hours and carry no weights: a representative day's limit holds on each
+day it stands for.
+
+Registered with the system: the injections :math:`+\\ell_{b,t}` and :math:`+\\sigma^-_{b,t}` (they lower the
+district's net load) and :math:`-\\sigma^+_{b,t}` at district :math:`b` (balance Y2); the costs in CNY (objective
+Y5, scaled there by :math:`10^{-6}`; shifting costs nothing); the reserve headroom in MW (Y3; shifting offers
+none):
+
+.. math::
+    C^{\\text{demand\\_response}} = \\sum_b \\sum_t w_t\\, \\kappa_b\\, \\ell_{b,t} \\qquad\\text{(D6)}\\\\
+    C^{\\text{fixed\\_om}} = y \\sum_{b \\in \\text{DR}} A_b \\bar D_b
+    \\quad\\text{(holding cost)} \\qquad\\text{(D7)}\\\\
+    C^{\\text{investment}} = y \\sum_{b \\in \\text{DR\\_EXT}} A_b N_b \\qquad\\text{(D8)}\\\\
+    H^{\\text{dr}}_t = \\sum_{b \\in \\text{DR}} (\\bar D_b + N_b - \\ell_{b,t}) \\qquad\\text{(D9)}
 """
 
 from __future__ import annotations

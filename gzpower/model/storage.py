@@ -1,28 +1,75 @@
 """Storage: batteries (power and energy sized separately) and the Conghua pumped-storage station.
 
-Symbols: charge :math:`c_{s,t}`, discharge :math:`q_{s,t}` (MW), state of charge :math:`e_{s,t}` (MWh, end of
-hour), power capacity :math:`P_s = \\bar P_s + N^P_s`, energy capacity :math:`E_s = \\bar E_s + N^E_s`,
-efficiencies :math:`\\eta^c_s, \\eta^d_s`, hour length 1 h.
+Units :math:`s`; hours :math:`t \\in T` of length 1 h, each standing for :math:`w_t` hours of the year.
+
+Symbols (symbol = variable or ModelData column, unit: meaning):
+
+- :math:`c_{s,t}` = ``m.storage_charge[s, t]``, MW: charging
+- :math:`d_{s,t}` = ``m.storage_discharge[s, t]``, MW: discharging
+- :math:`e_{s,t}` = ``m.storage_soc[s, t]``, MWh: state of charge at the end of hour :math:`t` (with representative
+  days: the intra-day state, relative to the start of the day)
+- :math:`N^P_s` = ``m.storage_new_p[s]``, MW and :math:`N^E_s` = ``m.storage_new_e[s]``, MWh: power and energy
+  added, for :math:`s` in ``STORAGE_EXT`` (:math:`\\equiv 0` for the other units)
+- :math:`E^{inter}_{s,\\delta}` = ``m.storage_soc_inter[s, day]``, MWh: state at the start of calendar day
+  :math:`\\delta` (aggregated runs)
+- :math:`\\overline e_{s,\\pi}` = ``m.storage_soc_max[s, period]``, :math:`\\underline e_{s,\\pi}` =
+  ``m.storage_soc_min[s, period]``, MWh: highest and lowest intra-day state of representative period :math:`\\pi`
+- :math:`\\bar P_s` = ``d.storage["p_nom"]``, MW; :math:`\\bar E_s` = ``d.storage["e_nom"]``, MWh: standing
+  power and energy
+- :math:`P^{max}_s` = ``d.storage["p_nom_max"]``, MW; :math:`E^{max}_s` = ``d.storage["e_nom_max"]``, MWh: the
+  largest; :math:`P_s = \\bar P_s + N^P_s`, :math:`E_s = \\bar E_s + N^E_s`
+- :math:`\\eta^c_s` = ``d.storage["eff_charge"]``, :math:`\\eta^d_s` = ``d.storage["eff_discharge"]``, p.u.
+- :math:`A^P_s` = ``d.storage["annuity_p"]``, CNY/(MW year); :math:`A^E_s` = ``d.storage["annuity_e"]``,
+  CNY/(MWh year): annuities
+- :math:`I` = units with ``d.storage["increment"]``: the plan's batteries (check mode)
+- :math:`e^0_s` = ``d.scenario.initial_soc[s]`` (0 when absent), MWh: state before a rolling window
+- :math:`\\pi(t)` = ``d.period_of_hour()[t]``: the period of hour :math:`t`; :math:`p(\\delta)` =
+  ``d.chronology[day]``: the representative period of calendar day :math:`\\delta`; :math:`\\text{last}(\\pi)`: the
+  last hour of period :math:`\\pi`; :math:`D` = 365 calendar days
+- :math:`w_t` = ``d.weights[t]``, h; :math:`y` = ``d.year_fraction`` = :math:`\\sum_t w_t / 8760`
+
+Bounds and hourly constraints; :math:`t^-` is the hour before :math:`t` in its period:
 
 .. math::
-    e_{s,t} = e_{s,t-1} + \\eta^c_s c_{s,t} - q_{s,t} / \\eta^d_s, \\qquad e_{s,-1} \\equiv e_{s,T-1}
-    \\quad\\text{(cyclic over the horizon; or } e_{s,-1} = e^0_s \\text{ in a rolling window)}\\\\
-    0 \\le c_{s,t} \\le P_s, \\quad 0 \\le q_{s,t} \\le P_s, \\quad 0 \\le e_{s,t} \\le E_s\\\\
-    \\text{cost} = y \\sum_s (A^P_s N^P_s + A^E_s N^E_s)
+    0 \\le N^P_s \\le P^{max}_s - \\bar P_s, \\quad 0 \\le N^E_s \\le E^{max}_s - \\bar E_s, \\quad
+    c_{s,t}, d_{s,t}, e_{s,t} \\ge 0, \\quad
+    c_{s,t}, d_{s,t} \\le \\bar P_s, \\; e_{s,t} \\le \\bar E_s \\;\\; \\forall s \\notin \\text{STORAGE\\_EXT}
+    \\qquad\\text{(S1: variable bounds; with representative days } e_{s,t} \\text{ has no lower bound)}\\\\
+    e_{s,t} - e_{s,t^-} - \\eta^c_s c_{s,t} + d_{s,t} / \\eta^d_s = 0 \\quad \\forall s, t \\in T
+    \\qquad\\text{(S2)}\\\\
+    c_{s,t} - N^P_s \\le \\bar P_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S3)}\\\\
+    d_{s,t} - N^P_s \\le \\bar P_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S4)}\\\\
+    e_{s,t} - N^E_s \\le \\bar E_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S5)}
 
-With representative days (aggregation) the state of charge is split (Kotzur et al. 2018): :math:`e_{s,t}` is
-the intra-day state, starting from 0 before each representative day's first hour, and :math:`E^{inter}_{s,\\delta}`
-the state at the start of calendar day :math:`\\delta`, chained through the chronology :math:`p(\\delta)`:
+At the first hour of a period, :math:`e_{s,t^-}` in S2 is: the period's last hour (cyclic, ``d.scenario.cyclic``,
+no aggregation: one period, :math:`e_{s,-1} \\equiv e_{s,T-1}`); or the constant :math:`e^0_s`, moved to the
+right-hand side (a rolling window, not cyclic); or 0 (representative days: the intra-day state starts from 0 each
+day). S2 carries no weights: each model hour is one hour long.
+
+With representative days the state of charge is split (Kotzur et al. 2018): the state on calendar day
+:math:`\\delta` after hour :math:`t` of its representative day is :math:`E^{inter}_{s,\\delta} + e_{s,t}`.
 
 .. math::
-    E^{inter}_{s,\\delta+1} = E^{inter}_{s,\\delta} + e_{s,\\text{last}(p(\\delta))}
-    \\quad\\text{(cyclic over 365 days)}\\\\
-    0 \\le E^{inter}_{s,\\delta} + \\min_{t \\in p(\\delta)} e_{s,t}, \\quad
-    E^{inter}_{s,\\delta} + \\max_{t \\in p(\\delta)} e_{s,t} \\le E_s
+    E^{inter}_{s,(\\delta+1) \\bmod D} = E^{inter}_{s,\\delta} + e_{s,\\text{last}(p(\\delta))}, \\quad
+    E^{inter}_{s,\\delta} \\ge 0 \\quad \\forall s, \\delta \\qquad\\text{(S6)}\\\\
+    \\overline e_{s,\\pi(t)} \\ge e_{s,t} \\quad \\forall s, t \\qquad\\text{(S7)}\\\\
+    \\underline e_{s,\\pi(t)} \\le e_{s,t} \\quad \\forall s, t \\qquad\\text{(S8)}\\\\
+    E^{inter}_{s,\\delta} + \\overline e_{s,p(\\delta)} \\le E_s \\quad \\forall s, \\delta \\qquad\\text{(S9)}\\\\
+    E^{inter}_{s,\\delta} + \\underline e_{s,p(\\delta)} \\ge 0 \\quad \\forall s, \\delta \\qquad\\text{(S10)}
 
-so storage carries energy across the year but is never credited with energy it did not store.
+This is where the weights enter storage: S6 runs over the 365 calendar days, so a representative day's net
+change :math:`e_{s,\\text{last}(\\pi)}` counts once per day it stands for, :math:`w_t` times in all
+(:math:`w_t = |\\{\\delta: p(\\delta) = \\pi(t)\\}|`). Storage carries energy across the year but is never credited
+with energy it did not store. Without aggregation S6 to S10 are empty.
 
-Reserve headroom :math:`P_s - q_{s,t} + c_{s,t}` (stop charging, discharge more) is registered.
+Registered with the system: the injections :math:`+d_{s,t}` and :math:`-c_{s,t}` at the unit's bus (balance Y2),
+the costs in CNY (objective Y5, scaled there by :math:`10^{-6}`; storage has no hourly cost) and the reserve
+headroom in MW (Y3: stop charging, discharge more):
+
+.. math::
+    C^{\\text{investment}} = y \\sum_{s \\in \\text{STORAGE\\_EXT}} (A^P_s N^P_s + A^E_s N^E_s) \\qquad\\text{(S11)}\\\\
+    C^{\\text{plan\\_investment}} = y \\sum_{s \\in I} (A^P_s \\bar P_s + A^E_s \\bar E_s) \\qquad\\text{(S12)}\\\\
+    H^{\\text{storage}}_t = \\sum_s (\\bar P_s + N^P_s - d_{s,t} + c_{s,t}) \\qquad\\text{(S13)}
 """
 
 from __future__ import annotations
