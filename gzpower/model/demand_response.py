@@ -68,25 +68,25 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.dr_new = pyo.Var(
         m.DR_EXT,
         bounds=lambda _m, b: (0.0, dr.at[b, "p_nom_max"] - dr.at[b, "p_nom"]),
-        doc="demand-response capacity added (MW)",
+        doc="(D1, D2, D3, D8, D9) demand-response capacity added N_b (MW)",
     )
     reg.invest(m.dr_new)
     p_nom = dr["p_nom"].astype(float).to_dict()
     m.dr_shed = pyo.Var(
-        m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else p_nom[b]), doc="load shed s[b,t] (MW)"
+        m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else p_nom[b]), doc="(D1, D2) shed l[b,t] (MW)"
     )
     m.dr_capacity = capacity_rows(m.dr_shed, m.dr_new, ext, buses, n).build(
         m.DR_EXT,
         m.T,
         lower=-np.inf,
         upper=np.repeat([p_nom[b] for b in ext], n),
-        doc="shedding within DR capacity s[b,t] <= D_b (extendable districts)",
+        doc="(D2) shedding within DR capacity l[b,t] <= D_b (extendable districts, MW)",
     )
 
     day_of_hour = (d.timestamps.normalize() - d.timestamps[0].normalize()).days.to_numpy()
     days = sorted(set(int(x) for x in day_of_hour))
     day_position = np.searchsorted(days, day_of_hour)
-    m.DAYS = pyo.Set(initialize=days, ordered=True, doc="days of the horizon")
+    m.DAYS = pyo.Set(initialize=days, ordered=True, doc="days of the horizon (D3, D5)")
     max_hours = dr["max_hours_per_day"].to_dict()
     daily = RowBuilder(len(buses) * len(days))
     for i, b in enumerate(buses):
@@ -100,7 +100,7 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
         m.DAYS,
         lower=-np.inf,
         upper=np.repeat([max_hours[b] * p_nom[b] for b in buses], len(days)),
-        doc="energy shed per district and day at most H hours at full capacity: sum_t s[b,t] <= H D_b",
+        doc="(D3) energy shed per district and day at most H hours at full capacity: sum_t l[b,t] <= H D_b (MWh)",
     )
     reg.inject("dr_shed", m.dr_shed, {b: b for b in buses})
     cost = dr["cost_per_mwh"].to_dict()
@@ -120,17 +120,17 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.DR_SHIFT = pyo.Set(initialize=shift, ordered=True, doc="districts with energy-neutral load shifting")
     shift_mw = {b: float(dr.at[b, "shift_mw"]) for b in shift}
     m.dr_shift_up = pyo.Var(
-        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="load shifted into hour t (MW)"
+        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="(D4, D5) load shifted into hour t (MW)"
     )
     m.dr_shift_down = pyo.Var(
-        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="load shifted out of hour t (MW)"
+        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="(D4, D5) load shifted out of hour t (MW)"
     )
     neutral = RowBuilder(len(shift) * len(days))
     for i in range(len(shift)):
         neutral.add(m.dr_shift_up, i * len(days) + day_position, hourly(i, hours, n), 1.0)
         neutral.add(m.dr_shift_down, i * len(days) + day_position, hourly(i, hours, n), -1.0)
     m.dr_shift_neutral = neutral.build(
-        m.DR_SHIFT, m.DAYS, lower=0.0, upper=0.0, doc="shifting is energy-neutral within each day: sum_t (u - w) = 0"
+        m.DR_SHIFT, m.DAYS, lower=0.0, upper=0.0, doc="(D5) shifting is energy-neutral within each day"
     )
     if shift:
         reg.inject("dr_shift_down", m.dr_shift_down, {b: b for b in shift})

@@ -54,7 +54,7 @@ def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     cap = {i: (avail[i].to_numpy() * float(src.at[i, "p_max"])).tolist() for i in sources}
     m.IMPORT_SOURCE = pyo.Set(initialize=sources, ordered=True, doc="import sources at external nodes")
     m.import_supply = pyo.Var(
-        m.IMPORT_SOURCE, m.T, bounds=lambda _m, i, t: (0.0, cap[i][t]), doc="supply q[i,t] taken from source i (MW)"
+        m.IMPORT_SOURCE, m.T, bounds=lambda _m, i, t: (0.0, cap[i][t]), doc="(I1, I4, I6) supply q[i,t] (MW)"
     )
     ids = list(links.index)
     ext = [k for k in ids if links.at[k, "p_nom_max"] > links.at[k, "p_nom"] + 1e-9]
@@ -64,12 +64,12 @@ def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.link_new = pyo.Var(
         m.LINK_EXT,
         bounds=lambda _m, k: (0.0, links.at[k, "p_nom_max"] - links.at[k, "p_nom"]),
-        doc="interface capacity added by import contracts (MW)",
+        doc="(I2, I3, I5) interface capacity added by import contracts (MW)",
     )
     reg.invest(m.link_new)
     link_limit = {k: None if k in ext_set else float(links.at[k, "p_nom"]) for k in ids}
     m.link_flow = pyo.Var(
-        m.LINK, m.T, bounds=lambda _m, k, t: (0.0, link_limit[k]), doc="interface flow z[k,t] into the district (MW)"
+        m.LINK, m.T, bounds=lambda _m, k, t: (0.0, link_limit[k]), doc="(I2, I3) interface flow z[k,t] (MW)"
     )
     n = d.n_hours
     m.link_capacity = capacity_rows(m.link_flow, m.link_new, ext, ids, n).build(
@@ -77,7 +77,7 @@ def build_imports(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=-np.inf,
         upper=np.repeat([float(links.at[k, "p_nom"]) for k in ext], n),
-        doc="interface flow within capacity z[k,t] <= Z_k (extendable interfaces)",
+        doc="(I3) interface flow within capacity z[k,t] <= Z_k (extendable interfaces, MW)",
     )
     reg.inject("import_supply", m.import_supply, src["bus"].to_dict())
     reg.inject("link_send", m.link_flow, links["bus0"].to_dict(), sign=-1.0)

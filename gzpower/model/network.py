@@ -66,7 +66,7 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.LINE,
         m.T,
         bounds=lambda _m, l, t: (-s_nom[l], s_nom[l]),
-        doc="flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways",
+        doc="(N1, N2) flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways",
     )
     cycles = cycle_matrix(lines)
     m.CYCLE = pyo.Set(initialize=range(len(cycles)), ordered=True, doc="independent cycles of the line graph")
@@ -83,7 +83,7 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=0.0,
         upper=0.0,
-        doc="Kirchhoff's voltage law around each independent cycle: sum_l C_cl x_l f[l,t] = 0",
+        doc="(N2) Kirchhoff's voltage law around each independent cycle: sum_l C_cl (x_l / mean x) f[l,t] = 0",
     )
     reg.inject("line_out", m.line_flow, lines["bus0"].to_dict(), sign=-1.0)
     reg.inject("line_in", m.line_flow, lines["bus1"].to_dict())

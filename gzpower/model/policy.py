@@ -77,5 +77,5 @@ def build_plan_floors(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None
     m.plan_floor = pyo.Constraint(
         m.PLAN_FLOOR,
         rule=lambda _m, k: floors[k][0] >= floors[k][1],
-        doc="installed capacity at least the plan's target (MW)",
+        doc="(P1, P2, P3, P4) installed capacity at least the plan's target (MW)",
     )

@@ -54,13 +54,13 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     ext = [k for k in sites if re.at[k, "p_nom_max"] > re.at[k, "p_nom"] + 1e-9]
     cf_values = {k: cf[k].to_numpy() for k in sites}
     p_nom = re["p_nom"].to_dict()
-    m.RENEWABLE = pyo.Set(initialize=sites, ordered=True, doc="renewable sites tech@district")
+    m.RENEWABLE = pyo.Set(initialize=sites, ordered=True, doc="renewable sites k = tech@district")
     m.RENEWABLE_EXT = pyo.Set(within=m.RENEWABLE, initialize=ext, ordered=True, doc="extendable renewable sites")
     m.renewable_new = pyo.Var(
         m.RENEWABLE_EXT,
         domain=pyo.NonNegativeReals,
         bounds=lambda _m, k: (0.0, re.at[k, "p_nom_max"] - re.at[k, "p_nom"]),
-        doc="renewable capacity added (MW)",
+        doc="(R1, R2, R4) renewable capacity added N_k (MW)",
     )
     reg.invest(m.renewable_new)
     ext_set = set(ext)
@@ -70,14 +70,14 @@ def build_renewables(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     def upper(_m, k, t):
         return (0.0, None) if limit[k] is None else (0.0, limit[k][t])
 
-    m.renewable_p = pyo.Var(m.RENEWABLE, m.T, bounds=upper, doc="renewable output g[k,t] (MW)")
+    m.renewable_p = pyo.Var(m.RENEWABLE, m.T, bounds=upper, doc="(R1, R2, R3) renewable output g[k,t] (MW)")
     n = d.n_hours
     m.renewable_available = capacity_rows(m.renewable_p, m.renewable_new, ext, sites, n, share=cf_values).build(
         m.RENEWABLE_EXT,
         m.T,
         lower=-np.inf,
         upper=np.concatenate([cf_values[k] * p_nom[k] for k in ext]) if ext else np.zeros(0),
-        doc="output within capacity factor times capacity g[k,t] <= f[k,t] P_k (extendable sites)",
+        doc="(R2) output within capacity factor times capacity g[k,t] <= gamma[k,t] P_k, extendable sites (MW)",
     )
     reg.inject("renewables", m.renewable_p, re["bus"].to_dict())
     vom = re["vom"].to_dict()

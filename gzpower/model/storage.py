@@ -93,12 +93,12 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.storage_new_p = pyo.Var(
         m.STORAGE_EXT,
         bounds=lambda _m, s: (0.0, st.at[s, "p_nom_max"] - st.at[s, "p_nom"]),
-        doc="storage power added (MW)",
+        doc="(S1, S3, S4, S11, S13) storage power added N^P_s (MW)",
     )
     m.storage_new_e = pyo.Var(
         m.STORAGE_EXT,
         bounds=lambda _m, s: (0.0, st.at[s, "e_nom_max"] - st.at[s, "e_nom"]),
-        doc="storage energy added (MWh)",
+        doc="(S1, S5, S9, S11) storage energy added N^E_s (MWh)",
     )
     reg.invest(m.storage_new_p)
     reg.invest(m.storage_new_e)
@@ -109,9 +109,9 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     def ebound(_m, s, t):
         return (0.0, None) if s in ext_set else (0.0, e_nom[s])
 
-    m.storage_charge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="charging c[s,t] (MW)")
-    m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="discharging q[s,t] (MW)")
-    m.storage_soc = pyo.Var(m.STORAGE, m.T, bounds=ebound, doc="state of charge e[s,t] at the end of hour t (MWh)")
+    m.storage_charge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="(S1, S2, S3, S13) charging c[s,t] (MW)")
+    m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="(S1, S2, S4, S13) discharging d[s,t] (MW)")
+    m.storage_soc = pyo.Var(m.STORAGE, m.T, bounds=ebound, doc="(S1, S2, S5, S6, S7, S8) state of charge e[s,t] (MWh)")
 
     energy = {s: linear([1.0], [m.storage_new_e[s]], e_nom[s]) if s in ext_set else e_nom[s] for s in ids}
 
@@ -142,7 +142,7 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=rhs,
         upper=rhs,
-        doc="state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + q[s,t]/eta_d = 0 (MWh): cyclic over the "
+        doc="(S2) state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + d[s,t]/eta_d = 0 (MWh): cyclic over the "
         "horizon, from an initial state, or intra-day",
     )
     _link_chronology(m, d, ids, energy, linked)
@@ -154,21 +154,21 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=-np.inf,
         upper=standing_p,
-        doc="charging within power capacity c[s,t] <= P_s (extendable units)",
+        doc="(S3) charging within power capacity c[s,t] <= P_s (extendable units, MW)",
     )
     m.storage_discharge_limit = capacity_rows(m.storage_discharge, m.storage_new_p, ext, ids, n).build(
         m.STORAGE_EXT,
         m.T,
         lower=-np.inf,
         upper=standing_p,
-        doc="discharging within power capacity q[s,t] <= P_s (extendable units)",
+        doc="(S4) discharging within power capacity d[s,t] <= P_s (extendable units, MW)",
     )
     m.storage_energy_limit = capacity_rows(m.storage_soc, m.storage_new_e, ext, ids, n).build(
         m.STORAGE_EXT,
         m.T,
         lower=-np.inf,
         upper=standing_e,
-        doc="state of charge within energy capacity e[s,t] <= E_s (extendable units)",
+        doc="(S5) state of charge within energy capacity e[s,t] <= E_s (extendable units, MWh)",
     )
     bus_of = st["bus"].to_dict()
     reg.inject("storage_discharge", m.storage_discharge, bus_of)
@@ -203,17 +203,17 @@ def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict
     m.CALENDAR_DAY = pyo.Set(
         initialize=range(len(chronology)), ordered=True, doc="calendar days of the year (aggregated runs)"
     )
-    m.PERIOD = pyo.Set(initialize=range(len(starts)), ordered=True, doc="representative periods")
+    m.PERIOD = pyo.Set(initialize=range(len(starts)), ordered=True, doc="representative periods (aggregated runs)")
     if linked:
         # the intra-day state may dip below zero: only inter + intra must stay within 0..E
         for s in ids:
             for t in range(d.n_hours):
                 m.storage_soc[s, t].setlb(None)
     m.storage_soc_inter = pyo.Var(
-        m.STORAGE, m.CALENDAR_DAY, bounds=(0.0, None), doc="state of charge at the start of each calendar day (MWh)"
+        m.STORAGE, m.CALENDAR_DAY, bounds=(0.0, None), doc="(S6, S9, S10) state at the start of each calendar day (MWh)"
     )
-    m.storage_soc_max = pyo.Var(m.STORAGE, m.PERIOD, doc="highest intra-day state of a representative day (MWh)")
-    m.storage_soc_min = pyo.Var(m.STORAGE, m.PERIOD, doc="lowest intra-day state of a representative day (MWh)")
+    m.storage_soc_max = pyo.Var(m.STORAGE, m.PERIOD, doc="(S7, S9) highest intra-day state of a period (MWh)")
+    m.storage_soc_min = pyo.Var(m.STORAGE, m.PERIOD, doc="(S8, S10) lowest intra-day state of a period (MWh)")
     n_days = len(chronology)
     m.storage_inter_balance = pyo.Constraint(
         m.STORAGE,
@@ -222,29 +222,29 @@ def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict
             _m.storage_soc_inter[s, (dd + 1) % n_days]
             == _m.storage_soc_inter[s, dd] + _m.storage_soc[s, last[int(chronology[dd])]]
         ),
-        doc="inter-day state chained through the chronology, cyclic over the year (MWh)",
+        doc="(S6) inter-day state chained through the chronology, cyclic over the year (MWh)",
     )
     pairs = [(s, t) for s in ids for t in range(d.n_hours)] if linked else []
     m.STORAGE_T_LINKED = pyo.Set(initialize=pairs, dimen=2, doc="storage-hours of an aggregated run")
     m.storage_soc_max_def = pyo.Constraint(
         m.STORAGE_T_LINKED,
         rule=lambda _m, s, t: _m.storage_soc_max[s, int(period[t])] >= _m.storage_soc[s, t],
-        doc="upper envelope of the intra-day state",
+        doc="(S7) upper envelope of the intra-day state (MWh)",
     )
     m.storage_soc_min_def = pyo.Constraint(
         m.STORAGE_T_LINKED,
         rule=lambda _m, s, t: _m.storage_soc_min[s, int(period[t])] <= _m.storage_soc[s, t],
-        doc="lower envelope of the intra-day state",
+        doc="(S8) lower envelope of the intra-day state (MWh)",
     )
     m.storage_inter_upper = pyo.Constraint(
         m.STORAGE,
         m.CALENDAR_DAY,
         rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_max[s, int(chronology[dd])] <= energy[s],
-        doc="state of charge within energy capacity on every calendar day",
+        doc="(S9) state of charge within energy capacity on every calendar day (MWh)",
     )
     m.storage_inter_lower = pyo.Constraint(
         m.STORAGE,
         m.CALENDAR_DAY,
         rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_min[s, int(chronology[dd])] >= 0,
-        doc="state of charge never below zero on any calendar day",
+        doc="(S10) state of charge never below zero on any calendar day (MWh)",
     )

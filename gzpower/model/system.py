@@ -63,7 +63,7 @@ def _element_positions(var: pyo.Var) -> dict:
 def build_unserved(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     allow = d.scenario.allow_unserved
     load = {b: (d.load[b].to_numpy(dtype=float) if allow else np.zeros(d.n_hours)).tolist() for b in d.districts}
-    m.unserved = pyo.Var(m.DISTRICT, m.T, bounds=lambda _m, b, t: (0.0, load[b][t]), doc="unserved energy u[b,t] (MW)")
+    m.unserved = pyo.Var(m.DISTRICT, m.T, bounds=lambda _m, b, t: (0.0, load[b][t]), doc="(Y1) unserved u[b,t] (MW)")
     reg.inject("unserved", m.unserved, {b: b for b in d.districts})
     reg.cost(
         "unserved_energy", PerEntry(m.unserved, np.tile(d.scenario.value_of_lost_load * d.weights, len(d.districts)))
@@ -84,7 +84,7 @@ def build_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
                 rows.add(inj.var, bus_position[bus] * n + hours, hourly(element[k], hours, n), coef)
     rhs = np.concatenate([d.load[b].to_numpy(dtype=float) if b in d.districts else np.zeros(n) for b in buses])
     m.balance = rows.build(
-        m.BUS, m.T, lower=rhs, upper=rhs, doc="energy balance per bus and hour; its dual is the locational price"
+        m.BUS, m.T, lower=rhs, upper=rhs, doc="(Y2) energy balance per bus and hour; its dual is the price"
     )
 
 
@@ -93,7 +93,7 @@ def build_reserve(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     total_load = d.load[d.districts].sum(axis=1).to_numpy()
     n = d.n_hours if share > 0 else 0
     hours = np.arange(n)
-    m.RESERVE_T = pyo.Set(initialize=hours.tolist(), ordered=True, doc="hours with a spinning-reserve requirement")
+    m.RESERVE_T = pyo.Set(initialize=hours.tolist(), ordered=True, doc="hours with a spinning-reserve requirement (Y3)")
     rows = RowBuilder(n)
     constant = 0.0
     for offer in reg.reserve:
@@ -110,7 +110,7 @@ def build_reserve(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.RESERVE_T,
         lower=share * total_load[:n] - constant,
         upper=np.inf,
-        doc="spinning reserve: headroom of dispatchable units, storage and DR at least a share of load (MW)",
+        doc="(Y3) spinning reserve: headroom of thermal units, storage and DR at least a share of load (MW)",
     )
 
 
@@ -124,10 +124,10 @@ def build_co2_and_objective(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -
         m.CO2_CAP,
         lower=-np.inf,
         upper=cap if cap is not None else 0.0,
-        doc="CO2 over the horizon at most the cap (tCO2)",
+        doc="(Y4) CO2 over the horizon, hours weighted by w_t, at most the cap (tCO2)",
     )
     m.objective = pyo.Objective(
         expr=merge_linear((e for exprs in reg.costs.values() for e in exprs), scale=COST_SCALE),
         sense=pyo.minimize,
-        doc="total system cost over the horizon (million CNY)",
+        doc="(Y5) total system cost over the horizon, hours weighted by w_t (million CNY)",
     )

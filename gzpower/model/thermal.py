@@ -84,20 +84,20 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     ext = [u for u in units if p_max[u] > p_nom[u] + 1e-9]
     ext_position = {u: i for i, u in enumerate(ext)}
     unit_position = {u: i for i, u in enumerate(units)}
-    m.THERMAL = pyo.Set(initialize=units, ordered=True, doc="thermal units (gas, coal, waste)")
+    m.THERMAL = pyo.Set(initialize=units, ordered=True, doc="thermal units u (gas, coal, waste), grouped")
     m.THERMAL_EXT = pyo.Set(within=m.THERMAL, initialize=ext, ordered=True, doc="extendable thermal units")
     m.thermal_p = pyo.Var(
         m.THERMAL,
         m.T,
         domain=pyo.NonNegativeReals,
         bounds=lambda _m, u, t: (0.0, avail[u] * p_max[u]),
-        doc="thermal output p[u,t] (MW)",
+        doc="(T1, T2, T3, T4, T5, T6, T7, T11, T12) thermal output p[u,t] (MW)",
     )
     m.thermal_new = pyo.Var(
         m.THERMAL_EXT,
         domain=pyo.NonNegativeReals,
         bounds=lambda _m, u: (0.0, p_max[u] - p_nom[u]),
-        doc="thermal capacity added (MW)",
+        doc="(T1, T2, T3, T4, T5, T6, T9, T12) thermal capacity added N_u (MW)",
     )
     reg.invest(m.thermal_new)
 
@@ -123,7 +123,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=-np.inf,
         upper=standing(ext, avail, len(ext) * n),
-        doc="output within available capacity of extendable units (fixed units: a variable bound)",
+        doc="(T2) output within available capacity p[u,t] - a_u N_u <= a_u Pbar_u, extendable units (MW)",
     )
 
     ramp_units = [u for u in units if ramp[u] < 1.0]
@@ -131,7 +131,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         within=m.THERMAL,
         initialize=ramp_units,
         ordered=True,
-        doc="units with a ramp limit below their full range per hour",
+        doc="units with a ramp limit r_u < 1, below their full range per hour (T3, T4)",
     )
     n_ramp = len(ramp_units) * len(m.T_LINKED)
     m.thermal_ramp_up = unit_rows(ramp_units, ramp, lagged=1).build(
@@ -139,14 +139,14 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T_LINKED,
         lower=-np.inf,
         upper=standing(ramp_units, ramp, n_ramp),
-        doc="ramp-up limit p[u,t] - p[u,t-1] <= r_u P_u (MW/h)",
+        doc="(T3) ramp-up limit p[u,t] - p[u,t-1] <= r_u P_u (MW/h)",
     )
     m.thermal_ramp_down = unit_rows(ramp_units, ramp, lagged=1, sign=-1.0).build(
         m.THERMAL_RAMPING,
         m.T_LINKED,
         lower=-np.inf,
         upper=standing(ramp_units, ramp, n_ramp),
-        doc="ramp-down limit p[u,t-1] - p[u,t] <= r_u P_u (MW/h)",
+        doc="(T4) ramp-down limit p[u,t-1] - p[u,t] <= r_u P_u (MW/h)",
     )
 
     def scaled_capacity(u, share):
@@ -159,7 +159,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     before = d.scenario.initial_output  # rolling horizon: output in the hour before the window
     start_units = [u for u in ramp_units if u in before] if n else []
     m.THERMAL_RAMP_START = pyo.Set(
-        initialize=start_units, ordered=True, doc="units whose first-hour ramp is measured from the previous window"
+        initialize=start_units, ordered=True, doc="units whose first-hour ramp is measured from the last window (T5)"
     )
     m.thermal_ramp_start = pyo.Constraint(
         m.THERMAL_RAMP_START,
@@ -167,7 +167,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         rule=lambda _m, u, up: (
             (_m.thermal_p[u, 0] - before[u] if up else before[u] - _m.thermal_p[u, 0]) <= ramp_cap[u]
         ),
-        doc="ramp limit between the previous window's last hour and this window's first (MW/h)",
+        doc="(T5) ramp limit from the previous window's last hour: +-(p[u,0] - p0_u) <= r_u P_u (MW/h)",
     )
 
     stable_units = [u for u in units if stable[u] > 0] if d.scenario.min_stable else []
@@ -180,7 +180,7 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=standing(stable_units, floor_share, len(stable_units) * n),
         upper=np.inf,
-        doc="minimum stable output p[u,t] >= m_u a_u P_u, LP relaxation (all units treated as committed)",
+        doc="(T6) minimum stable output p[u,t] >= m_u a_u P_u, LP relaxation (all units treated as committed) (MW)",
     )
 
     reg.inject("thermal", m.thermal_p, th["bus"].to_dict())
