@@ -9,8 +9,9 @@ Symbols (symbol = variable or ModelData column, unit: meaning):
 - :math:`\\ell_{b,t}` = ``m.dr_shed[b, t]``, MW: load shed
 - :math:`N_b` = ``m.dr_new[b]``, MW: capacity added, for :math:`b` in ``DR_EXT`` (:math:`N_b \\equiv 0` for the
   other districts)
-- :math:`\\bar D_b` = ``d.demand_response["p_nom"]``, MW: standing capacity (the plan's share of the peak, in check
-  mode); :math:`D^{max}_b` = ``d.demand_response["p_nom_max"]``, MW; :math:`D_b = \\bar D_b + N_b`
+- :math:`\\bar D_b` = ``d.demand_response["p_nom"]``, MW: standing capacity (the scenario's DR share of the city
+  peak, split by the districts' load in the peak hour, plus capacity inherited); :math:`D^{max}_b` =
+  ``d.demand_response["p_nom_max"]``, MW; :math:`D_b = \\bar D_b + N_b`
 - :math:`H_b` = ``d.demand_response["max_hours_per_day"]``, h: hours at full capacity allowed per day
 - :math:`\\kappa_b` = ``d.demand_response["cost_per_mwh"]``, CNY/MWh: cost of energy shed
 - :math:`A_b` = ``d.demand_response["annuity"]``, CNY/(MW year): holding cost of capacity
