@@ -1,17 +1,49 @@
 """Demand response: peak shaving per district, and optional energy-neutral shifting within the day.
 
-Symbols: shed :math:`s_{b,t}` (MW), capacity :math:`D_b = \\bar D_b + N_b`, hours allowed per day :math:`H`,
-cost per MWh shed :math:`\\kappa`, holding cost (annuity) :math:`A` per MW-year; shifting up/down
-:math:`u_{b,t}, w_{b,t} \\le S_b`.
+Districts :math:`b` in ``DR`` (those with :math:`D^{max}_b > 0`); hours :math:`t \\in T`, each standing for
+:math:`w_t` hours of the year; days :math:`\\delta` in ``DAYS``, the calendar days of the model hours (with
+representative days: the representative days).
+
+Symbols (symbol = variable or ModelData column, unit: meaning):
+
+- :math:`\\ell_{b,t}` = ``m.dr_shed[b, t]``, MW: load shed
+- :math:`N_b` = ``m.dr_new[b]``, MW: capacity added, for :math:`b` in ``DR_EXT`` (:math:`N_b \\equiv 0` for the
+  other districts)
+- :math:`\\bar D_b` = ``d.demand_response["p_nom"]``, MW: standing capacity (the scenario's DR share of the city
+  peak, split by the districts' load in the peak hour, plus capacity inherited); :math:`D^{max}_b` =
+  ``d.demand_response["p_nom_max"]``, MW; :math:`D_b = \\bar D_b + N_b`
+- :math:`H_b` = ``d.demand_response["max_hours_per_day"]``, h: hours at full capacity allowed per day
+- :math:`\\kappa_b` = ``d.demand_response["cost_per_mwh"]``, CNY/MWh: cost of energy shed
+- :math:`A_b` = ``d.demand_response["annuity"]``, CNY/(MW year): holding cost of capacity
+- :math:`\\sigma^+_{b,t}` = ``m.dr_shift_up[b, t]``, :math:`\\sigma^-_{b,t}` = ``m.dr_shift_down[b, t]``, MW: load
+  shifted into and out of hour :math:`t`, for :math:`b` in ``DR_SHIFT`` (:math:`S_b > 0`)
+- :math:`S_b` = ``d.demand_response["shift_mw"]``, MW: shiftable load
+- :math:`w_t` = ``d.weights[t]``, h; :math:`y` = ``d.year_fraction`` = :math:`\\sum_t w_t / 8760`
 
 .. math::
-    0 \\le s_{b,t} \\le D_b, \\qquad \\sum_{t \\in \\text{day } \\delta} s_{b,t} \\le H D_b\\\\
-    \\sum_{t \\in \\delta} u_{b,t} = \\sum_{t \\in \\delta} w_{b,t}
-    \\quad\\text{(shifting moves energy within the day)}\\\\
-    \\text{cost} = \\kappa \\sum_{b,t} s_{b,t} + y A \\sum_b D_b
+    0 \\le \\ell_{b,t}, \\quad 0 \\le N_b \\le D^{max}_b - \\bar D_b, \\quad
+    \\ell_{b,t} \\le \\bar D_b \\;\\; \\forall b \\notin \\text{DR\\_EXT} \\qquad\\text{(D1: variable bounds)}\\\\
+    \\ell_{b,t} - N_b \\le \\bar D_b \\quad \\forall b \\in \\text{DR\\_EXT}, t \\in T \\qquad\\text{(D2)}\\\\
+    \\sum_{t \\in \\delta} \\ell_{b,t} - H_b N_b \\le H_b \\bar D_b
+    \\quad \\forall b \\in \\text{DR}, \\delta \\in \\text{DAYS} \\qquad\\text{(D3)}\\\\
+    0 \\le \\sigma^+_{b,t} \\le S_b, \\quad 0 \\le \\sigma^-_{b,t} \\le S_b \\qquad\\text{(D4: variable bounds)}\\\\
+    \\sum_{t \\in \\delta} (\\sigma^+_{b,t} - \\sigma^-_{b,t}) = 0 \\quad \\forall b \\in \\text{DR\\_SHIFT},
+    \\delta \\in \\text{DAYS} \\qquad\\text{(D5)}
 
-Shedding and shifting-down inject at the district (they lower its net load); shifting-up withdraws. The
-headroom :math:`D_b - s_{b,t}` counts toward the spinning reserve.
+The daily sums D3 and D5 are over model hours and carry no weights: a representative day's limit holds on each
+day it stands for.
+
+Registered with the system: the injections :math:`+\\ell_{b,t}` and :math:`+\\sigma^-_{b,t}` (they lower the
+district's net load) and :math:`-\\sigma^+_{b,t}` at district :math:`b` (balance Y2); the costs in CNY (objective
+Y5, scaled there by :math:`10^{-6}`; shifting costs nothing); the reserve headroom in MW (Y3; shifting offers
+none):
+
+.. math::
+    C^{\\text{demand\\_response}} = \\sum_b \\sum_t w_t\\, \\kappa_b\\, \\ell_{b,t} \\qquad\\text{(D6)}\\\\
+    C^{\\text{fixed\\_om}} = y \\sum_{b \\in \\text{DR}} A_b \\bar D_b
+    \\quad\\text{(holding cost)} \\qquad\\text{(D7)}\\\\
+    C^{\\text{investment}} = y \\sum_{b \\in \\text{DR\\_EXT}} A_b N_b \\qquad\\text{(D8)}\\\\
+    H^{\\text{dr}}_t = \\sum_{b \\in \\text{DR}} (\\bar D_b + N_b - \\ell_{b,t}) \\qquad\\text{(D9)}
 """
 
 from __future__ import annotations
@@ -37,25 +69,25 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.dr_new = pyo.Var(
         m.DR_EXT,
         bounds=lambda _m, b: (0.0, dr.at[b, "p_nom_max"] - dr.at[b, "p_nom"]),
-        doc="demand-response capacity added (MW)",
+        doc="(D1, D2, D3, D8, D9) demand-response capacity added N_b (MW)",
     )
     reg.invest(m.dr_new)
     p_nom = dr["p_nom"].astype(float).to_dict()
     m.dr_shed = pyo.Var(
-        m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else p_nom[b]), doc="load shed s[b,t] (MW)"
+        m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else p_nom[b]), doc="(D1, D2) shed l[b,t] (MW)"
     )
     m.dr_capacity = capacity_rows(m.dr_shed, m.dr_new, ext, buses, n).build(
         m.DR_EXT,
         m.T,
         lower=-np.inf,
         upper=np.repeat([p_nom[b] for b in ext], n),
-        doc="shedding within DR capacity s[b,t] <= D_b (extendable districts)",
+        doc="(D2) shedding within DR capacity l[b,t] <= D_b (extendable districts, MW)",
     )
 
     day_of_hour = (d.timestamps.normalize() - d.timestamps[0].normalize()).days.to_numpy()
     days = sorted(set(int(x) for x in day_of_hour))
     day_position = np.searchsorted(days, day_of_hour)
-    m.DAYS = pyo.Set(initialize=days, ordered=True, doc="days of the horizon")
+    m.DAYS = pyo.Set(initialize=days, ordered=True, doc="days of the horizon (D3, D5)")
     max_hours = dr["max_hours_per_day"].to_dict()
     daily = RowBuilder(len(buses) * len(days))
     for i, b in enumerate(buses):
@@ -69,7 +101,7 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
         m.DAYS,
         lower=-np.inf,
         upper=np.repeat([max_hours[b] * p_nom[b] for b in buses], len(days)),
-        doc="energy shed per district and day at most H hours at full capacity: sum_t s[b,t] <= H D_b",
+        doc="(D3) energy shed per district and day at most H hours at full capacity: sum_t l[b,t] <= H D_b (MWh)",
     )
     reg.inject("dr_shed", m.dr_shed, {b: b for b in buses})
     cost = dr["cost_per_mwh"].to_dict()
@@ -89,17 +121,17 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.DR_SHIFT = pyo.Set(initialize=shift, ordered=True, doc="districts with energy-neutral load shifting")
     shift_mw = {b: float(dr.at[b, "shift_mw"]) for b in shift}
     m.dr_shift_up = pyo.Var(
-        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="load shifted into hour t (MW)"
+        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="(D4, D5) load shifted into hour t (MW)"
     )
     m.dr_shift_down = pyo.Var(
-        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="load shifted out of hour t (MW)"
+        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="(D4, D5) load shifted out of hour t (MW)"
     )
     neutral = RowBuilder(len(shift) * len(days))
     for i in range(len(shift)):
         neutral.add(m.dr_shift_up, i * len(days) + day_position, hourly(i, hours, n), 1.0)
         neutral.add(m.dr_shift_down, i * len(days) + day_position, hourly(i, hours, n), -1.0)
     m.dr_shift_neutral = neutral.build(
-        m.DR_SHIFT, m.DAYS, lower=0.0, upper=0.0, doc="shifting is energy-neutral within each day: sum_t (u - w) = 0"
+        m.DR_SHIFT, m.DAYS, lower=0.0, upper=0.0, doc="(D5) shifting is energy-neutral within each day"
     )
     if shift:
         reg.inject("dr_shift_down", m.dr_shift_down, {b: b for b in shift})

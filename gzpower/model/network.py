@@ -1,16 +1,24 @@
 """The district network: AC lines in linearised (DC) power flow, written in the cycle formulation.
 
-Symbols: flow :math:`f_{l,t}` on line :math:`l` from bus0 to bus1 (MW), thermal limit :math:`F_l`, reactance
-:math:`x_l`; a cycle basis :math:`\\mathcal{C}` of the network graph with orientation
-:math:`C_{c,l} \\in \\{-1, 0, 1\\}` (the formulation PyPSA uses: Hörsch et al. 2018, doi:10.1016/j.epsr.2017.12.034).
+Lines :math:`l` run from bus0 to bus1; cycles :math:`c` form a cycle basis :math:`\\mathcal{C}` of the line graph
+(the formulation PyPSA uses: Hörsch et al. 2018, doi:10.1016/j.epsr.2017.12.034); hours :math:`t \\in T`.
+
+Symbols (symbol = variable or ModelData column, unit: meaning):
+
+- :math:`f_{l,t}` = ``m.line_flow[l, t]``, MW: flow from bus0 to bus1 (negative: the other way)
+- :math:`F_l` = ``d.lines["s_nom_mw"]``, MW: thermal limit, both ways
+- :math:`x_l` = ``d.lines["x_ohm"]``, ohm: reactance; :math:`\\bar x` its mean over the lines
+- :math:`C_{c,l} \\in \\{-1, 0, 1\\}` = ``cycle_matrix(d.lines)``, 1: orientation of line :math:`l` in cycle
+  :math:`c` (+1 along bus0 to bus1); parallel lines between one pair of buses each add a two-line cycle
 
 .. math::
-    -F_l \\le f_{l,t} \\le F_l\\\\
-    \\sum_l C_{c,l}\\, x_l\\, f_{l,t} = 0 \\quad \\forall c \\in \\mathcal{C}, t
-    \\quad\\text{(Kirchhoff's voltage law)}
+    -F_l \\le f_{l,t} \\le F_l \\qquad\\text{(N1: variable bounds)}\\\\
+    \\sum_l C_{c,l}\\, \\frac{x_l}{\\bar x}\\, f_{l,t} = 0 \\quad \\forall c \\in \\mathcal{C}, t \\in T
+    \\qquad\\text{(N2: Kirchhoff's voltage law)}
 
-Kirchhoff's current law is the energy balance of :mod:`gzpower.model.system`, where the flows are registered
-as withdrawals at bus0 and injections at bus1. Parallel lines between one pair of buses each add a two-line cycle.
+Dividing by :math:`\\bar x` only scales the rows (coefficients near 1). Kirchhoff's current law is the energy
+balance Y2 of :mod:`gzpower.model.system`, where each flow is registered as :math:`-f_{l,t}` at bus0 and
+:math:`+f_{l,t}` at bus1 (lossless). Lines cost nothing and carry no weights.
 """
 
 from __future__ import annotations
@@ -58,7 +66,7 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.LINE,
         m.T,
         bounds=lambda _m, l, t: (-s_nom[l], s_nom[l]),
-        doc="flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways",
+        doc="(N1, N2) flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways",
     )
     cycles = cycle_matrix(lines)
     m.CYCLE = pyo.Set(initialize=range(len(cycles)), ordered=True, doc="independent cycles of the line graph")
@@ -75,7 +83,7 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=0.0,
         upper=0.0,
-        doc="Kirchhoff's voltage law around each independent cycle: sum_l C_cl x_l f[l,t] = 0",
+        doc="(N2) Kirchhoff's voltage law around each independent cycle: sum_l C_cl (x_l / mean x) f[l,t] = 0",
     )
     reg.inject("line_out", m.line_flow, lines["bus0"].to_dict(), sign=-1.0)
     reg.inject("line_in", m.line_flow, lines["bus1"].to_dict())

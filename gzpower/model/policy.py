@@ -1,10 +1,25 @@
 """Plan floors for the expansion mode: the plan's capacity targets as optional lower bounds.
 
-.. math::
-    \\sum_{u \\in \\text{gas}} P_u \\ge G^{plan}, \\quad \\sum_{k} P_k + P^{waste} \\ge R^{plan}, \\quad
-    \\sum_{s \\in \\text{batteries}} P_s \\ge S^{plan}, \\quad \\sum_b D_b \\ge \\delta^{plan} \\hat L
+Symbols (symbol = variable or ModelData column, unit: meaning); capacities as in the family modules:
 
-with :math:`\\hat L` the year's peak load. Only targets present for the year are imposed.
+- :math:`\\bar P_u + N_u` (``d.thermal["p_nom"]`` + ``m.thermal_new[u]``), MW: thermal capacity
+- :math:`\\bar P_k + N_k` (``d.renewables["p_nom"]`` + ``m.renewable_new[k]``), MW: renewable capacity
+- :math:`\\bar P_s + N^P_s` (``d.storage["p_nom"]`` + ``m.storage_new_p[s]``), MW: storage power
+- :math:`\\bar D_b + N_b` (``d.demand_response["p_nom"]`` + ``m.dr_new[b]``), MW: demand-response capacity
+- :math:`G^{plan}, R^{plan}, S^{plan}` = ``d.targets["value"]`` of ``gas_capacity``, ``re_capacity``,
+  ``storage_capacity``, MW; :math:`\\theta^{plan}` = that of ``dr_capability``, share of the peak
+- :math:`\\hat L` = ``d.peak_load_mw``, MW: the year's peak city load (full year)
+
+.. math::
+    \\sum_{u: \\text{carrier gas}} (\\bar P_u + N_u) \\ge G^{plan} \\qquad\\text{(P1)}\\\\
+    \\sum_{k} (\\bar P_k + N_k) + \\sum_{u: \\text{carrier waste}} (\\bar P_u + N_u) \\ge R^{plan}
+    \\qquad\\text{(P2)}\\\\
+    \\sum_{s: \\text{carrier battery}} (\\bar P_s + N^P_s) \\ge S^{plan} \\qquad\\text{(P3)}\\\\
+    \\sum_{b \\in \\text{DR}} (\\bar D_b + N_b) \\ge \\theta^{plan} \\hat L \\qquad\\text{(P4)}
+
+Imposed only with ``d.scenario.mode == "expand"`` and ``d.scenario.plan_floors``, and only for targets present for
+the year with a number (not qualitative or boolean). A floor with nothing extendable on its left is not a row:
+it holds, or the build stops with an error. Capacities have no time index, so no weights enter.
 """
 
 from __future__ import annotations
@@ -62,5 +77,5 @@ def build_plan_floors(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None
     m.plan_floor = pyo.Constraint(
         m.PLAN_FLOOR,
         rule=lambda _m, k: floors[k][0] >= floors[k][1],
-        doc="installed capacity at least the plan's target (MW)",
+        doc="(P1, P2, P3, P4) installed capacity at least the plan's target (MW)",
     )

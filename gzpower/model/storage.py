@@ -1,28 +1,75 @@
 """Storage: batteries (power and energy sized separately) and the Conghua pumped-storage station.
 
-Symbols: charge :math:`c_{s,t}`, discharge :math:`q_{s,t}` (MW), state of charge :math:`e_{s,t}` (MWh, end of
-hour), power capacity :math:`P_s = \\bar P_s + N^P_s`, energy capacity :math:`E_s = \\bar E_s + N^E_s`,
-efficiencies :math:`\\eta^c_s, \\eta^d_s`, hour length 1 h.
+Units :math:`s`; hours :math:`t \\in T` of length 1 h, each standing for :math:`w_t` hours of the year.
+
+Symbols (symbol = variable or ModelData column, unit: meaning):
+
+- :math:`c_{s,t}` = ``m.storage_charge[s, t]``, MW: charging
+- :math:`d_{s,t}` = ``m.storage_discharge[s, t]``, MW: discharging
+- :math:`e_{s,t}` = ``m.storage_soc[s, t]``, MWh: state of charge at the end of hour :math:`t` (with representative
+  days: the intra-day state, relative to the start of the day)
+- :math:`N^P_s` = ``m.storage_new_p[s]``, MW and :math:`N^E_s` = ``m.storage_new_e[s]``, MWh: power and energy
+  added, for :math:`s` in ``STORAGE_EXT`` (:math:`\\equiv 0` for the other units)
+- :math:`E^{inter}_{s,\\delta}` = ``m.storage_soc_inter[s, day]``, MWh: state at the start of calendar day
+  :math:`\\delta` (aggregated runs)
+- :math:`\\overline e_{s,\\pi}` = ``m.storage_soc_max[s, period]``, :math:`\\underline e_{s,\\pi}` =
+  ``m.storage_soc_min[s, period]``, MWh: highest and lowest intra-day state of representative period :math:`\\pi`
+- :math:`\\bar P_s` = ``d.storage["p_nom"]``, MW; :math:`\\bar E_s` = ``d.storage["e_nom"]``, MWh: standing
+  power and energy
+- :math:`P^{max}_s` = ``d.storage["p_nom_max"]``, MW; :math:`E^{max}_s` = ``d.storage["e_nom_max"]``, MWh: the
+  largest; :math:`P_s = \\bar P_s + N^P_s`, :math:`E_s = \\bar E_s + N^E_s`
+- :math:`\\eta^c_s` = ``d.storage["eff_charge"]``, :math:`\\eta^d_s` = ``d.storage["eff_discharge"]``, p.u.
+- :math:`A^P_s` = ``d.storage["annuity_p"]``, CNY/(MW year); :math:`A^E_s` = ``d.storage["annuity_e"]``,
+  CNY/(MWh year): annuities
+- :math:`I` = units with ``d.storage["increment"]``: the plan's batteries (check mode)
+- :math:`e^0_s` = ``d.scenario.initial_soc[s]`` (0 when absent), MWh: state before a rolling window
+- :math:`\\pi(t)` = ``d.period_of_hour()[t]``: the period of hour :math:`t`; :math:`p(\\delta)` =
+  ``d.chronology[day]``: the representative period of calendar day :math:`\\delta`; :math:`\\text{last}(\\pi)`: the
+  last hour of period :math:`\\pi`; :math:`D` = 365 calendar days
+- :math:`w_t` = ``d.weights[t]``, h; :math:`y` = ``d.year_fraction`` = :math:`\\sum_t w_t / 8760`
+
+Bounds and hourly constraints; :math:`t^-` is the hour before :math:`t` in its period:
 
 .. math::
-    e_{s,t} = e_{s,t-1} + \\eta^c_s c_{s,t} - q_{s,t} / \\eta^d_s, \\qquad e_{s,-1} \\equiv e_{s,T-1}
-    \\quad\\text{(cyclic over the horizon; or } e_{s,-1} = e^0_s \\text{ in a rolling window)}\\\\
-    0 \\le c_{s,t} \\le P_s, \\quad 0 \\le q_{s,t} \\le P_s, \\quad 0 \\le e_{s,t} \\le E_s\\\\
-    \\text{cost} = y \\sum_s (A^P_s N^P_s + A^E_s N^E_s)
+    0 \\le N^P_s \\le P^{max}_s - \\bar P_s, \\quad 0 \\le N^E_s \\le E^{max}_s - \\bar E_s, \\quad
+    c_{s,t}, d_{s,t}, e_{s,t} \\ge 0, \\quad
+    c_{s,t}, d_{s,t} \\le \\bar P_s, \\; e_{s,t} \\le \\bar E_s \\;\\; \\forall s \\notin \\text{STORAGE\\_EXT}
+    \\qquad\\text{(S1: variable bounds; with representative days } e_{s,t} \\text{ has no lower bound)}\\\\
+    e_{s,t} - e_{s,t^-} - \\eta^c_s c_{s,t} + d_{s,t} / \\eta^d_s = 0 \\quad \\forall s, t \\in T
+    \\qquad\\text{(S2)}\\\\
+    c_{s,t} - N^P_s \\le \\bar P_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S3)}\\\\
+    d_{s,t} - N^P_s \\le \\bar P_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S4)}\\\\
+    e_{s,t} - N^E_s \\le \\bar E_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S5)}
 
-With representative days (aggregation) the state of charge is split (Kotzur et al. 2018): :math:`e_{s,t}` is
-the intra-day state, starting from 0 before each representative day's first hour, and :math:`E^{inter}_{s,\\delta}`
-the state at the start of calendar day :math:`\\delta`, chained through the chronology :math:`p(\\delta)`:
+At the first hour of a period, :math:`e_{s,t^-}` in S2 is: the period's last hour (cyclic, ``d.scenario.cyclic``,
+no aggregation: one period, :math:`e_{s,-1} \\equiv e_{s,T-1}`); or the constant :math:`e^0_s`, moved to the
+right-hand side (a rolling window, not cyclic); or 0 (representative days: the intra-day state starts from 0 each
+day). S2 carries no weights: each model hour is one hour long.
+
+With representative days the state of charge is split (Kotzur et al. 2018): the state on calendar day
+:math:`\\delta` after hour :math:`t` of its representative day is :math:`E^{inter}_{s,\\delta} + e_{s,t}`.
 
 .. math::
-    E^{inter}_{s,\\delta+1} = E^{inter}_{s,\\delta} + e_{s,\\text{last}(p(\\delta))}
-    \\quad\\text{(cyclic over 365 days)}\\\\
-    0 \\le E^{inter}_{s,\\delta} + \\min_{t \\in p(\\delta)} e_{s,t}, \\quad
-    E^{inter}_{s,\\delta} + \\max_{t \\in p(\\delta)} e_{s,t} \\le E_s
+    E^{inter}_{s,(\\delta+1) \\bmod D} = E^{inter}_{s,\\delta} + e_{s,\\text{last}(p(\\delta))}, \\quad
+    E^{inter}_{s,\\delta} \\ge 0 \\quad \\forall s, \\delta \\qquad\\text{(S6)}\\\\
+    \\overline e_{s,\\pi(t)} \\ge e_{s,t} \\quad \\forall s, t \\qquad\\text{(S7)}\\\\
+    \\underline e_{s,\\pi(t)} \\le e_{s,t} \\quad \\forall s, t \\qquad\\text{(S8)}\\\\
+    E^{inter}_{s,\\delta} + \\overline e_{s,p(\\delta)} \\le E_s \\quad \\forall s, \\delta \\qquad\\text{(S9)}\\\\
+    E^{inter}_{s,\\delta} + \\underline e_{s,p(\\delta)} \\ge 0 \\quad \\forall s, \\delta \\qquad\\text{(S10)}
 
-so storage carries energy across the year but is never credited with energy it did not store.
+This is where the weights enter storage: S6 runs over the 365 calendar days, so a representative day's net
+change :math:`e_{s,\\text{last}(\\pi)}` counts once per day it stands for, :math:`w_t` times in all
+(:math:`w_t = |\\{\\delta: p(\\delta) = \\pi(t)\\}|`). Storage carries energy across the year but is never credited
+with energy it did not store. Without aggregation S6 to S10 are empty.
 
-Reserve headroom :math:`P_s - q_{s,t} + c_{s,t}` (stop charging, discharge more) is registered.
+Registered with the system: the injections :math:`+d_{s,t}` and :math:`-c_{s,t}` at the unit's bus (balance Y2),
+the costs in CNY (objective Y5, scaled there by :math:`10^{-6}`; storage has no hourly cost) and the reserve
+headroom in MW (Y3: stop charging, discharge more):
+
+.. math::
+    C^{\\text{investment}} = y \\sum_{s \\in \\text{STORAGE\\_EXT}} (A^P_s N^P_s + A^E_s N^E_s) \\qquad\\text{(S11)}\\\\
+    C^{\\text{plan\\_investment}} = y \\sum_{s \\in I} (A^P_s \\bar P_s + A^E_s \\bar E_s) \\qquad\\text{(S12)}\\\\
+    H^{\\text{storage}}_t = \\sum_s (\\bar P_s + N^P_s - d_{s,t} + c_{s,t}) \\qquad\\text{(S13)}
 """
 
 from __future__ import annotations
@@ -46,12 +93,12 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.storage_new_p = pyo.Var(
         m.STORAGE_EXT,
         bounds=lambda _m, s: (0.0, st.at[s, "p_nom_max"] - st.at[s, "p_nom"]),
-        doc="storage power added (MW)",
+        doc="(S1, S3, S4, S11, S13) storage power added N^P_s (MW)",
     )
     m.storage_new_e = pyo.Var(
         m.STORAGE_EXT,
         bounds=lambda _m, s: (0.0, st.at[s, "e_nom_max"] - st.at[s, "e_nom"]),
-        doc="storage energy added (MWh)",
+        doc="(S1, S5, S9, S11) storage energy added N^E_s (MWh)",
     )
     reg.invest(m.storage_new_p)
     reg.invest(m.storage_new_e)
@@ -62,9 +109,9 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     def ebound(_m, s, t):
         return (0.0, None) if s in ext_set else (0.0, e_nom[s])
 
-    m.storage_charge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="charging c[s,t] (MW)")
-    m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="discharging q[s,t] (MW)")
-    m.storage_soc = pyo.Var(m.STORAGE, m.T, bounds=ebound, doc="state of charge e[s,t] at the end of hour t (MWh)")
+    m.storage_charge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="(S1, S2, S3, S13) charging c[s,t] (MW)")
+    m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="(S1, S2, S4, S13) discharging d[s,t] (MW)")
+    m.storage_soc = pyo.Var(m.STORAGE, m.T, bounds=ebound, doc="(S1, S2, S5, S6, S7, S8) state of charge e[s,t] (MWh)")
 
     energy = {s: linear([1.0], [m.storage_new_e[s]], e_nom[s]) if s in ext_set else e_nom[s] for s in ids}
 
@@ -95,7 +142,7 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=rhs,
         upper=rhs,
-        doc="state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + q[s,t]/eta_d = 0 (MWh): cyclic over the "
+        doc="(S2) state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + d[s,t]/eta_d = 0 (MWh): cyclic over the "
         "horizon, from an initial state, or intra-day",
     )
     _link_chronology(m, d, ids, energy, linked)
@@ -107,21 +154,21 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         lower=-np.inf,
         upper=standing_p,
-        doc="charging within power capacity c[s,t] <= P_s (extendable units)",
+        doc="(S3) charging within power capacity c[s,t] <= P_s (extendable units, MW)",
     )
     m.storage_discharge_limit = capacity_rows(m.storage_discharge, m.storage_new_p, ext, ids, n).build(
         m.STORAGE_EXT,
         m.T,
         lower=-np.inf,
         upper=standing_p,
-        doc="discharging within power capacity q[s,t] <= P_s (extendable units)",
+        doc="(S4) discharging within power capacity d[s,t] <= P_s (extendable units, MW)",
     )
     m.storage_energy_limit = capacity_rows(m.storage_soc, m.storage_new_e, ext, ids, n).build(
         m.STORAGE_EXT,
         m.T,
         lower=-np.inf,
         upper=standing_e,
-        doc="state of charge within energy capacity e[s,t] <= E_s (extendable units)",
+        doc="(S5) state of charge within energy capacity e[s,t] <= E_s (extendable units, MWh)",
     )
     bus_of = st["bus"].to_dict()
     reg.inject("storage_discharge", m.storage_discharge, bus_of)
@@ -156,17 +203,17 @@ def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict
     m.CALENDAR_DAY = pyo.Set(
         initialize=range(len(chronology)), ordered=True, doc="calendar days of the year (aggregated runs)"
     )
-    m.PERIOD = pyo.Set(initialize=range(len(starts)), ordered=True, doc="representative periods")
+    m.PERIOD = pyo.Set(initialize=range(len(starts)), ordered=True, doc="representative periods (aggregated runs)")
     if linked:
         # the intra-day state may dip below zero: only inter + intra must stay within 0..E
         for s in ids:
             for t in range(d.n_hours):
                 m.storage_soc[s, t].setlb(None)
     m.storage_soc_inter = pyo.Var(
-        m.STORAGE, m.CALENDAR_DAY, bounds=(0.0, None), doc="state of charge at the start of each calendar day (MWh)"
+        m.STORAGE, m.CALENDAR_DAY, bounds=(0.0, None), doc="(S6, S9, S10) state at the start of each calendar day (MWh)"
     )
-    m.storage_soc_max = pyo.Var(m.STORAGE, m.PERIOD, doc="highest intra-day state of a representative day (MWh)")
-    m.storage_soc_min = pyo.Var(m.STORAGE, m.PERIOD, doc="lowest intra-day state of a representative day (MWh)")
+    m.storage_soc_max = pyo.Var(m.STORAGE, m.PERIOD, doc="(S7, S9) highest intra-day state of a period (MWh)")
+    m.storage_soc_min = pyo.Var(m.STORAGE, m.PERIOD, doc="(S8, S10) lowest intra-day state of a period (MWh)")
     n_days = len(chronology)
     m.storage_inter_balance = pyo.Constraint(
         m.STORAGE,
@@ -175,29 +222,29 @@ def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict
             _m.storage_soc_inter[s, (dd + 1) % n_days]
             == _m.storage_soc_inter[s, dd] + _m.storage_soc[s, last[int(chronology[dd])]]
         ),
-        doc="inter-day state chained through the chronology, cyclic over the year (MWh)",
+        doc="(S6) inter-day state chained through the chronology, cyclic over the year (MWh)",
     )
     pairs = [(s, t) for s in ids for t in range(d.n_hours)] if linked else []
     m.STORAGE_T_LINKED = pyo.Set(initialize=pairs, dimen=2, doc="storage-hours of an aggregated run")
     m.storage_soc_max_def = pyo.Constraint(
         m.STORAGE_T_LINKED,
         rule=lambda _m, s, t: _m.storage_soc_max[s, int(period[t])] >= _m.storage_soc[s, t],
-        doc="upper envelope of the intra-day state",
+        doc="(S7) upper envelope of the intra-day state (MWh)",
     )
     m.storage_soc_min_def = pyo.Constraint(
         m.STORAGE_T_LINKED,
         rule=lambda _m, s, t: _m.storage_soc_min[s, int(period[t])] <= _m.storage_soc[s, t],
-        doc="lower envelope of the intra-day state",
+        doc="(S8) lower envelope of the intra-day state (MWh)",
     )
     m.storage_inter_upper = pyo.Constraint(
         m.STORAGE,
         m.CALENDAR_DAY,
         rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_max[s, int(chronology[dd])] <= energy[s],
-        doc="state of charge within energy capacity on every calendar day",
+        doc="(S9) state of charge within energy capacity on every calendar day (MWh)",
     )
     m.storage_inter_lower = pyo.Constraint(
         m.STORAGE,
         m.CALENDAR_DAY,
         rule=lambda _m, s, dd: _m.storage_soc_inter[s, dd] + _m.storage_soc_min[s, int(chronology[dd])] >= 0,
-        doc="state of charge never below zero on any calendar day",
+        doc="(S10) state of charge never below zero on any calendar day (MWh)",
     )
