@@ -21,6 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gzpower.report.run_data import RunData
 from gzpower.report.series import DispatchStack, Window, dispatch_stack, peak_hour, week_windows
+from gzpower.types import SOLUTION_STATUSES
 
 DPI = 100
 WIDTH_IN = 12.0
@@ -522,7 +523,7 @@ def counterfactual_bars(run: RunData) -> Figure | None:
     fig, axes = _figure(3.4, len(BOUGHT))
     labels = [FAMILY_LABEL.get(w, w) for w in cf["without"]]
     y = np.arange(len(cf))[::-1]
-    solved = cf["status"].isin(["optimal", "time_limit"]).to_numpy()
+    solved = cf["status"].isin(SOLUTION_STATUSES).to_numpy()
     for ax, (column, title, scale) in zip(axes, BOUGHT):
         values = (cf[column].to_numpy(dtype=float) / scale) if column in cf else np.full(len(cf), np.nan)
         values = np.where(solved, values, np.nan)

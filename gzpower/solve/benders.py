@@ -60,6 +60,7 @@ from gzpower.solve.highs import (
     standard_form,
     violation,
 )
+from gzpower.types import SolveStatus
 
 #: the level parameter lambda of the level method: the next plan must bring the cut model down to
 #: LB + LEVEL * (UB - LB); 0.3 is the customary value (Lemaréchal et al. 1995 analyse 0 < lambda < 1)
@@ -170,7 +171,8 @@ def solve_benders(
         history: list[BendersIteration] = []
         cuts: list[tuple[float, np.ndarray, np.ndarray]] = []
         best: _Dispatch | None = None  # the cheapest plan so far and its dispatch
-        lower_bound, status = -np.inf, "time_limit"
+        lower_bound = -np.inf
+        status: SolveStatus = "time_limit"
         while True:
             sub.changeColsBounds(n, cols, plan, plan)
             sub.clearSolver()  # a cold dual simplex with presolve beat the previous basis (26 s vs 322 s)

@@ -52,6 +52,7 @@ import pandas as pd
 from gzpower.errors import InputError
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import ALGORITHMS, SolverSettings
+from gzpower.types import PointStatus
 
 SOLVER_PARAMS = {
     "algorithm": str,
@@ -186,7 +187,7 @@ class PointTask:
 class PointResult:
     index: int
     params: dict
-    status: str  # optimal | time_limit | failed
+    status: PointStatus  # a solve status, or failed: the point raised
     message: str
     objective_mcny: float | None = None
     kpis: dict = field(default_factory=dict)
