@@ -148,7 +148,7 @@ class SolveOutcome:
         return has_solution(self.status) and self.objective is not None
 
 
-def _status(term: TerminationCondition, sol: SolutionStatus) -> SolveStatus:
+def _status(term: TerminationCondition) -> SolveStatus:
     if term == TerminationCondition.convergenceCriteriaSatisfied:
         return "optimal"
     if term in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible):
@@ -203,7 +203,7 @@ def solve_pyomo(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: 
     except Exception as exc:
         return _error_outcome(exc, started, log.getvalue())
     elapsed = time.perf_counter() - started
-    status = _status(res.termination_condition, res.solution_status)
+    status = _status(res.termination_condition)
     has_primal = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if status == "time_limit" and not has_primal:
         status, has_primal = "error", False
