@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import pyomo.environ as pyo
@@ -137,11 +137,11 @@ class SolveOutcome:
     seconds_handover_and_solve: float
     seconds_highs: float | None
     log: str
-    stats: dict
+    stats: dict[str, Any]  # JSON-ready numbers and words for the manifest's solver_stats
     #: row duals per constraint component: name -> array in the component's own order
-    duals: dict | None = None
+    duals: dict[str, np.ndarray] | None = None
     #: reduced costs c - A'y per Var component (matrix interface): name -> array in the component's own order
-    reduced_costs: dict | None = None
+    reduced_costs: dict[str, np.ndarray] | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -310,7 +310,7 @@ class RowBlock:
     """The rows one constraint component contributes: ``count`` rows from ``start``; ``positions`` are the rows'
     places in the component's own order (all of them unless some rows were deactivated)."""
 
-    component: object
+    component: pyo.Constraint  # the component (indexed or scalar; a LinearRows too); Pyomo has no stubs: Any
     start: int
     positions: np.ndarray
 
@@ -324,7 +324,7 @@ class StandardForm:
     """A Pyomo LP as arrays: ``row_lower <= A x <= row_upper``, ``lower <= x <= upper``, cost ``sense * c``."""
 
     columns: list  # Pyomo VarData of each column
-    blocks: list  # RowBlock per constraint component, in row order
+    blocks: list[RowBlock]  # one per constraint component, in row order
     #: CSR from :func:`standard_form`; :func:`solve_matrix` swaps in the CSC copy HiGHS takes, and Benders drops
     #: it once HiGHS holds its own (scipy has no type stubs: to mypy this is Any)
     A: sp.csr_matrix
@@ -335,9 +335,9 @@ class StandardForm:
     cost: np.ndarray
     offset: float
     sense: float  # 1 minimise, -1 maximise
-    column_offset: dict = field(default_factory=dict)  # id(Var component) -> its first column
-    _key_positions: dict = field(default_factory=dict, repr=False)
-    _rows: dict = field(default_factory=dict, repr=False)
+    column_offset: dict[int, int] = field(default_factory=dict)  # id(Var component) -> its first column
+    _key_positions: dict[int, dict] = field(default_factory=dict, repr=False)  # id(component) -> index -> position
+    _rows: dict[int, list] = field(default_factory=dict, repr=False)  # id(component) -> its ConstraintData
 
     @property
     def n_rows(self) -> int:
@@ -375,9 +375,9 @@ class StandardForm:
         start = self.column_offset[id(var)]
         return x[start : start + len(var)]
 
-    def duals_by_component(self, row_dual: np.ndarray) -> dict:
+    def duals_by_component(self, row_dual: np.ndarray) -> dict[str, np.ndarray]:
         """Row duals per constraint component (name -> array in the component's order; NaN for inactive rows)."""
-        out = {}
+        out: dict[str, np.ndarray] = {}
         for block in self.blocks:
             size = len(block.component) if block.component.is_indexed() else 1
             values = np.full(size, np.nan)
