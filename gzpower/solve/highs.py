@@ -415,7 +415,7 @@ class _Columns:
             variables.extend(var.values())
         return cls(variables, offset)
 
-    def numbers(self, variables) -> np.ndarray:
+    def numbers_of(self, variables) -> np.ndarray:
         """The columns of some VarData."""
         if self._number is None:
             self._number = {id(v): j for j, v in enumerate(self.variables)}
@@ -467,7 +467,7 @@ def _expression_rows(comp, columns: _Columns, inf: float) -> _Rows:
         lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
         c, variables, constant = _linear_terms(body, con.name)
         coefs.extend(c)
-        cols.append(columns.numbers(variables))
+        cols.append(columns.numbers_of(variables))
         indptr.append(indptr[-1] + len(variables))
         lo.append(-inf if lb is None else lb - constant)
         up.append(inf if ub is None else ub - constant)
@@ -486,7 +486,7 @@ def _objective(model: pyo.ConcreteModel, columns: _Columns) -> tuple[np.ndarray,
     objective = objectives[0]
     coefs, variables, offset = _linear_terms(objective.expr, objective.name)
     cost = np.bincount(
-        columns.numbers(variables), weights=np.asarray(coefs, dtype=float), minlength=len(columns.variables)
+        columns.numbers_of(variables), weights=np.asarray(coefs, dtype=float), minlength=len(columns.variables)
     )
     return cost, offset, -1.0 if objective.sense == pyo.maximize else 1.0
 
