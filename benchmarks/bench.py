@@ -104,9 +104,9 @@ def run_one(case: dict) -> dict:
 
 
 def _subprocess(case: dict, timeout: float) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.bench", "--one", json.dumps(case)]
+    command = [sys.executable, "-m", "benchmarks.bench", "--one", json.dumps(case)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=REPO)
     except subprocess.TimeoutExpired:
         return {"case": case["name"], "status": f"not finished within {timeout:.0f} s"}
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from gzpower.cli.args import load_tables, scenario_from_args, settings_from_args
 from gzpower.errors import InputError
+from gzpower.types import SizingTarget
 
 
 def cmd_data_build(args) -> int:
@@ -230,7 +231,7 @@ def _summary_plot(sweep, names: list[str]) -> Path | None:
         return None
 
 
-def _cmd_size(args, what: str) -> int:
+def _cmd_size(args, what: SizingTarget) -> int:
     from gzpower.studies.sizing import Criterion, format_result, size, summary_frame
     from gzpower.studies.sweep import new_sweep_id, write_summary
 

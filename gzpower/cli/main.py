@@ -14,6 +14,8 @@ from pathlib import Path
 from gzpower.cli import commands as C
 from gzpower.cli.args import DEFAULT_DATA, DEFAULT_RAW, DEFAULT_RUNS, add_scenario_args
 from gzpower.errors import EXIT_INPUT, EXIT_SOLVE, InputError, SolveError
+from gzpower.solve.highs import SolverSettings
+from gzpower.types import Decomposition, RunMode, SizingTarget, choices
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,13 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--no-floors", action="store_true", help="do not impose the plan's targets as lower bounds")
     e.add_argument(
         "--decomposition",
-        choices=("auto", "benders", "none"),
-        default="auto",
+        choices=choices(Decomposition),
+        default=SolverSettings.decomposition,
         help="benders: capacities in a master problem, the hourly dispatch as the sub-problem (the way "
         "to a full-year optimum on a small machine; not with --periods); none: one LP; auto "
         "(default): benders from 720 hours on",
     )
-    e.add_argument("--benders-gap", type=float, default=1e-4, help="Benders: relative optimality gap (default 1e-4)")
+    e.add_argument(
+        "--benders-gap",
+        type=float,
+        default=None,  # not given: SolverSettings' default, the one place it is set
+        help=f"Benders: relative optimality gap (default {SolverSettings.benders_gap:g})",
+    )
     e.set_defaults(func=C.cmd_expand)
     _analysis_parsers(sub)
     rr = sub.add_parser("rerun", help="re-run a run from its manifest; exit 0 if objective and tables reproduce")
@@ -83,14 +90,14 @@ def _analysis_parsers(sub) -> None:
         help="e.g. storage_mw=0,100,200 or dr_share=0:0.10:0.02 (repeatable; cartesian product)",
     )
     s.add_argument("--file", type=Path, default=None, help="TOML file with a [params] table")
-    s.add_argument("--mode", choices=("check", "expand"), default="check")
+    s.add_argument("--mode", choices=choices(RunMode), default="check")
     s.add_argument("--workers", type=int, default=2, help="local worker processes (default 2; 1 = in process)")
     s.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on a Dask cluster (tcp://host:8786)")
     s.add_argument("--name", default=None, help="label added to the sweep id")
     s.set_defaults(func=C.cmd_sweep)
     z = sub.add_parser("size", help="smallest storage / demand response meeting an adequacy criterion")
     zsub = z.add_subparsers(dest="size_command", required=True)
-    for what in ("storage", "dr"):
+    for what in choices(SizingTarget):
         zp = zsub.add_parser(what, help=f"bisection on the {what} size (check mode, rest of the plan fixed)")
         add_scenario_args(zp)
         zp.add_argument("--max-unserved", type=float, default=1.0, help="MWh over the horizon (default 1)")

@@ -115,7 +115,6 @@ EPW_WIND_HEIGHT_M = 10.0  # EPW wind speed is measured at 10 m (EnergyPlus weath
 # https://nrel.github.io/turbine-models/2020ATB_NREL_Reference_4MW_150.html, as shipped in atlite
 # resources/windturbine/2020ATB_NREL_Reference_4MW_150.yaml, CC BY 4.0): P/4.0 MW against hub wind speed (m/s).
 # Cut-in 3 m/s, rated 9.8 m/s, cut-out 25 m/s.
-TURBINE_CURVE_NAME = "NREL 2020 ATB reference 4 MW / 150 m"
 TURBINE_CURVE_SPEED_MS = np.array(
     [
         3.0,

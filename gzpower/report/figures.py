@@ -21,10 +21,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gzpower.report.run_data import RunData
 from gzpower.report.series import DispatchStack, Window, dispatch_stack, peak_hour, week_windows
+from gzpower.types import SOLUTION_STATUSES, TargetStatus
 
 DPI = 100
 WIDTH_IN = 12.0
-STATUS_COLOUR = {"pass": "#2e7d32", "fail": "#c62828"}
+STATUS_COLOUR: dict[TargetStatus, str] = {"pass": "#2e7d32", "fail": "#c62828"}
 COLOURS = {
     "coal": "#4a4a4a",
     "gas": "#e07b39",
@@ -80,11 +81,37 @@ def _note(ax, text: str) -> None:
 # --- capacities against the plan ---------------------------------------------------------------------------------
 
 
+#: one bar of :func:`capacity_bars`: its label, the parts stacked within it as (name, existing MW, added MW), and
+#: the target as (MW, target-check status), or None
+CapacityBar = tuple[str, list[tuple[str, float, float]], tuple[float, str] | None]
+
+
 def capacity_bars(run: RunData) -> Figure:
     """Installed MW by technology, the technologies a target counts grouped on one bar, the target as a marker.
 
     Capacity added by the run (expand mode) is hatched; the marker's colour is the target check's pass/fail.
     """
+    bars = _capacity_bar_data(run)
+    fig, (ax,) = _figure(4.6)
+    y = np.arange(len(bars))[::-1]
+    seen: set[str] = set()  # legend entries drawn so far: each label once
+    for yi, (_label, parts, tgt) in zip(y, bars):
+        _draw_capacity_bar(ax, yi, parts, tgt, seen)
+    ax.set_yticks(y, [b[0] for b in bars], fontsize=9)
+    ax.set_xlabel("installed capacity in the run year (MW)")
+    ax.set_title(
+        f"Installed capacity {run.manifest.get('year')} against the plan's targets "
+        "(black bar = target; marker green when the check passes)"
+    )
+    widest = max(sum(e + a for _, e, a in parts) for _, parts, _ in bars)
+    ax.set_xlim(0, max(widest, max((t[0] for *_, t in bars if t), default=0.0)) * 1.18)
+    ax.legend(loc="lower right", fontsize=8, ncols=2)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def _capacity_bar_data(run: RunData) -> list[CapacityBar]:
+    """The bars of :func:`capacity_bars` from the run's capacities and target check."""
     caps = run.tables["capacities"]
     tc = run.tables["target_check"].set_index("id")
     mw = caps[caps["unit"] == "MW"]
@@ -103,8 +130,7 @@ def capacity_bars(run: RunData) -> Figure:
     if "dr_capability" in tc.index and tc.at["dr_capability", "reached"] > 0:
         # the target is a share of the year's peak load; the check's reached share gives that peak back
         dr_target = target("dr_capability", (dr[1] + dr[2]) / float(tc.at["dr_capability", "reached"]))
-    # (label, parts stacked within the bar as (name, existing MW, added MW), (target MW, status) or None)
-    bars = [
+    return [
         ("gas\n(target: gas_capacity)", [part("gas", "thermal", "gas")], target("gas_capacity")),
         (
             "renewables incl. waste\n(target: re_capacity)",
@@ -122,55 +148,41 @@ def capacity_bars(run: RunData) -> Figure:
         ("pumped hydro\n(no target)", [part("pumped_hydro", "storage", "pumped_hydro")], None),
     ]
 
-    fig, (ax,) = _figure(4.6)
-    y = np.arange(len(bars))[::-1]
-    seen = set()
-    for yi, (_label, parts, tgt) in zip(y, bars):
-        left = 0.0
-        for name, existing, added in parts:
-            label = TECH_LABEL.get(name, name)
-            colour = COLOURS.get(name, "#bdbdbd")
+
+def _draw_capacity_bar(ax, yi: float, parts, tgt: tuple[float, str] | None, seen: set[str]) -> None:
+    """One bar: existing MW solid, added MW hatched, the total written at its end, the target as a marker."""
+    left = 0.0
+    for name, existing, added in parts:
+        label = TECH_LABEL.get(name, name)
+        colour = COLOURS.get(name, "#bdbdbd")
+        ax.barh(yi, existing, left=left, color=colour, edgecolor="white", label=label if label not in seen else None)
+        seen.add(label)
+        if added > 1e-6:
             ax.barh(
-                yi, existing, left=left, color=colour, edgecolor="white", label=label if label not in seen else None
+                yi,
+                added,
+                left=left + existing,
+                color=colour,
+                edgecolor="black",
+                hatch="//",
+                lw=0.5,
+                label="added by the run" if "added" not in seen else None,
             )
-            seen.add(label)
-            if added > 1e-6:
-                ax.barh(
-                    yi,
-                    added,
-                    left=left + existing,
-                    color=colour,
-                    edgecolor="black",
-                    hatch="//",
-                    lw=0.5,
-                    label="added by the run" if "added" not in seen else None,
-                )
-                seen.add("added")
-            left += existing + added
-        ax.text(left, yi, f"  {left:,.0f} MW", va="center", fontsize=9)
-        if tgt is not None:
-            value, status = tgt
-            ax.plot([value, value], [yi - 0.42, yi + 0.42], color="black", lw=2.5)
-            ax.plot(
-                value,
-                yi + 0.42,
-                marker="v",
-                color=STATUS_COLOUR.get(status, "#757575"),
-                ms=10,
-                label="plan target" if "target" not in seen else None,
-            )
-            seen.add("target")
-    ax.set_yticks(y, [b[0] for b in bars], fontsize=9)
-    ax.set_xlabel("installed capacity in the run year (MW)")
-    ax.set_title(
-        f"Installed capacity {run.manifest.get('year')} against the plan's targets "
-        "(black bar = target; marker green when the check passes)"
-    )
-    widest = max(sum(e + a for _, e, a in parts) for _, parts, _ in bars)
-    ax.set_xlim(0, max(widest, max((t[0] for *_, t in bars if t), default=0.0)) * 1.18)
-    ax.legend(loc="lower right", fontsize=8, ncols=2)
-    ax.grid(axis="x", alpha=0.3)
-    return fig
+            seen.add("added")
+        left += existing + added
+    ax.text(left, yi, f"  {left:,.0f} MW", va="center", fontsize=9)
+    if tgt is not None:
+        value, status = tgt
+        ax.plot([value, value], [yi - 0.42, yi + 0.42], color="black", lw=2.5)
+        ax.plot(
+            value,
+            yi + 0.42,
+            marker="v",
+            color=STATUS_COLOUR.get(status, "#757575"),
+            ms=10,
+            label="plan target" if "target" not in seen else None,
+        )
+        seen.add("target")
 
 
 # --- dispatch -----------------------------------------------------------------------------------------------------
@@ -522,7 +534,7 @@ def counterfactual_bars(run: RunData) -> Figure | None:
     fig, axes = _figure(3.4, len(BOUGHT))
     labels = [FAMILY_LABEL.get(w, w) for w in cf["without"]]
     y = np.arange(len(cf))[::-1]
-    solved = cf["status"].isin(["optimal", "time_limit"]).to_numpy()
+    solved = cf["status"].isin(SOLUTION_STATUSES).to_numpy()
     for ax, (column, title, scale) in zip(axes, BOUGHT):
         values = (cf[column].to_numpy(dtype=float) / scale) if column in cf else np.full(len(cf), np.nan)
         values = np.where(solved, values, np.nan)

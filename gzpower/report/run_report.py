@@ -10,8 +10,10 @@ import pandas as pd
 from gzpower.report.figures import run_figures, to_png
 from gzpower.report.page import document, esc, facts, figure_html, fmt, table, write_atomic
 from gzpower.report.run_data import RunData, load_run
+from gzpower.types import TargetStatus
 
-STATUS_CLASS = {"pass": "pass", "fail": "fail", "not modelled": "not-modelled"}
+#: CSS class of a target-check row; the reported rows share one class
+STATUS_CLASS: dict[TargetStatus, str] = {"pass": "pass", "fail": "fail", "not modelled": "not-modelled"}
 
 
 def _horizon(run: RunData) -> str:

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from gzpower.types import has_solution
+
 FAMILY_LABEL = {
     "gas": "gas",
     "renewables": "renewables",
@@ -58,7 +60,7 @@ def format_counterfactuals(cf: pd.DataFrame) -> str:
         return ""
     rows = []
     for r in cf.itertuples():
-        if r.status not in ("optimal", "time_limit"):
+        if not has_solution(r.status):
             rows.append((FAMILY_LABEL.get(r.without, r.without), r.status, "-", "-", "-"))
             continue
         rows.append(

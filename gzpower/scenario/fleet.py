@@ -37,7 +37,6 @@ from gzpower.assumptions import (
 from gzpower.inputs.plan import COAL_REPLACEMENT_GAS_UNITS
 from gzpower.inputs.schemas import UNITS
 
-NEVER_STANDING_STATUSES = ("announced", "shelved", "cancelled", "retired", "mothballed")
 SUMMARY_CARRIERS = ("gas", "coal", "waste", "pv", "wind", "pumped_hydro", "battery")
 GENERIC_REPLACEMENT_PREFIX = "plan_coal_replacement_"
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.types import RunMode
 
 FAMILIES = ("gas", "renewables", "storage", "demand_response", "clean_imports")
 
@@ -16,7 +17,7 @@ class Scenario:
     """A run's configuration. Every field is recorded in the run manifest."""
 
     year: int = 2030
-    mode: str = "check"  # "check": capacities fixed to the plan; "expand": least-cost investment
+    mode: RunMode = "check"  # "check": capacities fixed to the plan; "expand": least-cost investment
     start_hour: int = 0
     hours: int = HOURS_PER_YEAR
     coal_replacement: bool = True

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -60,6 +61,7 @@ from gzpower.solve.highs import (
     standard_form,
     violation,
 )
+from gzpower.types import SolveStatus
 
 #: the level parameter lambda of the level method: the next plan must bring the cut model down to
 #: LB + LEVEL * (UB - LB); 0.3 is the customary value (Lemaréchal et al. 1995 analyse 0 < lambda < 1)
@@ -170,7 +172,8 @@ def solve_benders(
         history: list[BendersIteration] = []
         cuts: list[tuple[float, np.ndarray, np.ndarray]] = []
         best: _Dispatch | None = None  # the cheapest plan so far and its dispatch
-        lower_bound, status = -np.inf, "time_limit"
+        lower_bound = -np.inf
+        status: SolveStatus = "time_limit"
         while True:
             sub.changeColsBounds(n, cols, plan, plan)
             sub.clearSolver()  # a cold dual simplex with presolve beat the previous basis (26 s vs 322 s)
@@ -208,9 +211,11 @@ def solve_benders(
             gap = (upper_bound - lower_bound) / max(abs(upper_bound), 1e-9)
             next_plan = plan
             if gap > settings.benders_gap and len(history) + 1 < settings.benders_max_iterations:
-                next_plan = _level_step(level_qp, cuts, best.plan, lower_bound + LEVEL * (upper_bound - lower_bound))
-                if next_plan is None:  # the QP failed numerically: take the cutting-plane step instead
-                    next_plan = np.clip(np.asarray(lb_lp.getSolution().col_value)[:n], lower, upper)
+                stepped = _level_step(level_qp, cuts, best.plan, lower_bound + LEVEL * (upper_bound - lower_bound))
+                # None: the QP failed numerically, so take the cutting-plane step instead
+                next_plan = (
+                    np.clip(np.asarray(lb_lp.getSolution().col_value)[:n], lower, upper) if stepped is None else stepped
+                )
             history.append(
                 BendersIteration(
                     len(history),
@@ -236,7 +241,7 @@ def solve_benders(
         raise
     for var, v in zip(form.columns, best.primal.tolist()):
         var.set_value(v, skip_validation=True)
-    stats = {
+    stats: dict[str, Any] = {
         "interface": "benders",
         "rows": form.n_rows,
         "columns": len(form.columns),
@@ -321,6 +326,7 @@ def _failed(sub, model_status, started: float, log_path: str, form) -> SolveOutc
     import highspy
 
     text = sub.modelStatusToString(model_status)
+    status: SolveStatus
     if model_status == highspy.HighsModelStatus.kInfeasible:
         status, message = (
             "infeasible",

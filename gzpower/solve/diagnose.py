@@ -33,10 +33,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from gzpower.solve.highs import StandardForm
 
 #: penalty per unit of slack, million CNY (1e8 CNY per MWh short)
 PENALTY = 100.0
@@ -105,16 +111,16 @@ class Diagnosis:
 
 @dataclass
 class _Elastic:
-    form: object  # gzpower.solve.highs.StandardForm of the original model
+    form: StandardForm  # of the original model
     columns: list
-    matrix: object  # scipy CSR of the original rows
+    matrix: sp.csr_matrix  # the original rows
     row_lower: np.ndarray
     row_upper: np.ndarray
     slack_row: np.ndarray  # row index of each slack column
     slack_sign: np.ndarray  # +1: row activity was raised (short), -1: lowered (over)
-    x: np.ndarray | None
+    x: np.ndarray | None  # None: the elastic LP has no solution (see status)
     slack: np.ndarray | None
-    status: str
+    status: str  # HiGHS's model status in words, or the bound conflict that prevented the solve
     relaxed_upper: np.ndarray | None = None  # original upper bound of columns whose bound was relaxed, else NaN
 
 
@@ -162,15 +168,16 @@ def _solve_elastic(built, time_limit: float | None = None) -> _Elastic:
     kind = form.row_kind
     A = form.A.tocsr()
     # one slack per inequality, two per equality: +1 raises the row activity (fills a shortfall), -1 lowers it
-    slack_row, slack_sign = [], []
+    rows: list[int] = []
+    signs: list[float] = []
     for i, k in enumerate(kind):
         if k <= 0:
-            slack_row.append(i)
-            slack_sign.append(1.0)
+            rows.append(i)
+            signs.append(1.0)
         if k >= 0:
-            slack_row.append(i)
-            slack_sign.append(-1.0)
-    slack_row, slack_sign = np.array(slack_row, dtype=int), np.array(slack_sign)
+            rows.append(i)
+            signs.append(-1.0)
+    slack_row, slack_sign = np.array(rows, dtype=int), np.array(signs)
     n_slack = len(slack_row)
     S = sp.csr_matrix((slack_sign, (slack_row, np.arange(n_slack))), shape=(n_row, n_slack))
     full = sp.hstack([A, S]).tocsc()
@@ -273,7 +280,7 @@ def _bus_of(element: str, d) -> str | None:
 def slack_table(el: _Elastic, built) -> pd.DataFrame:
     m, d = built.model, built.data
     records = []
-    if el.slack is None:
+    if el.slack is None or el.x is None or el.relaxed_upper is None:  # no elastic solution: nothing to read
         return pd.DataFrame(
             columns=["family", "element", "bus", "hour", "timestamp", "direction", "amount", "unit", "limit"]
         )
@@ -342,6 +349,9 @@ def _binding_at(el: _Elastic, row: int, d) -> list[str]:
     A column of the balance row delivers its most to the bus at its upper bound when its coefficient is
     positive (generation, flow into the bus) or at its lower bound when negative (a line drawn the other way).
     """
+    if el.x is None:  # only a solved elastic LP has suppliers at a limit
+        return []
+    x = el.x
     start, end = el.matrix.indptr[row], el.matrix.indptr[row + 1]
     at_limit: dict[str, list] = defaultdict(list)
     for j, coef in zip(el.matrix.indices[start:end], el.matrix.data[start:end]):
@@ -352,7 +362,7 @@ def _binding_at(el: _Elastic, row: int, d) -> list[str]:
         bound = var.ub if coef > 0 else var.lb
         if bound is None:
             continue
-        value = el.x[j]
+        value = x[j]
         if abs(value - bound) <= 1e-6 * max(1.0, abs(bound)) and abs(bound) > 1e-9:
             key = var.index()[0] if isinstance(var.index(), tuple) else var.index()
             at_limit[name].append((str(key), abs(float(bound))))

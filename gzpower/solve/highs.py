@@ -17,6 +17,7 @@ import os
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import pyomo.environ as pyo
@@ -27,8 +28,19 @@ from pyomo.repn.standard_repn import generate_standard_repn
 
 from gzpower.solve.numerics import coefficient_ranges
 from gzpower.solve.numerics import report as report_ranges
+from gzpower.types import Algorithm, Decomposition, RunMode, SolverInterface, SolveStatus, has_solution
 
-ALGORITHMS = {
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from gzpower.model.rows import LinearRows
+    from gzpower.scenario.scenario import Scenario
+
+#: a HiGHS option's value (``Highs.setOptionValue``)
+OptionValue = bool | int | float | str
+
+#: the HiGHS options of each algorithm ("auto" is not here: :meth:`SolverSettings.resolved` picks one)
+ALGORITHMS: dict[Algorithm, dict[str, str | int]] = {
     "simplex": {"solver": "simplex"},
     "dual-simplex": {"solver": "simplex", "simplex_strategy": 1},
     "ipm": {"solver": "ipm", "run_crossover": "on"},
@@ -42,7 +54,7 @@ ALGORITHMS = {
 #: --quick``, tests/test_benders.py), and at 8760 h 227 s where the whole LP did not finish in 300 s
 BENDERS_FROM_HOURS = 720
 
-MESSAGES = {
+MESSAGES: dict[SolveStatus, str] = {
     "optimal": "optimal solution found",
     "infeasible": "the model is infeasible: no dispatch meets every hard limit (allow unserved energy, or relax "
     "the CO2 cap / capacity floors)",
@@ -54,22 +66,27 @@ MESSAGES = {
 
 @dataclass
 class SolverSettings:
-    algorithm: str = "auto"  # auto: simplex for dispatch (check), interior point for expansion (measured fastest)
-    interface: str = "matrix"  # matrix | pyomo
+    algorithm: Algorithm = "auto"  # auto: simplex for dispatch (check), interior point for expansion (measured fastest)
+    interface: SolverInterface = "matrix"
     threads: int | None = None
     time_limit: float | None = None
     primal_feasibility_tolerance: float | None = None
     dual_feasibility_tolerance: float | None = None
     ipm_optimality_tolerance: float | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, OptionValue] = field(default_factory=dict)  # further HiGHS options, passed as they are
     #: expand only: "benders" solves the capacities in a master problem and the dispatch as a sub-problem
     #: (gzpower.solve.benders), "none" hands HiGHS the whole LP
-    decomposition: str = "auto"  # auto: Benders for hourly expansions of BENDERS_FROM_HOURS or more
+    decomposition: Decomposition = "auto"  # auto: Benders for hourly expansions of BENDERS_FROM_HOURS or more
     benders_gap: float = 1e-4  # stop at (upper - lower bound) / upper bound <= this
     benders_max_iterations: int = 50
     benders_start_periods: int | None = 8  # full year: first plan from this many representative days
 
-    def resolved(self, scenario) -> SolverSettings:
+    def __post_init__(self) -> None:
+        # None means "not given" (the CLI's --benders-gap defaults to None) so that the default lives here only
+        if self.benders_gap is None:
+            self.benders_gap = type(self).benders_gap
+
+    def resolved(self, scenario: Scenario | RunMode) -> SolverSettings:
         """``auto`` made concrete for a scenario (or a bare mode name, "check" / "expand").
 
         Algorithm: dual simplex solved the full-year check 3x faster than IPM, IPM the aggregated expansion 7x
@@ -80,22 +97,27 @@ class SolverSettings:
         from dataclasses import replace
 
         mode = scenario if isinstance(scenario, str) else scenario.mode
-        decomposition = self.decomposition
+        decomposition: Decomposition = self.decomposition
         if decomposition == "auto":
-            hourly_expansion = not isinstance(scenario, str) and mode == "expand" and not scenario.periods
-            benders = hourly_expansion and scenario.hours >= BENDERS_FROM_HOURS and scenario.allow_unserved
+            benders = (
+                not isinstance(scenario, str)  # a bare mode name has no horizon: the whole LP
+                and mode == "expand"
+                and not scenario.periods
+                and scenario.hours >= BENDERS_FROM_HOURS
+                and scenario.allow_unserved
+            )
             decomposition = "benders" if benders else "none"
-        algorithm = self.algorithm
+        algorithm: Algorithm = self.algorithm
         if algorithm == "auto":
             algorithm = "ipm" if mode == "expand" and decomposition != "benders" else "simplex"
         return replace(self, algorithm=algorithm, decomposition=decomposition)
 
-    def highs_options(self) -> dict:
+    def highs_options(self) -> dict[str, OptionValue]:
         if self.algorithm == "auto":
             return dict(ALGORITHMS["simplex"])
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"unknown algorithm '{self.algorithm}' (choose from {', '.join(ALGORITHMS)})")
-        opts = dict(ALGORITHMS[self.algorithm])
+        opts: dict[str, OptionValue] = dict(ALGORITHMS[self.algorithm])
         for name in ("primal_feasibility_tolerance", "dual_feasibility_tolerance", "ipm_optimality_tolerance"):
             if getattr(self, name) is not None:
                 opts[name] = getattr(self, name)
@@ -108,25 +130,25 @@ class SolverSettings:
 
 @dataclass
 class SolveOutcome:
-    status: str  # optimal | infeasible | unbounded | time_limit | error
+    status: SolveStatus
     message: str
     objective: float | None  # million CNY
     termination: str
     seconds_handover_and_solve: float
     seconds_highs: float | None
     log: str
-    stats: dict
+    stats: dict[str, Any]  # JSON-ready numbers and words for the manifest's solver_stats
     #: row duals per constraint component: name -> array in the component's own order
-    duals: dict | None = None
+    duals: dict[str, np.ndarray] | None = None
     #: reduced costs c - A'y per Var component (matrix interface): name -> array in the component's own order
-    reduced_costs: dict | None = None
+    reduced_costs: dict[str, np.ndarray] | None = None
 
     @property
     def has_solution(self) -> bool:
-        return self.status in ("optimal", "time_limit") and self.objective is not None
+        return has_solution(self.status) and self.objective is not None
 
 
-def _status(term: TerminationCondition, sol: SolutionStatus) -> str:
+def _status(term: TerminationCondition) -> SolveStatus:
     if term == TerminationCondition.convergenceCriteriaSatisfied:
         return "optimal"
     if term in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible):
@@ -148,9 +170,21 @@ def solve(
         return solve_matrix(model, settings, want_duals, tee)
     if settings.interface != "pyomo":
         raise ValueError(f"unknown interface '{settings.interface}' (matrix or pyomo)")
+    return solve_pyomo(model, settings, want_duals, tee)
+
+
+def _error_outcome(exc: Exception, started: float, log: str) -> SolveOutcome:
+    """HiGHS or the hand-over raised: a solver error, reported with its log, never a traceback."""
+    return SolveOutcome(
+        "error", f"{MESSAGES['error']}: {exc}", None, "error", time.perf_counter() - started, None, log, {}
+    )
+
+
+def solve_pyomo(model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool, tee: bool) -> SolveOutcome:
+    """Solve through Pyomo's persistent ``highs`` interface (the cross-check of :func:`solve_matrix`)."""
     solver = SolverFactory("highs")
     log = io.StringIO()
-    streams = [log]
+    streams: list[TextIO] = [log]
     if tee:
         import sys
 
@@ -166,58 +200,21 @@ def solve(
             time_limit=settings.time_limit,
             solver_options=settings.highs_options(),
         )
-    except Exception as exc:  # HiGHS or the interface raised: a solver error, reported, never a traceback
-        return SolveOutcome(
-            "error",
-            f"{MESSAGES['error']}: {exc}",
-            None,
-            "error",
-            time.perf_counter() - started,
-            None,
-            log.getvalue(),
-            {},
-        )
+    except Exception as exc:
+        return _error_outcome(exc, started, log.getvalue())
     elapsed = time.perf_counter() - started
-    status = _status(res.termination_condition, res.solution_status)
+    status = _status(res.termination_condition)
     has_primal = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if status == "time_limit" and not has_primal:
         status, has_primal = "error", False
-    highs = getattr(solver, "_solver_model", None)
-    stats: dict = {}
-    highs_seconds = None
-    if highs is not None:
-        info = highs.getInfo()
-        stats = {
-            "rows": int(highs.getNumRow()),
-            "columns": int(highs.getNumCol()),
-            "nonzeros": int(highs.getNumNz()),
-            "simplex_iterations": int(info.simplex_iteration_count),
-            "ipm_iterations": int(info.ipm_iteration_count),
-            "pdlp_iterations": int(getattr(info, "pdlp_iteration_count", 0)),
-            "max_primal_infeasibility": float(info.max_primal_infeasibility),
-            "max_dual_infeasibility": float(info.max_dual_infeasibility),
-            "max_primal_residual_error": float(info.max_primal_residual_error),
-            "max_dual_residual_error": float(info.max_dual_residual_error),
-            "primal_solution_status": int(info.primal_solution_status),
-            "dual_solution_status": int(info.dual_solution_status),
-        }
-        highs_seconds = float(highs.getRunTime())
+    stats, highs_seconds = _pyomo_stats(getattr(solver, "_solver_model", None))
     objective = None
     duals = None
-    if has_primal and status in ("optimal", "time_limit"):
+    if has_primal and has_solution(status):
         res.solution_loader.load_vars()
         objective = float(pyo.value(model.objective))
         if want_duals and status == "optimal":
-            try:
-                found = res.solution_loader.get_duals()
-                duals = {
-                    comp.name: np.array(
-                        [found.get(con, np.nan) for con in (comp.values() if comp.is_indexed() else [comp])]
-                    )
-                    for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True)
-                }
-            except Exception:  # duals are optional output: e.g. PDLP without crossover may not give them
-                duals = None
+            duals = _pyomo_duals(res, model)
     return SolveOutcome(
         status,
         MESSAGES[status],
@@ -231,7 +228,42 @@ def solve(
     )
 
 
-def _highs_status(highs, status) -> str:
+def _pyomo_stats(highs) -> tuple[dict[str, int | float], float | None]:
+    """Size, iterations and residuals of the highspy instance behind Pyomo's interface, and HiGHS's run time
+    (nothing when the interface kept no instance)."""
+    if highs is None:
+        return {}, None
+    info = highs.getInfo()
+    stats: dict[str, int | float] = {
+        "rows": int(highs.getNumRow()),
+        "columns": int(highs.getNumCol()),
+        "nonzeros": int(highs.getNumNz()),
+        "simplex_iterations": int(info.simplex_iteration_count),
+        "ipm_iterations": int(info.ipm_iteration_count),
+        "pdlp_iterations": int(getattr(info, "pdlp_iteration_count", 0)),
+        "max_primal_infeasibility": float(info.max_primal_infeasibility),
+        "max_dual_infeasibility": float(info.max_dual_infeasibility),
+        "max_primal_residual_error": float(info.max_primal_residual_error),
+        "max_dual_residual_error": float(info.max_dual_residual_error),
+        "primal_solution_status": int(info.primal_solution_status),
+        "dual_solution_status": int(info.dual_solution_status),
+    }
+    return stats, float(highs.getRunTime())
+
+
+def _pyomo_duals(res, model: pyo.ConcreteModel) -> dict[str, np.ndarray] | None:
+    """Row duals per constraint component from Pyomo's solution loader (None when it has none)."""
+    try:
+        found = res.solution_loader.get_duals()
+        return {
+            comp.name: np.array([found.get(con, np.nan) for con in (comp.values() if comp.is_indexed() else [comp])])
+            for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True)
+        }
+    except Exception:  # duals are optional output: e.g. PDLP without crossover may not give them
+        return None
+
+
+def _highs_status(highs, status) -> SolveStatus:
     import highspy
 
     s = highspy.HighsModelStatus
@@ -278,7 +310,7 @@ class RowBlock:
     """The rows one constraint component contributes: ``count`` rows from ``start``; ``positions`` are the rows'
     places in the component's own order (all of them unless some rows were deactivated)."""
 
-    component: object
+    component: pyo.Constraint  # the component (indexed or scalar; a LinearRows too); Pyomo has no stubs: Any
     start: int
     positions: np.ndarray
 
@@ -292,8 +324,10 @@ class StandardForm:
     """A Pyomo LP as arrays: ``row_lower <= A x <= row_upper``, ``lower <= x <= upper``, cost ``sense * c``."""
 
     columns: list  # Pyomo VarData of each column
-    blocks: list  # RowBlock per constraint component, in row order
-    A: object  # scipy sparse matrix (CSR)
+    blocks: list[RowBlock]  # one per constraint component, in row order
+    #: CSR from :func:`standard_form`; :func:`solve_matrix` swaps in the CSC copy HiGHS takes, and Benders drops
+    #: it once HiGHS holds its own (scipy has no type stubs: to mypy this is Any)
+    A: sp.csr_matrix
     lower: np.ndarray
     upper: np.ndarray
     row_lower: np.ndarray
@@ -301,9 +335,9 @@ class StandardForm:
     cost: np.ndarray
     offset: float
     sense: float  # 1 minimise, -1 maximise
-    column_offset: dict = field(default_factory=dict)  # id(Var component) -> its first column
-    _key_positions: dict = field(default_factory=dict, repr=False)
-    _rows: dict = field(default_factory=dict, repr=False)
+    column_offset: dict[int, int] = field(default_factory=dict)  # id(Var component) -> its first column
+    _key_positions: dict[int, dict] = field(default_factory=dict, repr=False)  # id(component) -> index -> position
+    _rows: dict[int, list] = field(default_factory=dict, repr=False)  # id(component) -> its ConstraintData
 
     @property
     def n_rows(self) -> int:
@@ -341,9 +375,9 @@ class StandardForm:
         start = self.column_offset[id(var)]
         return x[start : start + len(var)]
 
-    def duals_by_component(self, row_dual: np.ndarray) -> dict:
+    def duals_by_component(self, row_dual: np.ndarray) -> dict[str, np.ndarray]:
         """Row duals per constraint component (name -> array in the component's order; NaN for inactive rows)."""
-        out = {}
+        out: dict[str, np.ndarray] = {}
         for block in self.blocks:
             size = len(block.component) if block.component.is_indexed() else 1
             values = np.full(size, np.nan)
@@ -364,6 +398,99 @@ def _linear_terms(expr, where: str) -> tuple[list, list, float]:
     return repn.linear_coefs, repn.linear_vars, float(repn.constant)
 
 
+@dataclass
+class _Columns:
+    """The columns of a standard form: every Var of the model, component by component in its own order."""
+
+    variables: list  # Pyomo VarData of each column
+    offset: dict[int, int]  # id(Var component) -> its first column
+    _number: dict[int, int] | None = None  # id(VarData) -> column, built on first use
+
+    @classmethod
+    def of(cls, model: pyo.ConcreteModel) -> _Columns:
+        variables: list = []
+        offset: dict[int, int] = {}
+        for var in model.component_objects(pyo.Var, active=True, descend_into=True):
+            offset[id(var)] = len(variables)
+            variables.extend(var.values())
+        return cls(variables, offset)
+
+    def numbers_of(self, variables) -> np.ndarray:
+        """The columns of some VarData."""
+        if self._number is None:
+            self._number = {id(v): j for j, v in enumerate(self.variables)}
+        number = self._number
+        return np.fromiter((number[id(v)] for v in variables), dtype=np.int64, count=len(variables))
+
+    def bounds(self, inf: float) -> tuple[np.ndarray, np.ndarray]:
+        """Column bounds (HiGHS's infinity where Pyomo has none); a fixed variable has both at its value."""
+        n_col = len(self.variables)
+        # each bound read once: VarData.lb / .ub evaluate the bound expression on every access
+        lower = np.fromiter((-inf if lb is None else lb for lb in (v.lb for v in self.variables)), float, n_col)
+        upper = np.fromiter((inf if ub is None else ub for ub in (v.ub for v in self.variables)), float, n_col)
+        for j in np.flatnonzero(np.fromiter((v.fixed for v in self.variables), dtype=bool, count=n_col)):
+            lower[j] = upper[j] = float(self.variables[j].value)
+        return lower, upper
+
+
+#: the rows one constraint component hands over: its active positions, their CSR matrix, lower and upper limits
+_Rows = tuple[np.ndarray, "sp.csr_matrix", np.ndarray, np.ndarray]
+
+
+def _matrix_rows(comp: LinearRows, columns: _Columns) -> _Rows:
+    """A :class:`~gzpower.model.rows.LinearRows` family: its own CSR matrix with the columns renumbered."""
+    import scipy.sparse as sp
+
+    positions = comp.active_rows()
+    x_map = np.concatenate(
+        [np.arange(columns.offset[id(v)], columns.offset[id(v)] + len(v)) for v in comp.variables]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+    block = comp.matrix[positions] if len(positions) < comp.matrix.shape[0] else comp.matrix
+    block = sp.csr_matrix(
+        (block.data, x_map[block.indices], block.indptr), shape=(len(positions), len(columns.variables))
+    )
+    return positions, block, comp.lower[positions], comp.upper[positions]
+
+
+def _expression_rows(comp, columns: _Columns, inf: float) -> _Rows:
+    """Any other constraint component, read row by row from its linear expressions."""
+    import scipy.sparse as sp
+
+    data = list(comp.values()) if comp.is_indexed() else [comp]
+    positions = np.array([i for i, con in enumerate(data) if con.active], dtype=np.int64)
+    coefs: list[float] = []
+    cols: list[np.ndarray] = []
+    indptr, lo, up = [0], [], []
+    for i in positions:
+        con = data[i]
+        lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
+        c, variables, constant = _linear_terms(body, con.name)
+        coefs.extend(c)
+        cols.append(columns.numbers_of(variables))
+        indptr.append(indptr[-1] + len(variables))
+        lo.append(-inf if lb is None else lb - constant)
+        up.append(inf if ub is None else ub - constant)
+    index = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    matrix = sp.csr_matrix(
+        (np.asarray(coefs, dtype=float), index, np.asarray(indptr)), shape=(len(positions), len(columns.variables))
+    )
+    return positions, matrix, np.asarray(lo, dtype=float), np.asarray(up, dtype=float)
+
+
+def _objective(model: pyo.ConcreteModel, columns: _Columns) -> tuple[np.ndarray, float, float]:
+    """Cost vector, constant and sense (1 minimise, -1 maximise) of the model's one active objective."""
+    objectives = list(model.component_data_objects(pyo.Objective, active=True))
+    if len(objectives) != 1:
+        raise ValueError(f"the model has {len(objectives)} active objectives; exactly one is needed")
+    objective = objectives[0]
+    coefs, variables, offset = _linear_terms(objective.expr, objective.name)
+    cost = np.bincount(
+        columns.numbers_of(variables), weights=np.asarray(coefs, dtype=float), minlength=len(columns.variables)
+    )
+    return cost, offset, -1.0 if objective.sense == pyo.maximize else 1.0
+
+
 def standard_form(model: pyo.ConcreteModel) -> StandardForm:
     """Compile a model into arrays HiGHS takes directly (no file).
 
@@ -378,74 +505,31 @@ def standard_form(model: pyo.ConcreteModel) -> StandardForm:
     from gzpower.model.rows import LinearRows
 
     inf = highspy.kHighsInf
-    columns: list = []
-    column_offset: dict = {}
-    for var in model.component_objects(pyo.Var, active=True, descend_into=True):
-        column_offset[id(var)] = len(columns)
-        columns.extend(var.values())
-    n_col = len(columns)
-    lower = np.fromiter((-inf if lb is None else lb for lb in (v.lb for v in columns)), dtype=float, count=n_col)
-    upper = np.fromiter((inf if ub is None else ub for ub in (v.ub for v in columns)), dtype=float, count=n_col)
-    for j in np.flatnonzero(np.fromiter((v.fixed for v in columns), dtype=bool, count=n_col)):
-        lower[j] = upper[j] = float(columns[j].value)
-    column_of: dict | None = None
-
-    def column_ids(variables) -> np.ndarray:
-        nonlocal column_of
-        if column_of is None:
-            column_of = {id(v): j for j, v in enumerate(columns)}
-        return np.fromiter((column_of[id(v)] for v in variables), dtype=np.int64, count=len(variables))
-
+    columns = _Columns.of(model)
+    n_col = len(columns.variables)
+    lower, upper = columns.bounds(inf)
     blocks: list[RowBlock] = []
-    parts, row_lower, row_upper = [], [], []
+    parts: list[sp.csr_matrix] = []
+    lowers: list[np.ndarray] = []
+    uppers: list[np.ndarray] = []
     n_row = 0
     for comp in model.component_objects(pyo.Constraint, active=True, descend_into=True):
-        if isinstance(comp, LinearRows):
-            positions = comp.active_rows()
-            x_map = np.concatenate(
-                [np.arange(column_offset[id(v)], column_offset[id(v)] + len(v)) for v in comp.variables]
-                or [np.zeros(0, dtype=np.int64)]
-            )
-            block = comp.matrix[positions] if len(positions) < comp.matrix.shape[0] else comp.matrix
-            block = sp.csr_matrix((block.data, x_map[block.indices], block.indptr), shape=(len(positions), n_col))
-            parts.append(block)
-            row_lower.append(comp.lower[positions])
-            row_upper.append(comp.upper[positions])
-        else:
-            data = list(comp.values()) if comp.is_indexed() else [comp]
-            positions = np.array([i for i, con in enumerate(data) if con.active], dtype=np.int64)
-            coefs, cols, indptr, lo, up = [], [], [0], [], []
-            for i in positions:
-                con = data[i]
-                lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
-                c, variables, constant = _linear_terms(body, con.name)
-                coefs.extend(c)
-                cols.append(column_ids(variables))
-                indptr.append(indptr[-1] + len(variables))
-                lo.append(-inf if lb is None else lb - constant)
-                up.append(inf if ub is None else ub - constant)
-            cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-            parts.append(
-                sp.csr_matrix((np.asarray(coefs, dtype=float), cols, np.asarray(indptr)), shape=(len(positions), n_col))
-            )
-            row_lower.append(np.asarray(lo, dtype=float))
-            row_upper.append(np.asarray(up, dtype=float))
+        rows = _matrix_rows(comp, columns) if isinstance(comp, LinearRows) else _expression_rows(comp, columns, inf)
+        positions, matrix, lo, up = rows
+        parts.append(matrix)
+        lowers.append(lo)
+        uppers.append(up)
         blocks.append(RowBlock(comp, n_row, positions))
         n_row += len(positions)
     A = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, n_col))
-    row_lower = np.concatenate(row_lower) if row_lower else np.zeros(0)
-    row_upper = np.concatenate(row_upper) if row_upper else np.zeros(0)
+    row_lower = np.concatenate(lowers) if lowers else np.zeros(0)
+    row_upper = np.concatenate(uppers) if uppers else np.zeros(0)
     row_lower[row_lower == -np.inf] = -inf
     row_upper[row_upper == np.inf] = inf
-
-    objectives = list(model.component_data_objects(pyo.Objective, active=True))
-    if len(objectives) != 1:
-        raise ValueError(f"the model has {len(objectives)} active objectives; exactly one is needed")
-    objective = objectives[0]
-    coefs, variables, offset = _linear_terms(objective.expr, objective.name)
-    cost = np.bincount(column_ids(variables), weights=np.asarray(coefs, dtype=float), minlength=n_col)
-    sense = -1.0 if objective.sense == pyo.maximize else 1.0
-    return StandardForm(columns, blocks, A, lower, upper, row_lower, row_upper, cost, offset, sense, column_offset)
+    cost, offset, sense = _objective(model, columns)
+    return StandardForm(
+        columns.variables, blocks, A, lower, upper, row_lower, row_upper, cost, offset, sense, columns.offset
+    )
 
 
 def new_highs(settings: SolverSettings, tee: bool = False):
@@ -489,14 +573,10 @@ def solve_matrix(
     """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
     started = time.perf_counter()
     form = standard_form(model)
-    columns, n_col, n_row = form.columns, len(form.columns), form.n_rows
-    lower, upper, row_lower, row_upper = form.lower, form.upper, form.row_lower, form.row_upper
-    cost = form.cost
-
     highs = new_highs(settings, tee)
-    A = form.A = form.A.tocsc()  # HiGHS takes columns; the row-wise copy is not kept
+    form.A = form.A.tocsc()  # HiGHS takes columns; the row-wise copy is not kept
     lp = highs_lp(form)
-    ranges = coefficient_ranges(lp.a_matrix_.value_, lower, upper, cost, row_lower, row_upper)
+    ranges = coefficient_ranges(lp.a_matrix_.value_, form.lower, form.upper, form.cost, form.row_lower, form.row_upper)
     report_ranges(ranges)
     # the log file is created last, right before the try that removes it again on any interruption
     log_path = attach_log(highs, "gzpower-highs-")
@@ -505,41 +585,16 @@ def solve_matrix(
         del lp  # HiGHS holds its own copy
         handed_over = time.perf_counter()
         run_interruptible(highs)
-    except Exception as exc:  # reported as a solver error, never a traceback
-        return SolveOutcome(
-            "error",
-            f"{MESSAGES['error']}: {exc}",
-            None,
-            "error",
-            time.perf_counter() - started,
-            None,
-            _read_log(log_path),
-            {},
-        )
+    except Exception as exc:
+        return _error_outcome(exc, started, _read_log(log_path))
     except BaseException:  # interrupted: leave no temporary log behind
         _read_log(log_path)
         raise
     model_status = highs.getModelStatus()
     status = _highs_status(highs, model_status)
     info = highs.getInfo()
-    stats = {
-        "interface": "matrix",
-        "rows": n_row,
-        "columns": n_col,
-        "nonzeros": int(A.nnz),
-        "simplex_iterations": int(info.simplex_iteration_count),
-        "ipm_iterations": int(info.ipm_iteration_count),
-        "pdlp_iterations": int(info.pdlp_iteration_count),
-        "max_primal_infeasibility": float(info.max_primal_infeasibility),
-        "max_dual_infeasibility": float(info.max_dual_infeasibility),
-        "max_primal_residual_error": _finite(info.max_primal_residual_error),
-        "max_dual_residual_error": _finite(info.max_dual_residual_error),
-        "primal_solution_status": int(info.primal_solution_status),
-        "dual_solution_status": int(info.dual_solution_status),
-        "seconds_handover": handed_over - started,
-        "highs_model_status": highs.modelStatusToString(model_status),
-        "coefficient_ranges": ranges.to_dict(),
-    }
+    stats = _matrix_stats(highs, form, model_status, handed_over - started)
+    stats["coefficient_ranges"] = ranges.to_dict()
     has_primal = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible
     message = MESSAGES[status]
     if status == "time_limit" and not has_primal:
@@ -549,24 +604,9 @@ def solve_matrix(
             "solution: nothing to report (raise --time-limit or the iteration limit)"
         )
     obj_value, duals, reduced_costs = None, None, None
-    if status in ("optimal", "time_limit") and has_primal:
-        solution = highs.getSolution()
-        x = np.asarray(solution.col_value, dtype=float)
-        for var, value in zip(columns, x.tolist()):
-            var.set_value(value, skip_validation=True)
-        # Our own residual check, in original (unscaled) units: HiGHS reports its residual errors only after
-        # some algorithms (Infinity otherwise), so the manifest always gets this one.
-        activity = A @ x if n_col else np.zeros(n_row)
-        stats["max_row_violation"] = violation(row_lower, activity, row_upper)
-        stats["max_bound_violation"] = violation(lower, x, upper)
+    if has_solution(status) and has_primal:
+        duals, reduced_costs = _load_solution(highs, form, model, stats, want_duals and status == "optimal")
         obj_value = float(info.objective_function_value)
-        if want_duals and status == "optimal" and solution.dual_valid:
-            duals = form.duals_by_component(np.asarray(solution.row_dual, dtype=float))
-            col_dual = np.asarray(solution.col_dual, dtype=float)
-            reduced_costs = {
-                var.name: form.values_of(col_dual, var)
-                for var in model.component_objects(pyo.Var, active=True, descend_into=True)
-            }
     elapsed = time.perf_counter() - started
     return SolveOutcome(
         status,
@@ -580,6 +620,53 @@ def solve_matrix(
         duals,
         reduced_costs,
     )
+
+
+def _matrix_stats(highs, form: StandardForm, model_status, seconds_handover: float) -> dict[str, object]:
+    """Size, iterations, HiGHS's own residuals and status of a finished matrix solve (for the manifest)."""
+    info = highs.getInfo()
+    return {
+        "interface": "matrix",
+        "rows": form.n_rows,
+        "columns": len(form.columns),
+        "nonzeros": int(form.A.nnz),
+        "simplex_iterations": int(info.simplex_iteration_count),
+        "ipm_iterations": int(info.ipm_iteration_count),
+        "pdlp_iterations": int(info.pdlp_iteration_count),
+        "max_primal_infeasibility": float(info.max_primal_infeasibility),
+        "max_dual_infeasibility": float(info.max_dual_infeasibility),
+        "max_primal_residual_error": _finite(info.max_primal_residual_error),
+        "max_dual_residual_error": _finite(info.max_dual_residual_error),
+        "primal_solution_status": int(info.primal_solution_status),
+        "dual_solution_status": int(info.dual_solution_status),
+        "seconds_handover": seconds_handover,
+        "highs_model_status": highs.modelStatusToString(model_status),
+    }
+
+
+def _load_solution(
+    highs, form: StandardForm, model: pyo.ConcreteModel, stats: dict[str, object], want_duals: bool
+) -> tuple[dict[str, np.ndarray] | None, dict[str, np.ndarray] | None]:
+    """Set every column's value in Pyomo and add our violation check to ``stats``; the row duals and reduced
+    costs per component when ``want_duals`` and HiGHS has valid duals (else None, None)."""
+    solution = highs.getSolution()
+    x = np.asarray(solution.col_value, dtype=float)
+    for var, value in zip(form.columns, x.tolist()):
+        var.set_value(value, skip_validation=True)
+    # Our own residual check, in original (unscaled) units: HiGHS reports its residual errors only after
+    # some algorithms (Infinity otherwise), so the manifest always gets this one.
+    activity = form.A @ x if len(form.columns) else np.zeros(form.n_rows)
+    stats["max_row_violation"] = violation(form.row_lower, activity, form.row_upper)
+    stats["max_bound_violation"] = violation(form.lower, x, form.upper)
+    if not (want_duals and solution.dual_valid):
+        return None, None
+    duals = form.duals_by_component(np.asarray(solution.row_dual, dtype=float))
+    col_dual = np.asarray(solution.col_dual, dtype=float)
+    reduced_costs = {
+        var.name: form.values_of(col_dual, var)
+        for var in model.component_objects(pyo.Var, active=True, descend_into=True)
+    }
+    return duals, reduced_costs
 
 
 def attach_log(highs, prefix: str) -> str:

@@ -59,7 +59,7 @@ class CoefficientRanges:
         out = []
         for part in ("matrix", "bounds", "objective", "rhs"):
             r: Range = getattr(self, part)
-            if r.count == 0:
+            if r.min_abs is None or r.max_abs is None or r.ratio is None:  # no finite nonzero value (count 0)
                 continue
             problems = []
             if r.max_abs > MAX_ABS:
@@ -78,8 +78,8 @@ class CoefficientRanges:
                 )
         return out
 
-    def to_dict(self) -> dict:
-        out = {}
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {}
         for part in ("matrix", "bounds", "objective", "rhs"):
             r: Range = getattr(self, part)
             out[part] = {**asdict(r), "ratio": r.ratio}

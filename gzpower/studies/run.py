@@ -18,12 +18,13 @@ from gzpower.results.folder import file_hashes, run_folder, scenario_record, ver
 from gzpower.scenario.scenario import FAMILIES, Scenario
 from gzpower.solve.benders import capacities_of
 from gzpower.solve.highs import SolverSettings, solve
+from gzpower.types import SolveStatus, has_solution
 
 
 @dataclass
 class RunResult:
     scenario: Scenario
-    status: str
+    status: SolveStatus
     message: str
     objective: float | None
     kpis: dict
@@ -114,7 +115,7 @@ def run_and_write(
         (folder / "highs.log").write_text(result.stats.pop("log", ""))
         if result.status == "infeasible":
             raise SolveError(_explain_infeasible(result, runs_dir))
-        if result.status not in ("optimal", "time_limit"):
+        if not has_solution(result.status):
             raise SolveError(f"{sc.label()}: {result.message}")
         if extra_tables is not None:
             result.tables.update(extra_tables(result))
@@ -265,7 +266,7 @@ def counterfactual_table(parent: RunResult, children: dict) -> pd.DataFrame:
     rows = []
     for family, child in children.items():
         row = {"year": parent.scenario.year, "without": family, "status": child.status}
-        if child.status in ("optimal", "time_limit"):
+        if has_solution(child.status):
             for key in (
                 "unserved_mwh",
                 "loss_of_load_hours",
@@ -286,7 +287,7 @@ class CounterfactualResult:
     """What a counterfactual run reports back: enough for the "what each target buys" table."""
 
     scenario: Scenario
-    status: str
+    status: SolveStatus
     message: str
     kpis: dict
 

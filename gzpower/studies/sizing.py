@@ -25,12 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import pandas as pd
 
 from gzpower.model.data import assemble
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings
+from gzpower.types import SizingTarget, SolveStatus, has_solution
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Criterion:
 @dataclass(frozen=True)
 class Evaluation:
     size: float
-    status: str
+    status: SolveStatus
     unserved_mwh: float
     loss_of_load_hours: float
     cost_cny: float | None = None
@@ -65,7 +67,7 @@ class Evaluation:
 
 @dataclass
 class SizingResult:
-    what: str  # storage | dr
+    what: SizingTarget | Literal[""]  # "" until size() fills it in
     unit: str  # MW | share of peak
     criterion: Criterion
     tolerance: float
@@ -92,9 +94,7 @@ def bisect_size(evaluate: Evaluator, lower: float, upper: float, tol: float, cri
 
     def ev(size: float) -> Evaluation:
         e = evaluate(size)
-        e = replace(
-            e, meets=e.status in ("optimal", "time_limit") and criterion.met(e.unserved_mwh, e.loss_of_load_hours)
-        )
+        e = replace(e, meets=has_solution(e.status) and criterion.met(e.unserved_mwh, e.loss_of_load_hours))
         seen.append(e)
         return e
 
@@ -153,7 +153,7 @@ def curve_sizes(result: SizingResult, plan_size: float, points: int = 3) -> list
 
 
 def _evaluation(size: float, result) -> Evaluation:
-    if result.status not in ("optimal", "time_limit"):
+    if not has_solution(result.status):
         return Evaluation(size, result.status, float("nan"), float("nan"))
     k = result.kpis
     return Evaluation(
@@ -191,7 +191,7 @@ def plan_dr_share(tables: dict, base: Scenario) -> float:
 
 
 def size(
-    what: str,
+    what: SizingTarget,
     tables: dict,
     base: Scenario,
     settings: SolverSettings,
@@ -221,7 +221,7 @@ def size(
             result.evaluations.append(
                 replace(
                     e,
-                    meets=e.status in ("optimal", "time_limit") and criterion.met(e.unserved_mwh, e.loss_of_load_hours),
+                    meets=has_solution(e.status) and criterion.met(e.unserved_mwh, e.loss_of_load_hours),
                 )
             )
             done.add(s)

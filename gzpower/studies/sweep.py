@@ -1,7 +1,7 @@
 """Parameter sweeps: the cartesian product of scenario and solver parameters, one ordinary run folder per point,
 one summary table per sweep.
 
-A sweep point is a :class:`~gzpower.model.data.Scenario` (any numeric field: storage_mw, storage_hours, dr_share,
+A sweep point is a :class:`~gzpower.scenario.scenario.Scenario` (any numeric field: storage_mw, storage_hours, dr_share,
 import_scale, load_scale, carbon_price, co2_cap, ...) plus :class:`~gzpower.solve.highs.SolverSettings` (algorithm,
 threads, time_limit, tolerances), each point built afresh and solved by :func:`gzpower.studies.run.run_and_write`; its
 manifest carries ``{"sweep": {"id": ..., "point": i, "params": {...}}}``. The summary
@@ -52,6 +52,7 @@ import pandas as pd
 from gzpower.errors import InputError
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import ALGORITHMS, SolverSettings
+from gzpower.types import PointStatus
 
 SOLVER_PARAMS = {
     "algorithm": str,
@@ -186,7 +187,7 @@ class PointTask:
 class PointResult:
     index: int
     params: dict
-    status: str  # optimal | time_limit | failed
+    status: PointStatus  # a solve status, or failed: the point raised
     message: str
     objective_mcny: float | None = None
     kpis: dict = field(default_factory=dict)

@@ -1,0 +1,71 @@
+"""The fixed choices of gzpower, each spelled once: the ``Literal`` types that annotate them, and the few
+functions whose behaviour hangs on them.
+
+Kept on the bottom floor (beside :mod:`gzpower.errors`) so that every layer, the CLI included, reads the allowed
+values from here: ``typing.get_args(RunMode)`` gives the argparse ``choices=``, so a new value is added in one
+place. These are ``Literal`` rather than ``Enum`` because the values are written as plain strings into run
+manifests, parquet tables and command lines, and compared with them; an ``Enum`` would need converting at each
+of those borders.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+#: "check": capacities fixed to the plan; "expand": least-cost investment on top of the standing fleet
+RunMode = Literal["check", "expand"]
+
+#: HiGHS algorithm names (``gzpower.solve.highs.ALGORITHMS`` maps each to HiGHS options); "auto" is resolved by
+#: ``SolverSettings.resolved`` to simplex for a check and interior point for an expansion
+Algorithm = Literal["auto", "simplex", "dual-simplex", "ipm", "ipm-no-crossover", "pdlp", "choose"]
+
+#: how the model reaches HiGHS: "matrix" compiles sparse arrays for highspy, "pyomo" uses Pyomo's interface
+SolverInterface = Literal["matrix", "pyomo"]
+
+#: expand only: "benders" solves the capacities in a master problem and the dispatch as a sub-problem, "none"
+#: hands HiGHS the whole LP, "auto" picks Benders for long hourly expansions (``SolverSettings.resolved``)
+Decomposition = Literal["auto", "benders", "none"]
+
+#: a solve's outcome, mapped from HiGHS's model status
+SolveStatus = Literal["optimal", "infeasible", "unbounded", "time_limit", "error"]
+
+#: the statuses that come with a usable solution: "time_limit" keeps the best solution found, marked as such
+SOLUTION_STATUSES: tuple[SolveStatus, ...] = ("optimal", "time_limit")
+
+#: a sweep point's status: a solve status, or "failed" when the point raised (recorded, the sweep goes on)
+PointStatus = Literal["optimal", "infeasible", "unbounded", "time_limit", "error", "failed"]
+
+#: the objective's cost categories, as the builders in gzpower/model register them (``reg.cost(category, ...)``)
+CostCategory = Literal[
+    "fuel_and_vom",
+    "fixed_om",
+    "investment",
+    "plan_investment",
+    "demand_response",
+    "imports",
+    "unserved_energy",
+]
+
+#: a row of the target check: checked ("pass" / "fail"), outside the model ("not modelled"), or a value shown
+#: without a threshold ("reported", and the two plan targets reported with their unit)
+TargetStatus = Literal[
+    "pass",
+    "fail",
+    "not modelled",
+    "reported",
+    "reported (MWh taken in)",
+    "reported (MW coal standing)",
+]
+
+#: what ``gzpower size`` searches: the battery power or the demand-response share of peak
+SizingTarget = Literal["storage", "dr"]
+
+
+def has_solution(status: str) -> bool:
+    """Whether a run with this status has a solution to report (optimal, or the best one at a time limit)."""
+    return status in SOLUTION_STATUSES
+
+
+def choices(kind: object) -> tuple[str, ...]:
+    """The allowed values of one of the ``Literal`` types above, in their written order (argparse ``choices=``)."""
+    return tuple(get_args(kind))
