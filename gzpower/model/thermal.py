@@ -87,16 +87,16 @@ def _add_generic_gas(
     """Generic CCGT blocks per district: ``mw`` split by plan_share (check) or extendable up to potential."""
     gas_sites = sites[sites["tech"] == "gas_ccgt"]
     rows = []
-    for site in gas_sites.itertuples():
-        fixed = mw * site.plan_share
-        cap_max = fixed if extendable_to is None else fixed + extendable_to.get(site.bus, 0.0)
+    for place in gas_sites.itertuples():
+        fixed = mw * place.plan_share
+        cap_max = fixed if extendable_to is None else fixed + extendable_to.get(place.bus, 0.0)
         if cap_max <= 0:
             continue
         heat_rate = 1.0 / tech_row["efficiency"]
         rows.append(
             {
-                "unit": f"{prefix}_{site.bus}",
-                "bus": site.bus,
+                "unit": f"{prefix}_{place.bus}",
+                "bus": place.bus,
                 "carrier": "gas",
                 "technology": "CCGT",
                 "status": "generic",

@@ -68,6 +68,16 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = No
                 "description": t.description,
             }
         )
+    rows += _outcome_rows(d.scenario.year, k)
+    frame = pd.DataFrame(rows)
+    for col in ("target", "reached", "margin"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+    return frame
+
+
+def _outcome_rows(year: int, k: dict) -> list[dict]:
+    """The adequacy rows (at most zero) and the reported outcomes of a run."""
+    rows: list[dict] = []
     adequacy = [
         ("unserved_energy", "MWh", 0.0, k["unserved_mwh"]),
         ("loss_of_load_hours", "h", 0.0, float(k["loss_of_load_hours"])),
@@ -78,7 +88,7 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = No
         rows.append(
             {
                 "id": name,
-                "year": d.scenario.year,
+                "year": year,
                 "kind": "at_most",
                 "unit": unit,
                 "target": target,
@@ -97,7 +107,7 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = No
         rows.append(
             {
                 "id": name,
-                "year": d.scenario.year,
+                "year": year,
                 "kind": "reported",
                 "unit": unit,
                 "target": np.nan,
@@ -107,7 +117,4 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = No
                 "description": "outcome",
             }
         )
-    frame = pd.DataFrame(rows)
-    for col in ("target", "reached", "margin"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-    return frame
+    return rows
