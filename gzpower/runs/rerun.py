@@ -86,7 +86,8 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float = RTOL) -> str 
 
 def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = None) -> RerunReport:
     """Re-run the run in ``folder`` from its manifest into a new folder under ``runs_dir`` and compare."""
-    from gzpower.studies.run import counterfactual_table, counterfactuals, run_and_write
+    from gzpower.results.counterfactuals import counterfactual_table
+    from gzpower.studies.run import counterfactuals, run_and_write
     from gzpower.results.folder import file_hashes, scenario_from_record
     from gzpower.solve.highs import SolverSettings
     from gzpower.inputs.validate import load_dataset
