@@ -174,6 +174,12 @@ def test_extendable_is_an_explicit_column(tables):
     # a hand-made table without the column gets it from its capacities
     d = make_data({"A": [1.0]}, thermal_units=_expandable_gas())
     assert d.thermal["extendable"].to_dict() == {"ccgt": True, "wte": False}
+    # the flag alone makes no decision: an element flagged but without room to grow gets no variable
+    d.thermal.loc["wte", "extendable"] = True
+    d.thermal.loc["ccgt", "p_nom_max"] = 10.0
+    assert list(build_model(d).model.THERMAL_EXT) == []
+    d.thermal.loc["ccgt", "p_nom_max"] = 30.0
+    assert list(build_model(d).model.THERMAL_EXT) == ["ccgt"]
 
 
 def test_family_inputs_alone_equal_the_assembled_tables(tables):

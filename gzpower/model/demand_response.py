@@ -21,7 +21,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from gzpower import assumptions as A
-from gzpower.model.instance import InputContext, ModelData, extendable
+from gzpower.model.instance import InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 from gzpower.model.tidy import recorded_capacities
@@ -67,7 +67,8 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     n = d.n_hours
     hours = np.arange(n)
     buses = [b for b in dr.index if dr.at[b, "p_nom_max"] > 0]
-    ext = [b for b in buses if dr.at[b, "extendable"]]
+    growing = set(extendable_elements(dr, "demand_response"))
+    ext = [b for b in buses if b in growing]
     ext_set = set(ext)
     ext_position = {b: j for j, b in enumerate(ext)}
     m.DR = pyo.Set(initialize=buses, ordered=True, doc="districts with peak-shaving demand response")

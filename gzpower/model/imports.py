@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from gzpower.model.instance import InputContext, ModelData, extendable, year_rows
+from gzpower.model.instance import InputContext, ModelData, extendable, extendable_elements, year_rows
 from gzpower.model.registry import PerEntry, Registry, linear
 from gzpower.model.rows import capacity_rows
 from gzpower.model.tidy import loading, long, matrix, per_hour, recorded_capacities, scalar
@@ -60,7 +60,7 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.IMPORT_SOURCE, m.T, bounds=lambda _m, i, t: (0.0, cap[i][t]), doc="supply q[i,t] taken from source i (MW)"
     )
     ids = list(links.index)
-    ext = list(links.index[links["extendable"].astype(bool)])
+    ext = extendable_elements(links, "links")
     ext_set = set(ext)
     m.LINK = pyo.Set(initialize=ids, ordered=True, doc="import interfaces (external node -> district)")
     m.LINK_EXT = pyo.Set(within=m.LINK, initialize=ext, ordered=True, doc="interfaces whose capacity may grow")

@@ -43,6 +43,13 @@ def extendable(frame: pd.DataFrame, pairs=(("p_nom", "p_nom_max"),)) -> pd.Serie
     return flag
 
 
+def extendable_elements(frame: pd.DataFrame, table: str) -> list:
+    """The elements of element table ``table`` whose capacity is a decision: flagged ``extendable`` and with room
+    to grow (a table edited after assembly, its largest sizes set to the standing ones, holds no decision)."""
+    room = extendable(frame, CAPACITY_PAIRS[table])
+    return list(frame.index[frame["extendable"].astype(bool) & room])
+
+
 @dataclass
 class ModelData:
     """Element tables and hourly arrays for one model instance."""

@@ -18,7 +18,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from gzpower import assumptions as A
-from gzpower.model.instance import InputContext, ModelData, extendable
+from gzpower.model.instance import InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import TARGET_TECHNOLOGIES, PerEntry, Registry, linear
 from gzpower.model.rows import capacity_rows
 from gzpower.model.tidy import long, matrix, per_hour, recorded_capacities, scalar
@@ -80,7 +80,7 @@ def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFr
 def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     sited, cf = d.renewables, d.renewable_cf
     sites = list(sited.index)
-    ext = list(sited.index[sited["extendable"].astype(bool)])
+    ext = extendable_elements(sited, "renewables")
     cf_values = {k: cf[k].to_numpy() for k in sites}
     p_nom = sited["p_nom"].to_dict()
     m.RENEWABLE = pyo.Set(initialize=sites, ordered=True, doc="renewable sites tech@district")

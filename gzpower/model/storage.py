@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from gzpower.model.instance import CAPACITY_PAIRS, InputContext, ModelData, extendable
+from gzpower.model.instance import CAPACITY_PAIRS, InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import Headroom, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 from gzpower.model.tidy import long, matrix, per_hour, recorded_capacities, scalar
@@ -117,7 +117,7 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     st = d.storage
     ids = list(st.index)
     p_nom, e_nom = st["p_nom"].astype(float).to_dict(), st["e_nom"].astype(float).to_dict()
-    ext = list(st.index[st["extendable"].astype(bool)])
+    ext = extendable_elements(st, "storage")
     ext_set = set(ext)
     m.STORAGE = pyo.Set(initialize=ids, ordered=True, doc="storage units")
     m.STORAGE_EXT = pyo.Set(within=m.STORAGE, initialize=ext, ordered=True, doc="extendable storage units")

@@ -24,7 +24,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from gzpower import assumptions as A
-from gzpower.model.instance import InputContext, ModelData, extendable
+from gzpower.model.instance import InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 from gzpower.model.tidy import capacity_frame, long, matrix, per_hour, scalar
@@ -204,7 +204,7 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     units = list(th.index)
     p_nom, p_max = th["p_nom"].to_dict(), th["p_nom_max"].to_dict()
     avail = th["availability"].to_dict()
-    ext = list(th.index[th["extendable"].astype(bool)])
+    ext = extendable_elements(th, "thermal")
     m.THERMAL = pyo.Set(initialize=units, ordered=True, doc="thermal units (gas, coal, waste)")
     m.THERMAL_EXT = pyo.Set(within=m.THERMAL, initialize=ext, ordered=True, doc="extendable thermal units")
     m.thermal_p = pyo.Var(

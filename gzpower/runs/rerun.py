@@ -77,7 +77,8 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float = RTOL) -> str 
                 i = int(np.flatnonzero(bad)[0])
                 return f"column '{col}' row {i}: {xv[i]!r} vs {yv[i]!r} ({int(bad.sum())} cells differ)"
         else:
-            same = (x.astype(str).to_numpy() == y.astype(str).to_numpy())
+            # a missing label (a capacities row without a carrier) equals a missing label
+            same = (x.astype(str).to_numpy() == y.astype(str).to_numpy()) | (x.isna().to_numpy() & y.isna().to_numpy())
             if not same.all():
                 i = int(np.flatnonzero(~same)[0])
                 return f"column '{col}' row {i}: {x.iloc[i]!r} vs {y.iloc[i]!r}"
