@@ -159,6 +159,14 @@ def test_capacities_carrier_holds_only_carriers(check_day):
     assert caps.loc[caps["family"].isin(["renewables", "demand_response", "imports"]), "carrier"].isna().all()
     assert set(caps.loc[caps["family"] == "imports", "technology"]) == {"import_interface", "import_source"}
     assert set(caps.loc[caps["unit"] == "MWh", "technology"]) == {"battery_energy", "pumped_hydro_energy"}
+    # dispatch names the same technologies as the capacities (its carrier column keeps its old labels)
+    disp = check_day.tables["dispatch"]
+    assert set(disp["technology"]) == set(caps.loc[caps["unit"] == "MW", "technology"]) - {
+        "battery_power",
+        "pumped_hydro",
+        "dr_peak",
+        "import_interface",
+    }
 
 
 def test_extendable_is_an_explicit_column(tables):

@@ -118,6 +118,7 @@ def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.D
     supply = long(matrix(m.import_supply, len(src), n), list(src.index), ts, "element", "p_mw")
     supply["family"], supply["carrier"] = FAMILY, per_hour(src.index, n)
     supply["bus"] = per_hour(src["bus"], n)
+    supply["technology"] = "import_source"
     supply["weight"] = np.tile(d.weights, len(src))
     new = scalar(m.link_new, list(m.LINK_EXT))
     flows = long(matrix(m.link_flow, len(links), n), list(links.index), ts, "element", "flow_mw")

@@ -143,6 +143,7 @@ def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.D
         disp = long(used, list(sited.index), ts, "element", "p_mw")
         disp["family"], disp["carrier"] = FAMILY, per_hour(sited["tech"], n)
         disp["bus"] = per_hour(sited["bus"], n)
+        disp["technology"] = per_hour(sited["tech"], n)
         disp["weight"] = np.tile(d.weights, len(sited))
         out["dispatch"] = disp
     curt = long(np.maximum(available - used, 0.0), list(sited.index), ts, "element", "curtailed_mw")

@@ -398,5 +398,6 @@ def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.D
     disp = long(unit_p, list(units.index), d.timestamps, "element", "p_mw")
     disp["family"], disp["carrier"] = FAMILY, per_hour(units["carrier"], n)
     disp["bus"] = per_hour(units["bus"], n)
+    disp["technology"] = per_hour([technology(c, t) for c, t in zip(units["carrier"], units["technology"])], n)
     disp["weight"] = np.tile(d.weights, len(units))
     return {"capacities": caps, "dispatch": disp}
