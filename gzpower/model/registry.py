@@ -191,11 +191,14 @@ class Registry:
         name: str,
         var: pyo.Var,
         bus_of: dict,
-        column: str,
         sign: float = 1.0,
         coef: dict | None = None,
+        *,
+        column: str,
         withdrawal: bool = False,
     ) -> None:
+        """Register ``sign * coef[key] * var[key, t]`` at each key's bus; ``column`` is the balance-table column it
+        lands in (required: a term without a column would drop out of the results' balance)."""
         keys_by_bus: dict[str, list] = defaultdict(list)
         for key, bus in bus_of.items():
             keys_by_bus[bus].append(key)
