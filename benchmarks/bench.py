@@ -81,7 +81,7 @@ def run_one(case: dict) -> dict:
             write_tables(Path(tmp), result.tables)
             out["write_s"] = time.perf_counter() - t
         caps = result.tables["capacities"]
-        added = caps[caps["added"] > 1e-6].groupby(["carrier", "unit"])["added"].sum()
+        added = caps[caps["added"] > 1e-6].groupby(["technology", "unit"])["added"].sum()
         out["added"] = {f"{c} ({u})": float(v) for (c, u), v in added.items()}
         out["kpis"] = result.kpis
     if result.stats.get("interface") == "benders":
@@ -93,7 +93,7 @@ def run_one(case: dict) -> dict:
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if case.get("price_plan_over") and result.investments is not None:
         # a measurement of the plan, not part of the case's time: its cost over the reference horizon
-        from gzpower.solve.benders import plan_cost
+        from gzpower.studies.expansion import plan_cost
 
         t = time.perf_counter()
         out["plan_cost_mcny"] = plan_cost(tables, Scenario(**case["price_plan_over"]), result.investments)

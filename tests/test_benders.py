@@ -9,10 +9,10 @@ import pytest
 from gzpower.cli import main
 from gzpower.model.build import build_model
 from gzpower.model.data import assemble
-from gzpower.model.registry import COST_SCALE
+from gzpower.model.registry import COST_SCALE, by_technology
 from gzpower.results.extract import extract
 from gzpower.scenario.scenario import Scenario
-from gzpower.solve.benders import by_technology, capacities_of, solve_benders
+from gzpower.solve.benders import capacities_of, solve_benders
 from gzpower.solve.highs import SolverSettings, solve
 from gzpower.studies.run import solve_case
 from tests.factory import make_data, thermal, with_marginal_cost
@@ -105,8 +105,8 @@ def test_start_plan_is_the_first_dispatch(tables):
         getattr(fixed.model, name)[k].fix(value)
     reference = solve(fixed.model, SolverSettings(algorithm="dual-simplex"))
     assert outcome.stats["benders_history"][0]["value"] == pytest.approx(reference.objective, rel=1e-8)
-    totals = by_technology(capacities_of(built.model, built.registry.investments), built.data)
-    assert totals == pytest.approx(by_technology(start, first.data), abs=1e-6)
+    totals = by_technology(capacities_of(built.model, built.registry.investments), built.registry)
+    assert totals == pytest.approx(by_technology(start, first.registry), abs=1e-6)
 
 
 def test_infeasible_dispatch_is_a_plain_outcome():

@@ -16,7 +16,8 @@ import pytest
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
 from gzpower.model.data import assemble
-from gzpower.results.extract import extract, kpis
+from gzpower.results.extract import extract
+from gzpower.results.kpis import kpis
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.diagnose import diagnose
 from gzpower.solve.highs import SolverSettings, solve

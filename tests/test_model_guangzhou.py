@@ -9,7 +9,8 @@ import pytest
 
 from gzpower.model.build import build_model
 from gzpower.model.data import assemble
-from gzpower.scenario.scenario import FAMILIES, Scenario
+from gzpower.scenario.scenario import PLAN_INCREMENTS as FAMILIES
+from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings, solve
 from gzpower.studies.run import counterfactuals, solve_case
 

@@ -39,7 +39,8 @@ def cmd_data_validate(args) -> int:
 
 def cmd_check(args) -> int:
     from gzpower.report.text import format_check
-    from gzpower.studies.run import counterfactual_table, counterfactuals, run_and_write
+    from gzpower.results.counterfactuals import counterfactual_table
+    from gzpower.studies.run import counterfactuals, run_and_write
 
     tables, load_s = load_tables(args.data)
     settings = settings_from_args(args)
@@ -120,6 +121,7 @@ def _report(args, folder: Path) -> None:
 
 def cmd_expand(args) -> int:
     from gzpower.report.text import format_expand
+    from gzpower.results.built import built_capacities
     from gzpower.studies.run import run_and_write
 
     if args.decomposition == "benders" and args.periods:
@@ -141,23 +143,9 @@ def cmd_expand(args) -> int:
         print(format_expand(result))
         print(f"run folder: {result.folder}")
         _report(args, result.folder)
-        for row in result.tables["capacities"].itertuples():
-            key = _tech_key(row)
-            if key is not None and row.added > 1e-6:
-                inherited[key] = inherited.get(key, 0.0) + row.added
+        for key, added in built_capacities(result.tables["capacities"]).items():
+            inherited[key] = inherited.get(key, 0.0) + added
     return 0
-
-
-def _tech_key(row):
-    if row.family == "thermal":
-        return ("gas_ccgt", row.bus)
-    if row.family == "renewables":
-        return (row.carrier, row.bus)
-    if row.family == "storage":
-        return ("battery_energy" if row.unit == "MWh" else "battery_power", row.bus)
-    if row.family == "demand_response":
-        return ("dr_peak", row.bus)
-    return None
 
 
 def cmd_report(args) -> int:

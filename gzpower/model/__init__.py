@@ -1,1 +1,2 @@
-"""The gzpower linear program: one builder per component family, assembled in :mod:`gzpower.model.build`."""
+"""The gzpower linear program: one module per component family (:data:`gzpower.model.families.FAMILIES`: inputs,
+build, outputs), assembled in :mod:`gzpower.model.data` and :mod:`gzpower.model.build`."""

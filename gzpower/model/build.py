@@ -1,5 +1,6 @@
-"""Assemble the gzpower LP: sets, then one builder per component family, then the system terms from the
-registries. The order matters only in that system terms come last."""
+"""Assemble the gzpower LP: sets, then each component family's builder (:data:`gzpower.model.families.FAMILIES`),
+then the system terms from the registries. The order matters only in that system terms come last: the plan
+floors read the capacity registry, the balance the injections, the reserve the headroom, the objective the costs."""
 
 from __future__ import annotations
 
@@ -8,26 +9,13 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from gzpower.model.data import ModelData
-from gzpower.model.demand_response import build_demand_response
-from gzpower.model.imports import build_imports
-from gzpower.model.network import build_network
+from gzpower.model.families import FAMILIES
 from gzpower.model.policy import build_plan_floors
 from gzpower.model.registry import Registry
-from gzpower.model.renewables import build_renewables
-from gzpower.model.storage import build_storage
 from gzpower.model.system import build_balance, build_co2_and_objective, build_reserve, build_unserved
-from gzpower.model.thermal import build_thermal
 
-COMPONENT_BUILDERS = (
-    build_thermal,
-    build_renewables,
-    build_storage,
-    build_demand_response,
-    build_imports,
-    build_network,
-    build_plan_floors,
-)
-SYSTEM_BUILDERS = (build_unserved, build_balance, build_reserve, build_co2_and_objective)
+COMPONENT_BUILDERS = tuple(module.build for module in FAMILIES)
+SYSTEM_BUILDERS = (build_plan_floors, build_unserved, build_balance, build_reserve, build_co2_and_objective)
 
 
 @dataclass

@@ -49,19 +49,58 @@ none):
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 
-from gzpower.model.data import ModelData
+from gzpower import assumptions as A
+from gzpower.model.instance import InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
+from gzpower.model.tidy import recorded_capacities
+from gzpower.scenario.scenario import Scenario
+
+FAMILY = "demand_response"
 
 
-def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFrame]:
+    """Peak-shaving capacity per district: the plan's share of the annual peak split by each district's load at the
+    city's peak hour (check), plus inherited capacity; in expand mode it may grow to the district's potential."""
+    dr_tech = ctx.technology("dr_peak")
+    dr_share = sc.dr_share
+    if dr_share is None:
+        dr_share = ctx.target("dr_capability") or (A.PLAN_DR_SHARE_2025 if ctx.year <= 2025 else 0.0)
+        if ctx.expand:
+            dr_share = 0.0
+    if "demand_response" in sc.without:
+        dr_share = 0.0
+    full_load, peak, inherited = ctx.full_load, ctx.peak, ctx.inherited
+    district_peak = full_load.max()
+    potential = ctx.sites[ctx.sites["tech"] == "dr_peak"].set_index("bus")["p_max_mw"]
+    dr = pd.DataFrame(
+        {
+            "p_nom": dr_share * peak * full_load.loc[full_load.sum(axis=1).idxmax()] / peak
+            + pd.Series({b: inherited.get(("dr_peak", b), 0.0) for b in ctx.districts}),
+            "district_peak": district_peak,
+        }
+    )
+    dr["p_nom_max"] = np.maximum(dr["p_nom"], potential.reindex(dr.index).fillna(0.0)) if ctx.expand else dr["p_nom"]
+    dr["annuity"] = float(dr_tech["annuity_cny_per_yr"])
+    dr["cost_per_mwh"] = float(dr_tech["vom_cny_per_mwh"])
+    dr["max_hours_per_day"] = A.DR_MAX_HOURS_PER_DAY
+    dr["shift_mw"] = sc.dr_shift_share * district_peak
+    dr.index.name = "bus"
+    dr["extendable"] = extendable(dr)
+    ctx.record_standing(["dr_peak"] * len(dr), dr["p_nom"])
+    return {"demand_response": dr}
+
+
+def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     dr = d.demand_response
     n = d.n_hours
     hours = np.arange(n)
     buses = [b for b in dr.index if dr.at[b, "p_nom_max"] > 0]
-    ext = [b for b in buses if dr.at[b, "p_nom_max"] > dr.at[b, "p_nom"] + 1e-9]
+    growing = set(extendable_elements(dr, "demand_response"))
+    ext = [b for b in buses if b in growing]
     ext_set = set(ext)
     ext_position = {b: j for j, b in enumerate(ext)}
     m.DR = pyo.Set(initialize=buses, ordered=True, doc="districts with peak-shaving demand response")
@@ -103,7 +142,14 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
         upper=np.repeat([max_hours[b] * p_nom[b] for b in buses], len(days)),
         doc="(D3) energy shed per district and day at most H hours at full capacity: sum_t l[b,t] <= H D_b (MWh)",
     )
-    reg.inject("dr_shed", m.dr_shed, {b: b for b in buses})
+    _register(m, d, reg, buses, ext)
+    _build_shifting(m, d, day_position, reg)
+
+
+def _register(m: pyo.ConcreteModel, d: ModelData, reg: Registry, buses: list, ext: list) -> None:
+    dr = d.demand_response
+    p_nom = dr["p_nom"].astype(float).to_dict()
+    reg.inject("dr_shed", m.dr_shed, {b: b for b in buses}, column="dr_shed_mw")
     cost = dr["cost_per_mwh"].to_dict()
     reg.cost("demand_response", PerEntry(m.dr_shed, np.outer([cost[b] for b in buses], d.weights).ravel()))
     y = d.year_fraction
@@ -116,7 +162,19 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
             hourly=[Terms(m.dr_shed, buses, [-1.0] * len(buses))],
         )
     )
+    ext_set = set(ext)
+    for b, r in dr.iterrows():
+        added = m.dr_new if b in ext_set else None
+        plan = d.scenario.mode == "check"
+        reg.capacity(f"dr_{b}", FAMILY, "dr_peak", b, "MW", r["p_nom"], added, b, increment=plan, status="plan")
 
+
+def _build_shifting(m: pyo.ConcreteModel, d: ModelData, day_position: np.ndarray, reg: Registry) -> None:
+    """Energy-neutral shifting within the day (registered in the balance even when no district shifts, so that the
+    balance table always has its dr_shift_mw column)."""
+    dr, n = d.demand_response, d.n_hours
+    hours = np.arange(n)
+    days = list(m.DAYS)
     shift = [b for b in dr.index if dr.at[b, "shift_mw"] > 0]
     m.DR_SHIFT = pyo.Set(initialize=shift, ordered=True, doc="districts with energy-neutral load shifting")
     shift_mw = {b: float(dr.at[b, "shift_mw"]) for b in shift}
@@ -133,6 +191,9 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     m.dr_shift_neutral = neutral.build(
         m.DR_SHIFT, m.DAYS, lower=0.0, upper=0.0, doc="(D5) shifting is energy-neutral within each day"
     )
-    if shift:
-        reg.inject("dr_shift_down", m.dr_shift_down, {b: b for b in shift})
-        reg.inject("dr_shift_up", m.dr_shift_up, {b: b for b in shift}, sign=-1.0)
+    reg.inject("dr_shift_down", m.dr_shift_down, {b: b for b in shift}, column="dr_shift_mw")
+    reg.inject("dr_shift_up", m.dr_shift_up, {b: b for b in shift}, column="dr_shift_mw", sign=-1.0)
+
+
+def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]:
+    return {"capacities": recorded_capacities(reg, FAMILY)}

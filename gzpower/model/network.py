@@ -28,9 +28,18 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from gzpower.model.data import ModelData
+from gzpower.model.instance import InputContext, ModelData
 from gzpower.model.registry import Registry
 from gzpower.model.rows import RowBuilder, hourly
+from gzpower.model.tidy import loading, long, matrix, per_hour
+from gzpower.scenario.scenario import Scenario
+
+FAMILY = "network"
+
+
+def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFrame]:
+    """The AC lines between districts and the buses' coordinates."""
+    return {"lines": tables["lines"].set_index("line"), "bus_coords": tables["buses"].set_index("bus")[["lat", "lon"]]}
 
 
 def cycle_matrix(lines: pd.DataFrame) -> list[dict[str, int]]:
@@ -56,7 +65,7 @@ def cycle_matrix(lines: pd.DataFrame) -> list[dict[str, int]]:
     return cycles
 
 
-def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     lines = d.lines
     names = list(lines.index)
     s_nom = lines["s_nom_mw"].to_dict()
@@ -85,5 +94,15 @@ def build_network(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         upper=0.0,
         doc="(N2) Kirchhoff's voltage law around each independent cycle: sum_l C_cl (x_l / mean x) f[l,t] = 0",
     )
-    reg.inject("line_out", m.line_flow, lines["bus0"].to_dict(), sign=-1.0)
-    reg.inject("line_in", m.line_flow, lines["bus1"].to_dict())
+    reg.inject("line_out", m.line_flow, lines["bus0"].to_dict(), column="line_net_in_mw", sign=-1.0)
+    reg.inject("line_in", m.line_flow, lines["bus1"].to_dict(), column="line_net_in_mw")
+
+
+def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]:
+    """Line flows per hour with their limits and loading."""
+    lines, n = d.lines, d.n_hours
+    flows = long(matrix(m.line_flow, len(lines), n), list(lines.index), d.timestamps, "element", "flow_mw")
+    flows["kind"] = "line"
+    flows["bus0"], flows["bus1"] = per_hour(lines["bus0"], n), per_hour(lines["bus1"], n)
+    flows["limit_mw"] = per_hour(lines["s_nom_mw"], n)
+    return {"flows": loading(flows)}

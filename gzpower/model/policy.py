@@ -20,14 +20,21 @@ Symbols (symbol = variable or ModelData column, unit: meaning); capacities as in
 Imposed only with ``d.scenario.mode == "expand"`` and ``d.scenario.plan_floors``, and only for targets present for
 the year with a number (not qualitative or boolean). A floor with nothing extendable on its left is not a row:
 it holds, or the build stops with an error. Capacities have no time index, so no weights enter.
+
+The installed capacity of each target is read from the capacity registry
+(:data:`gzpower.model.registry.TARGET_TECHNOLOGIES`), so the floors read no builder's variables and run after every
+family, with the other system terms.
 """
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from gzpower.model.data import ModelData
-from gzpower.model.registry import Registry
+from gzpower.model.instance import ModelData
+from gzpower.model.registry import TARGET_TECHNOLOGIES, Registry
+
+#: the targets imposed as floors; dr_capability is a share of the peak, the others are MW
+FLOOR_TARGETS = ("gas_capacity", "re_capacity", "storage_capacity", "dr_capability")
 
 
 def _target(d: ModelData, target_id: str) -> float | None:
@@ -40,31 +47,12 @@ def _target(d: ModelData, target_id: str) -> float | None:
 def build_plan_floors(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     floors = {}
     if d.scenario.mode == "expand" and d.scenario.plan_floors:
-        th, re, st, dr = d.thermal, d.renewables, d.storage, d.demand_response
-
-        def thermal_cap(carrier):
-            return sum(
-                th.at[u, "p_nom"] + (m.thermal_new[u] if u in m.THERMAL_EXT else 0.0)
-                for u in th.index
-                if th.at[u, "carrier"] == carrier
-            )
-
-        if (g := _target(d, "gas_capacity")) is not None:
-            floors["gas_capacity"] = (thermal_cap("gas"), g)
-        if (r := _target(d, "re_capacity")) is not None:
-            re_cap = sum(re.at[k, "p_nom"] + (m.renewable_new[k] if k in m.RENEWABLE_EXT else 0.0) for k in re.index)
-            floors["re_capacity"] = (re_cap + thermal_cap("waste"), r)
-        if (s := _target(d, "storage_capacity")) is not None:
-            batt = [x for x in st.index if st.at[x, "carrier"] == "battery"]
-            floors["storage_capacity"] = (
-                sum(st.at[x, "p_nom"] + (m.storage_new_p[x] if x in m.STORAGE_EXT else 0.0) for x in batt),
-                s,
-            )
-        if (share := _target(d, "dr_capability")) is not None:
-            floors["dr_capability"] = (
-                sum(dr.at[b, "p_nom"] + (m.dr_new[b] if b in m.DR_EXT else 0.0) for b in m.DR),
-                share * d.peak_load_mw,
-            )
+        for key in FLOOR_TARGETS:
+            if (target := _target(d, key)) is None:
+                continue
+            if key == "dr_capability":
+                target *= d.peak_load_mw
+            floors[key] = (reg.installed(TARGET_TECHNOLOGIES[key]), target)
     for key, (installed, target) in list(floors.items()):
         if isinstance(installed, (int, float)):  # nothing extendable: the floor holds or cannot be met at all
             if installed < target - 1e-6:

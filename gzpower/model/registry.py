@@ -1,14 +1,17 @@
 """Shared registries that builders add to and that the balance, reserve, CO2 and objective are built from.
 
 Mirrors Switch's ``Zone_Power_Injections`` / GenX's ``ePowerBalance``: a builder never writes the energy balance;
-it registers *where* its variables inject or withdraw power, what they cost and what they emit, and
-:mod:`gzpower.model.system` assembles the balance per bus and hour once, last.
+it registers *where* its variables inject or withdraw power (and the column of the results' balance table each
+term lands in), what they cost and what they emit, and the capacity of each of its elements;
+:mod:`gzpower.model.system` assembles the balance per bus and hour once, last, and the plan floors, the target
+check, the myopic inheritance and the Benders labels all read the capacity records (:class:`CapacityRecord`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 import pyomo.environ as pyo
@@ -105,13 +108,65 @@ class Headroom:
 
 @dataclass(frozen=True)
 class Injection:
-    """``sign * coef[key] * var[key, t]`` injected at each bus the key sits at."""
+    """``sign * coef[key] * var[key, t]`` injected at each bus the key sits at.
+
+    ``column`` is the column of the results' balance table the term lands in; a ``withdrawal`` column reports the
+    term with its sign turned (charging is shown as a positive MW drawn from the bus)."""
 
     name: str
     var: pyo.Var
     keys_by_bus: dict[str, list]
     sign: float = 1.0
     coef: dict | None = None
+    column: str = ""
+    withdrawal: bool = False
+
+
+#: The plan's capacity targets as sums over technologies (MW): the one definition the plan floors
+#: (:mod:`gzpower.model.policy`) and the target check (:mod:`gzpower.results.targets`) share.
+#: Renewable capacity counts waste-to-energy, as the plan does ("PV, wind, biomass/waste-to-energy").
+GAS_TECHNOLOGIES = ("gas_ccgt", "gas_ocgt", "gas_steam", "gas_other")
+TARGET_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
+    "gas_capacity": GAS_TECHNOLOGIES,
+    "re_capacity": ("pv_rooftop", "pv_ground", "wind_onshore", "waste"),
+    "storage_capacity": ("battery_power",),
+    "dr_capability": ("dr_peak",),
+    "coal": ("coal",),
+}
+
+
+@dataclass(frozen=True)
+class CapacityRecord:
+    """One element's capacity: what it is, where, how much stands and the decision that adds to it.
+
+    ``technology`` has one meaning per word (gas_ccgt, coal, waste, pv_ground, pv_rooftop, wind_onshore,
+    battery_power, battery_energy, pumped_hydro, pumped_hydro_energy, dr_peak, import_interface, import_source).
+    ``location`` is where a myopic chain finds the element again next year: its bus, or for an interface (two
+    may land at one district) its link. ``added`` is the Var of the capacity added, indexed by ``index`` (None when
+    the element is not extendable); ``increment`` marks the plan's increment over the base-year fleet."""
+
+    element: str
+    family: str
+    technology: str
+    bus: str
+    unit: Literal["MW", "MWh"]
+    existing: float
+    added: pyo.Var | None
+    index: object
+    extendable: bool
+    increment: bool
+    carrier: str | None = None
+    status: str = "standing"
+    location: str = ""
+
+    def total(self):
+        """Standing plus added capacity: a number, or a one-variable linear expression."""
+        if self.added is None:
+            return self.existing
+        return linear([1.0], [self.added[self.index]], self.existing)
+
+    def added_value(self) -> float:
+        return float(self.added[self.index].value or 0.0) if self.added is not None else 0.0
 
 
 @dataclass
@@ -125,15 +180,82 @@ class Registry:
     emissions: dict[str, object] = field(default_factory=dict)
     #: the investment decisions (capacity added, indexed by element): what Benders hands its master problem
     investments: list[pyo.Var] = field(default_factory=list)
+    #: every element's capacity, in the order the families register them
+    capacities: list[CapacityRecord] = field(default_factory=list)
 
     def invest(self, var: pyo.Var) -> None:
         self.investments.append(var)
 
-    def inject(self, name: str, var: pyo.Var, bus_of: dict, sign: float = 1.0, coef: dict | None = None) -> None:
+    def inject(
+        self,
+        name: str,
+        var: pyo.Var,
+        bus_of: dict,
+        sign: float = 1.0,
+        coef: dict | None = None,
+        *,
+        column: str,
+        withdrawal: bool = False,
+    ) -> None:
+        """Register ``sign * coef[key] * var[key, t]`` at each key's bus; ``column`` is the balance-table column it
+        lands in (required: a term without a column would drop out of the results' balance)."""
         keys_by_bus: dict[str, list] = defaultdict(list)
         for key, bus in bus_of.items():
             keys_by_bus[bus].append(key)
-        self.injections.append(Injection(name, var, dict(keys_by_bus), sign, coef))
+        self.injections.append(Injection(name, var, dict(keys_by_bus), sign, coef, column, withdrawal))
+
+    def capacity(
+        self,
+        element: str,
+        family: str,
+        technology: str,
+        bus: str,
+        unit: Literal["MW", "MWh"],
+        existing: float,
+        added: pyo.Var | None = None,
+        index: object = None,
+        increment: bool = False,
+        **details,
+    ) -> None:
+        """Record one element's capacity; ``added`` (with ``index``) only for an extendable element."""
+        record = CapacityRecord(
+            element,
+            family,
+            technology,
+            bus,
+            unit,
+            float(existing),
+            added,
+            index,
+            added is not None,
+            bool(increment),
+            **details,
+        )
+        self.capacities.append(replace(record, location=record.location or bus))
+
+    def installed(self, technologies: tuple[str, ...], unit: str = "MW"):
+        """Installed capacity over ``technologies``: a number when nothing is extendable, else a linear expression."""
+        selected = [r for r in self.capacities if r.technology in technologies and r.unit == unit]
+        extendable = [r for r in selected if r.added is not None]
+        constant = sum(r.existing for r in selected)
+        if not extendable:
+            return constant
+        return linear([1.0] * len(extendable), [r.added[r.index] for r in extendable], constant)
+
+    def technology_of(self) -> dict:
+        """(var name, index) of each capacity decision -> (technology, unit)."""
+        return {(r.added.name, r.index): (r.technology, r.unit) for r in self.capacities if r.added is not None}
 
     def cost(self, category: str, expr) -> None:
         self.costs[category].append(expr)
+
+
+def by_technology(capacities: dict, reg: Registry) -> dict:
+    """Capacity decisions ((var name, index) -> value) summed per technology: "<technology> (<unit>)" -> MW or MWh."""
+    technology = reg.technology_of()
+    totals: dict[str, float] = {}
+    for key, value in capacities.items():
+        tech, unit = technology[key]
+        label = f"{tech} ({unit})"
+        totals[label] = totals.get(label, 0.0) + value
+    return totals

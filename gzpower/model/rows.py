@@ -1,16 +1,16 @@
-"""Constraint families stored as one sparse matrix each: ``lower <= A x <= upper``.
+"""Constraint blocks stored as one sparse matrix each: ``lower <= A x <= upper``.
 
 Why: an ordinary Pyomo ``Constraint`` builds every row as an expression object (about 8 µs a row) and a writer
 walks those expressions again to hand them to a solver (about 9 µs a row); the full-year model has some 800,000
-rows, so that alone cost more than a third of HiGHS's own time. A :class:`LinearRows` family is still an indexed
-Pyomo ``Constraint``: it is indexed by the family's own keys (``m.thermal_ramp_up["Huangpu gas CCGT x4", 17]``),
+rows, so that alone cost more than a third of HiGHS's own time. A :class:`LinearRows` block is still an indexed
+Pyomo ``Constraint``: it is indexed by the block's own keys (``m.thermal_ramp_up["Huangpu gas CCGT x4", 17]``),
 has a ``doc``, and each row answers ``body``, ``lower``, ``upper``, ``expr`` and its value like any other
 constraint, so ``pprint``, Pyomo's writers and ``pyomo.contrib.solver`` all see it. Its coefficients, though, are
 built with numpy as one CSR matrix, and the matrix hand-over (:func:`gzpower.solve.highs.standard_form`) reads that
 matrix directly instead of walking expressions.
 
-Rows are read-only (a family is rebuilt, not edited); deactivating single rows works. Columns of the matrix are
-the concatenated values of the Pyomo ``Var`` components the family refers to, each in its own order (for a
+Rows are read-only (a block is rebuilt, not edited); deactivating single rows works. Columns of the matrix are
+the concatenated values of the Pyomo ``Var`` components the block refers to, each in its own order (for a
 variable indexed by element x hour: element-major, hours inner; see :func:`hourly`).
 """
 
@@ -26,7 +26,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 
 class RowData(ConstraintData):
-    """One row of a :class:`LinearRows` family; its expression is made from the matrix when asked for."""
+    """One row of a :class:`LinearRows` block; its expression is made from the matrix when asked for."""
 
     __slots__ = ("_row",)
 
@@ -59,7 +59,7 @@ class RowData(ConstraintData):
         return bool(comp.lower[self._row] == comp.upper[self._row])
 
     def set_value(self, expr):
-        raise TypeError(f"{self.name}: rows of a LinearRows family are read-only; add a new constraint instead")
+        raise TypeError(f"{self.name}: rows of a LinearRows block are read-only; add a new constraint instead")
 
 
 class LinearRows(IndexedConstraint):
@@ -115,7 +115,7 @@ def hourly(element: np.ndarray | int, hour: np.ndarray | int, n_hours: int) -> n
 
 
 class RowBuilder:
-    """Collects the terms ``coef * var[position]`` of a family's rows (COO) and turns them into a
+    """Collects the terms ``coef * var[position]`` of a block's rows (COO) and turns them into a
     :class:`LinearRows` component. Terms repeated on one row are summed."""
 
     def __init__(self, n_rows: int):

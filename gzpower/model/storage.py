@@ -75,18 +75,96 @@ headroom in MW (Y3: stop charging, discharge more):
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 
-from gzpower.model.data import ModelData
+from gzpower.model.instance import CAPACITY_PAIRS, InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import Headroom, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
+from gzpower.model.tidy import long, matrix, per_hour, recorded_capacities, scalar
+from gzpower.scenario.scenario import Scenario
+
+FAMILY = "storage"
 
 
-def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+def technology(carrier: str, energy: bool = False) -> str:
+    """Batteries are sized in power and energy separately (battery_power, battery_energy); other stores by their
+    carrier (pumped_hydro, pumped_hydro_energy)."""
+    if carrier == "battery":
+        return "battery_energy" if energy else "battery_power"
+    return f"{carrier}_energy" if energy else carrier
+
+
+def _standing_rows(tables: dict, year: int) -> list[dict]:
+    return [
+        {
+            "id": s.unit,
+            "bus": s.bus,
+            "carrier": s.carrier,
+            "p_nom": s.p_nom_mw,
+            "e_nom": s.energy_mwh,
+            "eff_charge": s.eff_charge,
+            "eff_discharge": s.eff_discharge,
+            "p_nom_max": s.p_nom_mw,
+            "e_nom_max": s.energy_mwh,
+            "annuity_p": 0.0,
+            "annuity_e": 0.0,
+            "increment": False,
+        }
+        for s in tables["storage_units"].itertuples()
+        if s.start_year <= year
+    ]
+
+
+def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFrame]:
+    """Standing stores plus one battery per district: the plan's new battery power split by plan_share (check,
+    ``storage_hours`` of energy) or extendable in power and energy up to the site potentials (expand)."""
+    rows = _standing_rows(tables, ctx.year)
+    bp, be = ctx.technology("battery_power"), ctx.technology("battery_energy")
+    plan_storage = (
+        sc.storage_mw if sc.storage_mw is not None else (ctx.target("storage_capacity", min(ctx.year, 2025)) or 0.0)
+    )
+    if "storage" in sc.without:
+        plan_storage = 0.0
+    sites, expand, inherited = ctx.sites, ctx.expand, ctx.inherited
+    energy_max = sites[sites["tech"] == "battery_energy"].set_index("bus")["p_max_mw"]
+    eff = float(np.sqrt(bp["efficiency"])) if bp["efficiency"] < 1 else 0.95
+    for s in sites[sites["tech"] == "battery_power"].itertuples():
+        fixed_p = 0.0 if expand else plan_storage * s.plan_share
+        fixed_p += inherited.get(("battery_power", s.bus), 0.0)
+        fixed_e = 0.0 if expand else fixed_p * sc.storage_hours
+        fixed_e += inherited.get(("battery_energy", s.bus), 0.0)
+        p_max = max(fixed_p, s.p_max_mw) if expand else fixed_p
+        e_max = max(fixed_e, float(energy_max.get(s.bus, 0.0))) if expand else fixed_e
+        if p_max <= 0:
+            continue
+        rows.append(
+            {
+                "id": f"battery_{s.bus}",
+                "bus": s.bus,
+                "carrier": "battery",
+                "p_nom": fixed_p,
+                "e_nom": fixed_e,
+                "eff_charge": eff,
+                "eff_discharge": eff,
+                "p_nom_max": p_max,
+                "e_nom_max": e_max,
+                "annuity_p": float(bp["annuity_cny_per_yr"]),
+                "annuity_e": float(be["annuity_cny_per_yr"]),
+                "increment": not expand,
+            }
+        )
+    stores = pd.DataFrame(rows).set_index("id")
+    stores["extendable"] = extendable(stores, CAPACITY_PAIRS["storage"])
+    ctx.record_standing([technology(c) for c in stores["carrier"]], stores["p_nom"])
+    return {"storage": stores}
+
+
+def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     st = d.storage
     ids = list(st.index)
     p_nom, e_nom = st["p_nom"].astype(float).to_dict(), st["e_nom"].astype(float).to_dict()
-    ext = [s for s in ids if st.at[s, "p_nom_max"] > p_nom[s] + 1e-9 or st.at[s, "e_nom_max"] > e_nom[s] + 1e-9]
+    ext = extendable_elements(st, "storage")
     ext_set = set(ext)
     m.STORAGE = pyo.Set(initialize=ids, ordered=True, doc="storage units")
     m.STORAGE_EXT = pyo.Set(within=m.STORAGE, initialize=ext, ordered=True, doc="extendable storage units")
@@ -115,36 +193,9 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
 
     energy = {s: linear([1.0], [m.storage_new_e[s]], e_nom[s]) if s in ext_set else e_nom[s] for s in ids}
 
-    n = d.n_hours
-    hours = np.arange(n)
-    eta_c, eta_d = st["eff_charge"].to_numpy(), st["eff_discharge"].to_numpy()
-    prev = d.previous_hour()
     linked = d.chronology is not None
-    initial = d.scenario.initial_soc
-    # the state before each hour: the previous hour of the period; at a period's start, the period's last hour
-    # (cyclic), nothing (intra-day state of an aggregated run, which starts from zero) or a given initial state
-    if linked or not d.scenario.cyclic:
-        has_before = ~d.period_start
-    else:
-        has_before = np.ones(n, dtype=bool)
-    balance = RowBuilder(len(ids) * n)
-    rhs = np.zeros(len(ids) * n)
-    for i, s in enumerate(ids):
-        r = i * n + hours
-        balance.add(m.storage_soc, r, hourly(i, hours, n), 1.0)
-        balance.add(m.storage_soc, r[has_before], hourly(i, prev[has_before], n), -1.0)
-        balance.add(m.storage_charge, r, hourly(i, hours, n), -eta_c[i])
-        balance.add(m.storage_discharge, r, hourly(i, hours, n), 1.0 / eta_d[i])
-        if not linked and not d.scenario.cyclic:
-            rhs[r[d.period_start]] = float(initial.get(s, 0.0))
-    m.storage_soc_balance = balance.build(
-        m.STORAGE,
-        m.T,
-        lower=rhs,
-        upper=rhs,
-        doc="(S2) state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + d[s,t]/eta_d = 0 (MWh): cyclic over the "
-        "horizon, from an initial state, or intra-day",
-    )
+    _soc_balance(m, d, ids, linked)
+    n = d.n_hours
     _link_chronology(m, d, ids, energy, linked)
 
     standing_p = np.repeat([p_nom[s] for s in ext], n)
@@ -170,9 +221,50 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         upper=standing_e,
         doc="(S5) state of charge within energy capacity e[s,t] <= E_s (extendable units, MWh)",
     )
+    _register(m, d, reg, ext)
+
+
+def _soc_balance(m: pyo.ConcreteModel, d: ModelData, ids: list, linked: bool) -> None:
+    """The state-of-charge balance per store and hour."""
+    st = d.storage
+    n = d.n_hours
+    hours = np.arange(n)
+    eta_c, eta_d = st["eff_charge"].to_numpy(), st["eff_discharge"].to_numpy()
+    prev = d.previous_hour()
+    initial = d.scenario.initial_soc
+    # the state before each hour: the previous hour of the period; at a period's start, the period's last hour
+    # (cyclic), nothing (intra-day state of an aggregated run, which starts from zero) or a given initial state
+    if linked or not d.scenario.cyclic:
+        has_before = ~d.period_start
+    else:
+        has_before = np.ones(n, dtype=bool)
+    balance = RowBuilder(len(ids) * n)
+    rhs = np.zeros(len(ids) * n)
+    for i, s in enumerate(ids):
+        r = i * n + hours
+        balance.add(m.storage_soc, r, hourly(i, hours, n), 1.0)
+        balance.add(m.storage_soc, r[has_before], hourly(i, prev[has_before], n), -1.0)
+        balance.add(m.storage_charge, r, hourly(i, hours, n), -eta_c[i])
+        balance.add(m.storage_discharge, r, hourly(i, hours, n), 1.0 / eta_d[i])
+        if not linked and not d.scenario.cyclic:
+            rhs[r[d.period_start]] = float(initial.get(s, 0.0))
+    m.storage_soc_balance = balance.build(
+        m.STORAGE,
+        m.T,
+        lower=rhs,
+        upper=rhs,
+        doc="(S2) state-of-charge balance e[s,t] - e[s,t-1] - eta_c c[s,t] + d[s,t]/eta_d = 0 (MWh): cyclic over the "
+        "horizon, from an initial state, or intra-day",
+    )
+
+
+def _register(m: pyo.ConcreteModel, d: ModelData, reg: Registry, ext: list) -> None:
+    st = d.storage
+    ids = list(st.index)
+    p_nom = st["p_nom"].astype(float).to_dict()
     bus_of = st["bus"].to_dict()
-    reg.inject("storage_discharge", m.storage_discharge, bus_of)
-    reg.inject("storage_charge", m.storage_charge, bus_of, sign=-1.0)
+    reg.inject("storage_discharge", m.storage_discharge, bus_of, column="storage_discharge_mw")
+    reg.inject("storage_charge", m.storage_charge, bus_of, column="storage_charge_mw", sign=-1.0, withdrawal=True)
     y = d.year_fraction
     reg.cost(
         "investment",
@@ -192,6 +284,35 @@ def build_storage(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             hourly=[Terms(m.storage_discharge, ids, [-1.0] * len(ids)), Terms(m.storage_charge, ids, [1.0] * len(ids))],
         )
     )
+    ext_set = set(ext)
+    for s, r in st.iterrows():
+        added_p, added_e = (m.storage_new_p, m.storage_new_e) if s in ext_set else (None, None)
+        details = {"increment": bool(r["increment"]), "carrier": r["carrier"]}
+        reg.capacity(s, FAMILY, technology(r["carrier"]), r["bus"], "MW", r["p_nom"], added_p, s, **details)
+        energy = technology(r["carrier"], energy=True)
+        reg.capacity(f"{s}:energy", FAMILY, energy, r["bus"], "MWh", r["e_nom"], added_e, s, **details)
+
+
+def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]:
+    """Capacities (power and energy rows) and the storage table: state of charge, charge, discharge per hour."""
+    st, n = d.storage, d.n_hours
+    new_e = scalar(m.storage_new_e, list(m.STORAGE_EXT))
+    charge, discharge = matrix(m.storage_charge, len(st), n), matrix(m.storage_discharge, len(st), n)
+    soc = matrix(m.storage_soc, len(st), n)
+    if d.chronology is not None and len(st):
+        # aggregated run: add the inter-day level of the first calendar day each representative day stands for
+        first_day = {int(p): dd for dd, p in reversed(list(enumerate(d.chronology)))}
+        period = d.period_of_hour()
+        inter = np.array(
+            [[m.storage_soc_inter[s, first_day[int(period[t])]].value or 0.0 for t in range(n)] for s in st.index]
+        )
+        soc = soc + inter
+    table = long(soc, list(st.index), d.timestamps, "element", "soc_mwh")
+    table["charge_mw"], table["discharge_mw"] = charge.ravel(), discharge.ravel()
+    e_total = st["e_nom"].to_numpy() + np.array([new_e.get(s, 0.0) for s in st.index])
+    table["e_nom_mwh"] = per_hour(e_total, n)
+    table["bus"] = per_hour(st["bus"], n)
+    return {"capacities": recorded_capacities(reg, FAMILY), "storage": table}
 
 
 def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict, linked: bool) -> None:

@@ -50,12 +50,12 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from gzpower.model.data import ModelData
+from gzpower.model.instance import ModelData
 from gzpower.model.registry import COST_SCALE, PerEntry, Registry, merge_linear
 from gzpower.model.rows import RowBuilder, hourly
 
 
-def _element_positions(var: pyo.Var) -> dict:
+def element_positions(var: pyo.Var) -> dict:
     """Position of each element (first index) of a variable indexed by (element, hour)."""
     return {k: i for i, k in enumerate(next(iter(var.index_set().subsets())))}
 
@@ -64,7 +64,7 @@ def build_unserved(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     allow = d.scenario.allow_unserved
     load = {b: (d.load[b].to_numpy(dtype=float) if allow else np.zeros(d.n_hours)).tolist() for b in d.districts}
     m.unserved = pyo.Var(m.DISTRICT, m.T, bounds=lambda _m, b, t: (0.0, load[b][t]), doc="(Y1) unserved u[b,t] (MW)")
-    reg.inject("unserved", m.unserved, {b: b for b in d.districts})
+    reg.inject("unserved", m.unserved, {b: b for b in d.districts}, column="unserved_mw")
     reg.cost(
         "unserved_energy", PerEntry(m.unserved, np.tile(d.scenario.value_of_lost_load * d.weights, len(d.districts)))
     )
@@ -77,7 +77,7 @@ def build_balance(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     bus_position = {b: i for i, b in enumerate(buses)}
     rows = RowBuilder(len(buses) * n)
     for inj in reg.injections:
-        element = _element_positions(inj.var)
+        element = element_positions(inj.var)
         for bus, keys in inj.keys_by_bus.items():
             for k in keys:
                 coef = inj.sign * (inj.coef[k] if inj.coef else 1.0)
@@ -103,7 +103,7 @@ def build_reserve(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             for k, c in zip(terms.keys, terms.coefs):
                 rows.add(terms.var, hours, np.full(n, position[k]), c)
         for terms in offer.hourly:
-            element = _element_positions(terms.var)
+            element = element_positions(terms.var)
             for k, c in zip(terms.keys, terms.coefs):
                 rows.add(terms.var, hours, hourly(element[k], hours, n), c)
     m.reserve = rows.build(

@@ -67,23 +67,191 @@ hour's day stands for, so T7 and T11 are annual sums and :math:`y = 1`.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 
-from gzpower.model.data import ModelData
+from gzpower import assumptions as A
+from gzpower.model.instance import InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
+from gzpower.model.tidy import capacity_frame, long, matrix, per_hour, scalar
+from gzpower.scenario.fleet import FleetOptions, standing_units
+from gzpower.scenario.scenario import Scenario
+
+FAMILY = "thermal"
+
+#: the capacity registry's technology of a gas unit, by the unit table's technology
+GAS_TECHNOLOGY = {"CCGT": "gas_ccgt", "OCGT": "gas_ocgt", "ST": "gas_steam"}
 
 
-def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+def technology(carrier: str, unit_technology: str) -> str:
+    """One word per technology: gas units by their cycle, coal and waste-to-energy by their carrier."""
+    if carrier == "gas":
+        return GAS_TECHNOLOGY.get(unit_technology, "gas_other")
+    return carrier
+
+
+# --- inputs -----------------------------------------------------------------------------------------------------
+
+
+def _standing_table(tables: dict, sc: Scenario, fuels: pd.DataFrame) -> pd.DataFrame:
+    units = standing_units(tables["units"], sc.year, FleetOptions(coal_replacement=sc.coal_replacement))
+    fuel = fuels.set_index("fuel")
+    th = pd.DataFrame(
+        {
+            "bus": units["bus"].to_numpy(),
+            "carrier": units["carrier"].to_numpy(),
+            "technology": units["technology"].to_numpy(),
+            "status": units["status"].to_numpy(),
+            "p_nom": units["p_nom_mw"].to_numpy(dtype=float),
+            "availability": units["availability_pu"].to_numpy(dtype=float),
+            "ramp": units["ramp_pu_per_h"].to_numpy(dtype=float),
+            "min_stable": units["min_stable_pu"].to_numpy(dtype=float),
+            "heat_rate": units["heat_rate"].to_numpy(dtype=float),
+            "fuel_price": fuel.loc[units["carrier"], "price_cny_per_mwh_th"].to_numpy(dtype=float),
+            "co2_per_mwh": (units["heat_rate"] * units["co2_t_per_mwh_th"]).to_numpy(dtype=float),
+            "vom": units["vom_cny_per_mwh"].to_numpy(dtype=float),
+            "fom": units["fom_cny_per_mw_yr"].to_numpy(dtype=float),
+        },
+        index=pd.Index(units["unit"].to_numpy(), name="unit"),
+    )
+    th["p_nom_max"] = th["p_nom"]
+    th["annuity"] = 0.0
+    # The plan's increment over the fleet operating at the base year (GEM 2023): everything not yet operating.
+    th["increment"] = (th["carrier"] == "gas") & (th["status"] != "operating")
+    return th
+
+
+def _add_generic_gas(
+    th: pd.DataFrame,
+    sites: pd.DataFrame,
+    tech_row: pd.Series,
+    fuel_row: pd.Series,
+    mw: float,
+    extendable_to: dict[str, float] | None,
+    prefix: str,
+) -> pd.DataFrame:
+    """Generic CCGT blocks per district: ``mw`` split by plan_share (check) or extendable up to potential."""
+    gas_sites = sites[sites["tech"] == "gas_ccgt"]
+    rows = []
+    for place in gas_sites.itertuples():
+        fixed = mw * place.plan_share
+        cap_max = fixed if extendable_to is None else fixed + extendable_to.get(place.bus, 0.0)
+        if cap_max <= 0:
+            continue
+        heat_rate = 1.0 / tech_row["efficiency"]
+        rows.append(
+            {
+                "unit": f"{prefix}_{place.bus}",
+                "bus": place.bus,
+                "carrier": "gas",
+                "technology": "CCGT",
+                "status": "generic",
+                "p_nom": fixed,
+                "p_nom_max": cap_max,
+                "availability": A.AVAILABILITY_GAS,
+                "ramp": A.RAMP_GAS_CCGT,
+                "min_stable": A.MIN_STABLE_GAS_CCGT,
+                "heat_rate": heat_rate,
+                "fuel_price": float(fuel_row["price_cny_per_mwh_th"]),
+                "co2_per_mwh": heat_rate * float(fuel_row["co2_t_per_mwh_th"]),
+                "vom": float(tech_row["vom_cny_per_mwh"]),
+                "fom": float(tech_row["fom_cny_per_yr"]),
+                "annuity": float(tech_row["annuity_cny_per_yr"]),
+                "increment": True,
+            }
+        )
+    if not rows:
+        return th
+    return pd.concat([th, pd.DataFrame(rows).set_index("unit")])
+
+
+def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFrame]:
+    """The thermal fleet of the year: standing units plus the plan's generic gas blocks (check) or extendable gas
+    per district up to its potential (expand); identical fixed units grouped (``thermal``; ``thermal_units``)."""
+    th = _standing_table(tables, sc, ctx.fuels)
+    gas_tech = ctx.technology("gas_ccgt")
+    gas_fuel = ctx.fuels.set_index("fuel").loc["gas"]
+    standing_gas = float(th.loc[th["carrier"] == "gas", "p_nom"].sum())
+    gas_target = ctx.target("gas_capacity") or 0.0
+    if ctx.expand:
+        prior = {b: mw for (t, b), mw in ctx.inherited.items() if t == "gas_ccgt"}
+        potential = ctx.sites[ctx.sites["tech"] == "gas_ccgt"].set_index("bus")["p_max_mw"].to_dict()
+        th = _add_generic_gas(th, ctx.sites, gas_tech, gas_fuel, 0.0, potential, "new_gas")
+        for bus, mw in prior.items():  # myopic: capacity built in an earlier year now stands, sunk
+            th.loc[f"new_gas_{bus}", ["p_nom"]] = mw
+            th.loc[f"new_gas_{bus}", "p_nom_max"] = max(th.loc[f"new_gas_{bus}", "p_nom_max"], mw)
+    elif gas_target > standing_gas:
+        th = _add_generic_gas(th, ctx.sites, gas_tech, gas_fuel, gas_target - standing_gas, None, "plan_gas")
+    if "gas" in sc.without:
+        th = th[~th["increment"]].copy()
+    th["marginal_cost"] = th["heat_rate"] * th["fuel_price"] + th["vom"] + sc.carbon_price * th["co2_per_mwh"]
+    th["extendable"] = extendable(th)
+    groups, units = group_identical_units(th)
+    ctx.record_standing([technology(c, t) for c, t in zip(groups["carrier"], groups["technology"])], groups["p_nom"])
+    return {"thermal": groups, "thermal_units": units}
+
+
+#: Units that agree in all of these dispatch identically in an LP and are modelled as one group.
+GROUP_KEY = (
+    "bus",
+    "carrier",
+    "technology",
+    "status",
+    "availability",
+    "ramp",
+    "min_stable",
+    "heat_rate",
+    "fuel_price",
+    "co2_per_mwh",
+    "vom",
+    "fom",
+    "annuity",
+    "increment",
+    "marginal_cost",
+)
+
+
+def group_identical_units(th: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge fixed-capacity units with identical parameters in one district into one element.
+
+    Exact for this LP: every constraint of a unit (capacity, ramp, minimum stable output) scales with its capacity,
+    so any output of the group split pro rata to capacity (``share``) is feasible for each member at the same
+    cost. Halves the thermal columns and ramp rows of the Guangzhou model (44 units -> 22 groups). Extendable units
+    stay alone. Returns the group table (index: group name) and the unit table with its group and share.
+    """
+    units = th.copy()
+    units["group"] = units.index.to_numpy()
+    fixed = units[~units["extendable"]]
+    taken: set[str] = set(units.index)
+    for _, members in fixed.groupby(list(GROUP_KEY), sort=False, dropna=False):
+        if len(members) < 2:
+            continue
+        first = members.iloc[0]
+        name = f"{first['bus']} {first['carrier']} {first['technology']} x{len(members)}"
+        while name in taken:
+            name += "'"
+        taken.add(name)
+        units.loc[members.index, "group"] = name
+    units["share"] = units["p_nom"] / units.groupby("group")["p_nom"].transform("sum").where(lambda x: x > 0, 1.0)
+    units.loc[units["p_nom"] <= 0, "share"] = 1.0 / units.groupby("group")["p_nom"].transform("size")
+    summed = units.groupby("group", sort=False)[["p_nom", "p_nom_max"]].sum()
+    groups = units.drop_duplicates("group").set_index("group")[list(th.columns)]
+    groups[["p_nom", "p_nom_max"]] = summed.loc[groups.index]
+    groups.index.name = "unit"
+    return groups, units
+
+
+# --- build ------------------------------------------------------------------------------------------------------
+
+
+def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
+    """Sets, variables, capacity, ramp and minimum-stable rows; injections, costs, emissions, reserve, capacities."""
     th = d.thermal
     units = list(th.index)
-    n = d.n_hours
-    hours = np.arange(n)
     p_nom, p_max = th["p_nom"].to_dict(), th["p_nom_max"].to_dict()
-    avail, ramp, stable = th["availability"].to_dict(), th["ramp"].to_dict(), th["min_stable"].to_dict()
-    ext = [u for u in units if p_max[u] > p_nom[u] + 1e-9]
-    ext_position = {u: i for i, u in enumerate(ext)}
-    unit_position = {u: i for i, u in enumerate(units)}
+    avail = th["availability"].to_dict()
+    ext = extendable_elements(th, "thermal")
     m.THERMAL = pyo.Set(initialize=units, ordered=True, doc="thermal units u (gas, coal, waste), grouped")
     m.THERMAL_EXT = pyo.Set(within=m.THERMAL, initialize=ext, ordered=True, doc="extendable thermal units")
     m.thermal_p = pyo.Var(
@@ -100,33 +268,58 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         doc="(T1, T2, T3, T4, T5, T6, T9, T12) thermal capacity added N_u (MW)",
     )
     reg.invest(m.thermal_new)
-
-    def unit_rows(selected: list, share: dict, lagged: int = 0, sign: float = 1.0) -> RowBuilder:
-        """Rows ``sign * (p[u,t] - p[u,t-lagged]) - share_u * new_u`` over ``selected`` x hours (``lagged``: 0 or 1,
-        hours without a predecessor in the period left out); the right-hand side is ``share_u * standing_u``."""
-        linked = hours[~d.period_start] if lagged else hours
-        rows = RowBuilder(len(selected) * len(linked))
-        for i, u in enumerate(selected):
-            r = i * len(linked) + np.arange(len(linked))
-            rows.add(m.thermal_p, r, hourly(unit_position[u], linked, n), sign)
-            if lagged:
-                rows.add(m.thermal_p, r, hourly(unit_position[u], linked - 1, n), -sign)
-            if u in ext_position:
-                rows.add(m.thermal_new, r, np.full(len(linked), ext_position[u]), -share[u])
-        return rows
-
-    def standing(selected: list, share: dict, n_rows: int) -> np.ndarray:
-        return np.repeat([share[u] * p_nom[u] for u in selected], n_rows // max(len(selected), 1))
-
-    m.thermal_capacity = capacity_rows(m.thermal_p, m.thermal_new, ext, units, n, share=avail).build(
+    rows = _UnitRows(m, d, ext)
+    m.thermal_capacity = capacity_rows(m.thermal_p, m.thermal_new, ext, units, d.n_hours, share=avail).build(
         m.THERMAL_EXT,
         m.T,
         lower=-np.inf,
-        upper=standing(ext, avail, len(ext) * n),
+        upper=rows.standing(ext, avail, len(ext) * d.n_hours),
         doc="(T2) output within available capacity p[u,t] - a_u N_u <= a_u Pbar_u, extendable units (MW)",
     )
+    _build_ramps(m, d, rows)
+    _build_min_stable(m, d, rows)
+    _register(m, d, reg, ext)
 
-    ramp_units = [u for u in units if ramp[u] < 1.0]
+
+class _UnitRows:
+    """Row blocks over units x hours that the capacity, ramp and minimum-stable blocks share."""
+
+    def __init__(self, m: pyo.ConcreteModel, d: ModelData, ext: list):
+        self.m, self.d = m, d
+        self.n = d.n_hours
+        self.hours = np.arange(self.n)
+        self.p_nom = d.thermal["p_nom"].to_dict()
+        self.ext_position = {u: i for i, u in enumerate(ext)}
+        self.unit_position = {u: i for i, u in enumerate(d.thermal.index)}
+
+    def rows(self, selected: list, share: dict, lagged: int = 0, sign: float = 1.0) -> RowBuilder:
+        """Rows ``sign * (p[u,t] - p[u,t-lagged]) - share_u * new_u`` over ``selected`` x hours (``lagged``: 0 or 1,
+        hours without a predecessor in the period left out); the right-hand side is ``share_u * standing_u``."""
+        m, n = self.m, self.n
+        linked = self.hours[~self.d.period_start] if lagged else self.hours
+        rows = RowBuilder(len(selected) * len(linked))
+        for i, u in enumerate(selected):
+            r = i * len(linked) + np.arange(len(linked))
+            rows.add(m.thermal_p, r, hourly(self.unit_position[u], linked, n), sign)
+            if lagged:
+                rows.add(m.thermal_p, r, hourly(self.unit_position[u], linked - 1, n), -sign)
+            if u in self.ext_position:
+                rows.add(m.thermal_new, r, np.full(len(linked), self.ext_position[u]), -share[u])
+        return rows
+
+    def standing(self, selected: list, share: dict, n_rows: int) -> np.ndarray:
+        return np.repeat([share[u] * self.p_nom[u] for u in selected], n_rows // max(len(selected), 1))
+
+    def scaled_capacity(self, u, share: float):
+        """share * (standing + new) capacity of unit u, as a number or a one-variable linear expression."""
+        if u in self.ext_position:
+            return linear([share], [self.m.thermal_new[u]], share * self.p_nom[u])
+        return share * self.p_nom[u]
+
+
+def _build_ramps(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> None:
+    ramp = d.thermal["ramp"].to_dict()
+    ramp_units = [u for u in d.thermal.index if ramp[u] < 1.0]
     m.THERMAL_RAMPING = pyo.Set(
         within=m.THERMAL,
         initialize=ramp_units,
@@ -134,30 +327,23 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         doc="units with a ramp limit r_u < 1, below their full range per hour (T3, T4)",
     )
     n_ramp = len(ramp_units) * len(m.T_LINKED)
-    m.thermal_ramp_up = unit_rows(ramp_units, ramp, lagged=1).build(
+    m.thermal_ramp_up = rows.rows(ramp_units, ramp, lagged=1).build(
         m.THERMAL_RAMPING,
         m.T_LINKED,
         lower=-np.inf,
-        upper=standing(ramp_units, ramp, n_ramp),
+        upper=rows.standing(ramp_units, ramp, n_ramp),
         doc="(T3) ramp-up limit p[u,t] - p[u,t-1] <= r_u P_u (MW/h)",
     )
-    m.thermal_ramp_down = unit_rows(ramp_units, ramp, lagged=1, sign=-1.0).build(
+    m.thermal_ramp_down = rows.rows(ramp_units, ramp, lagged=1, sign=-1.0).build(
         m.THERMAL_RAMPING,
         m.T_LINKED,
         lower=-np.inf,
-        upper=standing(ramp_units, ramp, n_ramp),
+        upper=rows.standing(ramp_units, ramp, n_ramp),
         doc="(T4) ramp-down limit p[u,t-1] - p[u,t] <= r_u P_u (MW/h)",
     )
-
-    def scaled_capacity(u, share):
-        """share * (standing + new) capacity of unit u, as a number or a one-variable linear expression."""
-        if u in ext_position:
-            return linear([share], [m.thermal_new[u]], share * p_nom[u])
-        return share * p_nom[u]
-
-    ramp_cap = {u: scaled_capacity(u, ramp[u]) for u in ramp_units}
+    ramp_cap = {u: rows.scaled_capacity(u, ramp[u]) for u in ramp_units}
     before = d.scenario.initial_output  # rolling horizon: output in the hour before the window
-    start_units = [u for u in ramp_units if u in before] if n else []
+    start_units = [u for u in ramp_units if u in before] if d.n_hours else []
     m.THERMAL_RAMP_START = pyo.Set(
         initialize=start_units, ordered=True, doc="units whose first-hour ramp is measured from the last window (T5)"
     )
@@ -170,20 +356,29 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         doc="(T5) ramp limit from the previous window's last hour: +-(p[u,0] - p0_u) <= r_u P_u (MW/h)",
     )
 
-    stable_units = [u for u in units if stable[u] > 0] if d.scenario.min_stable else []
+
+def _build_min_stable(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> None:
+    th = d.thermal
+    stable, avail = th["min_stable"].to_dict(), th["availability"].to_dict()
+    stable_units = [u for u in th.index if stable[u] > 0] if d.scenario.min_stable else []
     floor_share = {u: stable[u] * avail[u] for u in stable_units}
     m.THERMAL_STABLE = pyo.Set(
         within=m.THERMAL, initialize=stable_units, ordered=True, doc="units held at or above a minimum stable output"
     )
-    m.thermal_min_stable = unit_rows(stable_units, floor_share).build(
+    m.thermal_min_stable = rows.rows(stable_units, floor_share).build(
         m.THERMAL_STABLE,
         m.T,
-        lower=standing(stable_units, floor_share, len(stable_units) * n),
+        lower=rows.standing(stable_units, floor_share, len(stable_units) * d.n_hours),
         upper=np.inf,
         doc="(T6) minimum stable output p[u,t] >= m_u a_u P_u, LP relaxation (all units treated as committed) (MW)",
     )
 
-    reg.inject("thermal", m.thermal_p, th["bus"].to_dict())
+
+def _register(m: pyo.ConcreteModel, d: ModelData, reg: Registry, ext: list) -> None:
+    th = d.thermal
+    units = list(th.index)
+    avail, p_nom = th["availability"].to_dict(), th["p_nom"].to_dict()
+    reg.inject("thermal", m.thermal_p, th["bus"].to_dict(), column="thermal_mw")
     w = d.weights
     reg.cost("fuel_and_vom", PerEntry(m.thermal_p, np.outer(th["marginal_cost"].to_numpy(), w).ravel()))
     y = d.year_fraction
@@ -202,3 +397,54 @@ def build_thermal(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
             hourly=[Terms(m.thermal_p, units, [-1.0] * len(units))],
         )
     )
+    ext_set = set(ext)
+    for u, r in th.iterrows():
+        reg.capacity(
+            u,
+            FAMILY,
+            technology(r["carrier"], r["technology"]),
+            r["bus"],
+            "MW",
+            r["p_nom"],
+            m.thermal_new if u in ext_set else None,
+            u,
+            increment=bool(r["increment"]),
+            carrier=r["carrier"],
+            status=r["status"],
+        )
+
+
+# --- outputs ----------------------------------------------------------------------------------------------------
+
+
+def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]:
+    """Capacities and dispatch unit by unit: each group's decision and output split by the members' shares."""
+    th, units, n = d.thermal, d.thermal_units, d.n_hours
+    new = scalar(m.thermal_new, list(m.THERMAL_EXT))
+    caps = capacity_frame(
+        [
+            (
+                u,
+                FAMILY,
+                technology(r["carrier"], r["technology"]),
+                r["carrier"],
+                r["bus"],
+                r["bus"],
+                r["status"],
+                "MW",
+                r["p_nom"],
+                new.get(r["group"], 0.0) * r["share"],
+            )
+            for u, r in units.iterrows()
+        ]
+    )
+    if not len(th):
+        return {"capacities": caps}
+    position = {g: i for i, g in enumerate(th.index)}
+    unit_p = matrix(m.thermal_p, len(th), n)[[position[g] for g in units["group"]]] * units["share"].to_numpy()[:, None]
+    disp = long(unit_p, list(units.index), d.timestamps, "element", "p_mw")
+    disp["family"], disp["carrier"] = FAMILY, per_hour(units["carrier"], n)
+    disp["bus"] = per_hour(units["bus"], n)
+    disp["technology"] = per_hour([technology(c, t) for c, t in zip(units["carrier"], units["technology"])], n)
+    disp["weight"] = np.tile(d.weights, len(units))
+    return {"capacities": caps, "dispatch": disp}

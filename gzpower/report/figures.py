@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from gzpower.model.registry import TARGET_TECHNOLOGIES
 from gzpower.report.run_data import RunData
 from gzpower.report.series import DispatchStack, Window, dispatch_stack, peak_hour, week_windows
 from gzpower.types import SOLUTION_STATUSES, TargetStatus
@@ -116,8 +117,8 @@ def _capacity_bar_data(run: RunData) -> list[CapacityBar]:
     tc = run.tables["target_check"].set_index("id")
     mw = caps[caps["unit"] == "MW"]
 
-    def part(name: str, family: str, carrier: str) -> tuple[str, float, float]:
-        sel = mw[(mw["family"] == family) & (mw["carrier"] == carrier)]
+    def part(name: str, technologies: tuple[str, ...]) -> tuple[str, float, float]:
+        sel = mw[mw["technology"].isin(technologies)]
         return name, float(sel["existing"].sum()), float(sel["added"].sum())
 
     def target(target_id: str, scale: float = 1.0) -> tuple[float, str] | None:
@@ -125,27 +126,27 @@ def _capacity_bar_data(run: RunData) -> list[CapacityBar]:
             return None
         return float(tc.at[target_id, "target"]) * scale, str(tc.at[target_id, "status"])
 
-    dr = part("dr_peak", "demand_response", "dr_peak")
+    dr = part("dr_peak", TARGET_TECHNOLOGIES["dr_capability"])
     dr_target = None
     if "dr_capability" in tc.index and tc.at["dr_capability", "reached"] > 0:
         # the target is a share of the year's peak load; the check's reached share gives that peak back
         dr_target = target("dr_capability", (dr[1] + dr[2]) / float(tc.at["dr_capability", "reached"]))
+    # (label, parts stacked within the bar as (name, existing MW, added MW), (target MW, status) or None)
     return [
-        ("gas\n(target: gas_capacity)", [part("gas", "thermal", "gas")], target("gas_capacity")),
+        ("gas\n(target: gas_capacity)", [part("gas", TARGET_TECHNOLOGIES["gas_capacity"])], target("gas_capacity")),
         (
             "renewables incl. waste\n(target: re_capacity)",
-            [part(c, "renewables", c) for c in ("pv_rooftop", "pv_ground", "wind_onshore")]
-            + [part("waste", "thermal", "waste")],
+            [part(t, (t,)) for t in TARGET_TECHNOLOGIES["re_capacity"]],
             target("re_capacity"),
         ),
         (
             "battery storage\n(target: storage_capacity)",
-            [part("battery", "storage", "battery")],
+            [part("battery", TARGET_TECHNOLOGIES["storage_capacity"])],
             target("storage_capacity"),
         ),
         ("demand response\n(target: dr_capability)", [dr], dr_target),
-        ("coal\n(no MW target)", [part("coal", "thermal", "coal")], None),
-        ("pumped hydro\n(no target)", [part("pumped_hydro", "storage", "pumped_hydro")], None),
+        ("coal\n(no MW target)", [part("coal", TARGET_TECHNOLOGIES["coal"])], None),
+        ("pumped hydro\n(no target)", [part("pumped_hydro", ("pumped_hydro",))], None),
     ]
 
 

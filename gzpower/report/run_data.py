@@ -67,6 +67,10 @@ def load_run(folder: Path) -> RunData:
             tables[name] = pd.read_parquet(path)
         elif name in REQUIRED_TABLES:
             raise InputError(str(path), "missing (the run folder is incomplete)")
+    if "technology" not in tables["capacities"].columns:
+        raise InputError(
+            str(folder / "capacities.parquet"), "has no technology column (written before it; `gzpower rerun` the run)"
+        )
     data_dir = _data_dir(manifest, folder)
     buses = None
     if data_dir is not None:

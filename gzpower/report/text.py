@@ -108,7 +108,7 @@ def format_check(result) -> str:
 
 def format_expand(result) -> str:
     caps = result.tables["capacities"]
-    added = caps[caps["added"] > 1e-3].groupby(["family", "carrier", "unit"], as_index=False)["added"].sum()
+    added = caps[caps["added"] > 1e-3].groupby(["family", "technology", "unit"], as_index=False)["added"].sum()
     k = result.kpis
     body = [
         f"== gzpower expand {result.scenario.year}: {result.status}; objective {result.objective:,.1f} MCNY ==",

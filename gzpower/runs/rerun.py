@@ -77,7 +77,8 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float = RTOL) -> str 
                 i = int(np.flatnonzero(bad)[0])
                 return f"column '{col}' row {i}: {xv[i]!r} vs {yv[i]!r} ({int(bad.sum())} cells differ)"
         else:
-            same = (x.astype(str).to_numpy() == y.astype(str).to_numpy())
+            # a missing label (a capacities row without a carrier) equals a missing label
+            same = (x.astype(str).to_numpy() == y.astype(str).to_numpy()) | (x.isna().to_numpy() & y.isna().to_numpy())
             if not same.all():
                 i = int(np.flatnonzero(~same)[0])
                 return f"column '{col}' row {i}: {x.iloc[i]!r} vs {y.iloc[i]!r}"
@@ -86,7 +87,8 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float = RTOL) -> str 
 
 def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = None) -> RerunReport:
     """Re-run the run in ``folder`` from its manifest into a new folder under ``runs_dir`` and compare."""
-    from gzpower.studies.run import counterfactual_table, counterfactuals, run_and_write
+    from gzpower.results.counterfactuals import counterfactual_table
+    from gzpower.studies.run import counterfactuals, run_and_write
     from gzpower.results.folder import file_hashes, scenario_from_record
     from gzpower.solve.highs import SolverSettings
     from gzpower.inputs.validate import load_dataset

@@ -9,7 +9,9 @@ from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
 from gzpower.types import RunMode
 
-FAMILIES = ("gas", "renewables", "storage", "demand_response", "clean_imports")
+#: the plan's increments a check counterfactual can remove (``without``); "family" names a component family module
+PLAN_INCREMENTS = ("gas", "renewables", "storage", "demand_response", "clean_imports")
+FAMILIES = PLAN_INCREMENTS  # the old name, kept while branches that import it merge; use PLAN_INCREMENTS
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,13 @@ class Scenario:
     min_stable: bool = False  # minimum stable output as an LP relaxation (output >= min_stable * available)
     dr_shift_share: float = A.DR_SHIFT_SHARE
     plan_floors: bool = True  # expand: the plan's capacity targets as lower bounds
-    without: tuple[str, ...] = ()  # check counterfactual: plan increments of these families removed
+    without: tuple[str, ...] = ()  # check counterfactual: these plan increments removed
     import_scale: float = 1.0  # multiplies every import interface capacity (scenario / sweep parameter)
     load_scale: float = 1.0  # multiplies the load (scenario / sweep parameter)
     storage_mw: float | None = None  # overrides the plan's new battery power (MW), city-wide
     storage_hours: float = A.PLAN_BATTERY_DURATION_H
     dr_share: float | None = None  # overrides the plan's demand-response share of peak
-    inherited: dict = field(default_factory=dict)  # expand, myopic: (tech, bus) -> MW built in an earlier year
+    inherited: dict = field(default_factory=dict)  # expand, myopic: (technology, location) -> MW built earlier
     periods: int | None = None  # representative days (time-series aggregation) instead of consecutive hours
     cyclic: bool = True  # storage state of charge wraps around the horizon (False: starts at initial_soc)
     initial_soc: dict = field(default_factory=dict)  # storage id -> MWh at the start (rolling horizon)

@@ -35,9 +35,9 @@ The answer is the best plan with its optimal full-year dispatch: values, balance
 from that dispatch solve, so a Benders run writes the same tables as a monolithic one. Duals of the rows over
 capacities alone (the plan floors) live in the master and are not reported.
 
-The first plan is a representative-day expansion's answer when the caller passes one (:func:`start_plan`; the
-full-year run does): a good start, and its full-year cost :math:`F(K_0)` is the usual measure of what an
-aggregated design is worth over the real year.
+The first plan is the caller's (the full-year run passes a representative-day expansion's answer:
+:func:`gzpower.studies.expansion.start_plan`): a good start, and its full-year cost :math:`F(K_0)` is the usual
+measure of what an aggregated design is worth over the real year.
 """
 
 from __future__ import annotations
@@ -359,60 +359,3 @@ def _history_text(history: list[BendersIteration]) -> str:
         for h in history
     ]
     return "\n".join(lines)
-
-
-def start_plan(tables: dict, scenario, settings: SolverSettings) -> dict | None:
-    """The first plan for a full-year Benders run: the answer of a representative-day expansion with
-    ``settings.benders_start_periods`` days (None for other horizons, or when that run has no answer: Benders then
-    starts with every capacity at its lower bound). Called before the full model is built, so that the two models
-    are never in memory together."""
-    from gzpower.inputs.schemas import HOURS_PER_YEAR
-    from gzpower.model.build import build_model
-    from gzpower.model.data import assemble
-    from gzpower.solve.highs import solve
-
-    if not settings.benders_start_periods or scenario.periods or scenario.hours != HOURS_PER_YEAR:
-        return None
-    first = build_model(assemble(tables, replace(scenario, periods=settings.benders_start_periods)))
-    plain = replace(settings, decomposition="none", algorithm="auto").resolved("expand")
-    outcome = solve(first.model, plain, want_duals=False)
-    return capacities_of(first.model, first.registry.investments) if outcome.has_solution else None
-
-
-def plan_cost(tables: dict, scenario, plan: dict, settings: SolverSettings | None = None) -> float:
-    """F(plan): the optimal cost (million CNY) of ``scenario`` with its investment decisions fixed at ``plan``
-    ((var name, index) -> value; decisions the plan does not name stay at zero). With a representative-day run's
-    plan and the full year as ``scenario``, F minus the full-year optimum is what the aggregation costs."""
-    from gzpower.model.build import build_model
-    from gzpower.model.data import assemble
-    from gzpower.solve.highs import solve
-
-    built = build_model(assemble(tables, scenario))
-    for var in built.registry.investments:
-        for k, v in var.items():
-            v.fix(min(max(plan.get((var.name, k), 0.0), v.lb), v.ub))
-    outcome = solve(built.model, settings or SolverSettings(algorithm="dual-simplex"), want_duals=False)
-    if outcome.status != "optimal":
-        raise RuntimeError(f"plan_cost: {outcome.message}")
-    return outcome.objective
-
-
-def by_technology(capacities: dict, d) -> dict:
-    """Capacity decisions summed per technology (MW; storage energy in MWh), with the labels of the results."""
-    totals: dict[str, float] = {}
-    for (name, k), value in capacities.items():
-        label = _label(name, k, d)
-        totals[label] = totals.get(label, 0.0) + value
-    return totals
-
-
-def _label(name: str, k, d) -> str:
-    if name == "thermal_new":
-        return f"{d.thermal.at[k, 'carrier']} (MW)"
-    if name == "renewable_new":
-        return f"{d.renewables.at[k, 'tech']} (MW)"
-    if name == "storage_new_p":
-        return f"{d.storage.at[k, 'carrier']} (MW)"
-    if name == "storage_new_e":
-        return f"{d.storage.at[k, 'carrier']}_energy (MWh)"
-    return "dr_peak (MW)" if name == "dr_new" else "interface (MW)"

@@ -20,7 +20,7 @@ import pandas as pd
 
 from gzpower.assumptions import ROLLING_INITIAL_SOC_SHARE
 from gzpower.errors import SolveError
-from gzpower.model.data import ModelData
+from gzpower.model.data import ModelData, family_inputs
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings
 from gzpower.studies.run import solve_case
@@ -96,9 +96,7 @@ def solve_rolling(
             initial_output=initial_output,
         )
         if initial_soc is None:  # first window: a documented share of each store's energy
-            from gzpower.model.data import assemble
-
-            st = assemble(tables, win).storage
+            st = family_inputs(tables, win, "storage")[0]["storage"]
             win = replace(win, initial_soc={s: ROLLING_INITIAL_SOC_SHARE * float(e) for s, e in st["e_nom"].items()})
         result = solve_case(tables, win, settings)
         if result.status != "optimal":

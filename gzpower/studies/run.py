@@ -1,5 +1,6 @@
-"""One run end to end (assemble, build, solve, extract, write), the plan's target check, and the check mode's
-counterfactuals ("what each target buys")."""
+"""One run end to end (assemble, build, solve, extract, write) and the check mode's counterfactual runs ("what
+each target buys"; their table: :mod:`gzpower.results.counterfactuals`; the target check:
+:mod:`gzpower.results.targets`)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,23 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
 from gzpower.model.data import ModelData, assemble
-from gzpower.results.extract import extract, kpis
+from gzpower.results.counterfactuals import counterfactual_table
+from gzpower.results.extract import extract
 from gzpower.results.folder import file_hashes, run_folder, scenario_record, versions, write_manifest, write_tables
-from gzpower.scenario.scenario import FAMILIES, Scenario
+from gzpower.results.kpis import kpis
+from gzpower.results.targets import target_check
+from gzpower.scenario.scenario import PLAN_INCREMENTS, Scenario
 from gzpower.solve.benders import capacities_of
 from gzpower.solve.highs import SolverSettings, solve
+from gzpower.studies.expansion import start_plan
 from gzpower.types import SolveStatus, has_solution
+
+__all__ = ["RunResult", "counterfactual_table", "counterfactuals", "run_and_write", "solve_case", "target_check"]
 
 
 @dataclass
@@ -33,7 +39,8 @@ class RunResult:
     stats: dict
     folder: Path | None
     data: ModelData
-    #: expand: the investment decisions, (var name, index) -> MW or MWh (a plan gzpower.solve.benders.plan_cost prices)
+    #: expand: the investment decisions, (var name, index) -> MW or MWh (a plan that
+    #: gzpower.studies.expansion.plan_cost prices)
     investments: dict | None = None
 
 
@@ -47,8 +54,6 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
     if settings.decomposition == "benders":
         if sc.mode != "expand" or sc.periods:
             raise ValueError("Benders solves an expansion over consecutive hours (mode expand, no --periods)")
-        from gzpower.solve.benders import start_plan
-
         t_start = time.perf_counter()
         start = start_plan(tables, sc, settings)
         timings["start_plan_s"] = time.perf_counter() - t_start
@@ -157,131 +162,6 @@ def _explain_infeasible(result: RunResult, runs_dir: Path) -> str:
     return f"{diagnosis.text}\ndiagnosis table: {failed / 'infeasibility.parquet'}"
 
 
-# --- the target check -------------------------------------------------------------------------------------------
-
-
-def _capacity(caps: pd.DataFrame, family: str, carriers: tuple[str, ...], unit: str = "MW") -> float:
-    sel = caps[(caps["family"] == family) & caps["carrier"].isin(carriers) & (caps["unit"] == unit)]
-    return float(sel["total"].sum())
-
-
-def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = None) -> pd.DataFrame:
-    """Every plan target of the year with the value reached, pass/fail and margin; then adequacy rows."""
-    caps = out["capacities"]
-    k = k if k is not None else kpis(out, d)
-    reached = {
-        "gas_capacity": _capacity(caps, "thermal", ("gas",)),
-        "re_capacity": _capacity(caps, "renewables", ("pv_rooftop", "pv_ground", "wind_onshore"))
-        + _capacity(caps, "thermal", ("waste",)),
-        "storage_capacity": _capacity(caps, "storage", ("battery",)),
-        "dr_capability": _capacity(caps, "demand_response", ("dr_peak",)) / max(d.peak_load_mw, 1e-9),
-        "re_absorption": 1.0 - k["curtailment_share"],
-    }
-    rows = []
-    for t in d.targets.itertuples():
-        value = reached.get(t.id)
-        target = t.value
-        status, margin = "not modelled", np.nan
-        if t.id == "clean_imports":
-            disp = out["dispatch"]
-            clean = d.import_sources.index[d.import_sources["clean"]]
-            sel = disp[disp["element"].isin(clean)]
-            value = float((sel["p_mw"] * sel["weight"]).sum())
-            status = "reported (MWh taken in)"
-        elif t.id == "coal":
-            value = _capacity(caps, "thermal", ("coal",))
-            status = "reported (MW coal standing)"
-        elif value is not None and target is not None and not pd.isna(target):
-            if t.id == "re_absorption":
-                target = 1.0
-                ok = value >= 1.0 - 1e-4
-            elif t.kind == "at_most":
-                ok = value <= target * (1 + t.tolerance)
-            elif t.kind == "about":
-                ok = value >= target * (1 - t.tolerance)
-            else:
-                ok = value >= target * (1 - 1e-9)
-            status = "pass" if ok else "fail"
-            margin = value - target
-        rows.append(
-            {
-                "id": t.id,
-                "year": d.scenario.year,
-                "kind": t.kind,
-                "unit": t.unit,
-                "target": target,
-                "reached": value,
-                "margin": margin,
-                "status": status,
-                "description": t.description,
-            }
-        )
-    adequacy = [
-        ("unserved_energy", "MWh", 0.0, k["unserved_mwh"]),
-        ("loss_of_load_hours", "h", 0.0, float(k["loss_of_load_hours"])),
-        ("largest_shortfall", "MW", 0.0, k["max_shortfall_mw"]),
-        ("renewable_curtailment", "MWh", 0.0, k["curtailed_mwh"]),
-    ]
-    for name, unit, target, value in adequacy:
-        rows.append(
-            {
-                "id": name,
-                "year": d.scenario.year,
-                "kind": "at_most",
-                "unit": unit,
-                "target": target,
-                "reached": value,
-                "margin": target - value,
-                "status": "pass" if value <= 1e-3 else "fail",
-                "description": "system adequacy",
-            }
-        )
-    for name, unit, value in (
-        ("co2", "tCO2", k["co2_t"]),
-        ("total_cost", "CNY", k["cost_cny"]),
-        ("average_price", "CNY/MWh", k["price_avg_cny_per_mwh"]),
-        ("peak_price", "CNY/MWh", k["price_peak_cny_per_mwh"]),
-    ):
-        rows.append(
-            {
-                "id": name,
-                "year": d.scenario.year,
-                "kind": "reported",
-                "unit": unit,
-                "target": np.nan,
-                "reached": value,
-                "margin": np.nan,
-                "status": "reported",
-                "description": "outcome",
-            }
-        )
-    frame = pd.DataFrame(rows)
-    for col in ("target", "reached", "margin"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-    return frame
-
-
-def counterfactual_table(parent: RunResult, children: dict) -> pd.DataFrame:
-    """What each target buys: counterfactual (without the target's increment) minus the plan."""
-    rows = []
-    for family, child in children.items():
-        row = {"year": parent.scenario.year, "without": family, "status": child.status}
-        if has_solution(child.status):
-            for key in (
-                "unserved_mwh",
-                "loss_of_load_hours",
-                "cost_cny",
-                "operating_cost_cny",
-                "co2_t",
-                "curtailed_mwh",
-            ):
-                row[f"{key}_plan"] = parent.kpis[key]
-                row[f"{key}_without"] = child.kpis[key]
-                row[f"{key}_bought"] = child.kpis[key] - parent.kpis[key]
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 @dataclass
 class CounterfactualResult:
     """What a counterfactual run reports back: enough for the "what each target buys" table."""
@@ -298,14 +178,18 @@ def _counterfactual(tables: dict, sc: Scenario, settings: SolverSettings) -> Cou
 
 
 def counterfactuals(
-    tables: dict, parent: RunResult, settings: SolverSettings, families: tuple[str, ...] = FAMILIES, workers: int = 1
+    tables: dict,
+    parent: RunResult,
+    settings: SolverSettings,
+    increments: tuple[str, ...] = PLAN_INCREMENTS,
+    workers: int = 1,
 ) -> dict[str, CounterfactualResult]:
-    """The parent's scenario re-solved without each family's plan increment.
+    """The parent's scenario re-solved without each of the plan's increments.
 
     The runs are independent LPs; with ``workers > 1`` they run in that many spawned processes (HiGHS's dual
     simplex uses one core, so two workers halve the wall time of a full-year check on two cores).
     """
-    scenarios = {f: replace(parent.scenario, without=(f,)) for f in families}
+    scenarios = {f: replace(parent.scenario, without=(f,)) for f in increments}
     if workers <= 1 or len(scenarios) <= 1:
         return {f: _counterfactual(tables, sc, settings) for f, sc in scenarios.items()}
     import multiprocessing

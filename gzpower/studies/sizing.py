@@ -29,7 +29,7 @@ from typing import Literal
 
 import pandas as pd
 
-from gzpower.model.data import assemble
+from gzpower.model.data import family_inputs
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings
 from gzpower.types import SizingTarget, SolveStatus, has_solution
@@ -177,7 +177,7 @@ def dr_evaluator(tables: dict, base: Scenario, settings: SolverSettings) -> Eval
 
 def plan_storage(tables: dict, base: Scenario) -> tuple[float, float]:
     """The plan's new city-wide battery power (MW) and its duration (h), as the check mode builds them."""
-    st = assemble(tables, replace(base, mode="check", storage_mw=None)).storage
+    st = family_inputs(tables, replace(base, mode="check", storage_mw=None), "storage")[0]["storage"]
     new = st[st["increment"].astype(bool)]
     mw = float(new["p_nom"].sum())
     hours = float(new["e_nom"].sum() / mw) if mw > 0 else base.storage_hours
@@ -186,8 +186,8 @@ def plan_storage(tables: dict, base: Scenario) -> tuple[float, float]:
 
 def plan_dr_share(tables: dict, base: Scenario) -> float:
     """The plan's demand-response capability as a share of the annual peak, as the check mode builds it."""
-    d = assemble(tables, replace(base, mode="check", dr_share=None))
-    return float(d.demand_response["p_nom"].sum() / d.peak_load_mw)
+    parts, ctx = family_inputs(tables, replace(base, mode="check", dr_share=None), "demand_response")
+    return float(parts["demand_response"]["p_nom"].sum() / ctx.peak)
 
 
 def size(

@@ -1,0 +1,247 @@
+"""What one model instance is made of: :class:`ModelData` (per-family element tables plus hourly arrays, in the
+units the builders use: MW, MWh, CNY, tCO2) and :class:`InputContext` (the shared things the families' ``inputs``
+read: year-filtered tables, the hour index, the aggregation, the full-year load and its peak).
+
+Fixed capacities and extendable ones share one table per family: ``p_nom`` is the standing capacity,
+``p_nom_max`` the largest, and the boolean column ``extendable`` (as PyPSA's ``p_nom_extendable``) marks the
+elements whose addition is a decision costing ``annuity`` CNY per MW-year (MWh-year for battery energy).
+
+This module sits below the family modules (they import it); :mod:`gzpower.model.data` assembles the instance by a
+loop over :data:`gzpower.model.families.FAMILIES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.scenario.scenario import Scenario
+
+#: numerical tolerance (MW or MWh) above which a largest size counts as larger than the standing size
+EXTENDABLE_TOLERANCE = 1e-9
+
+#: the element tables and the capacity columns whose largest size, when above the standing one, makes an element
+#: extendable
+CAPACITY_PAIRS = {
+    "thermal": (("p_nom", "p_nom_max"),),
+    "renewables": (("p_nom", "p_nom_max"),),
+    "storage": (("p_nom", "p_nom_max"), ("e_nom", "e_nom_max")),
+    "demand_response": (("p_nom", "p_nom_max"),),
+    "links": (("p_nom", "p_nom_max"),),
+}
+
+
+def extendable(frame: pd.DataFrame, pairs=(("p_nom", "p_nom_max"),)) -> pd.Series:
+    """True where any largest size exceeds its standing size: the one definition of an extendable element."""
+    flag = pd.Series(False, index=frame.index, dtype=bool)
+    for standing, largest in pairs:
+        flag |= frame[largest].astype(float) > frame[standing].astype(float) + EXTENDABLE_TOLERANCE
+    return flag
+
+
+def extendable_elements(frame: pd.DataFrame, table: str) -> list:
+    """The elements of element table ``table`` whose capacity is a decision: flagged ``extendable`` and with room
+    to grow (a table edited after assembly, its largest sizes set to the standing ones, holds no decision)."""
+    room = extendable(frame, CAPACITY_PAIRS[table])
+    return list(frame.index[frame["extendable"].astype(bool) & room])
+
+
+@dataclass
+class ModelData:
+    """Element tables and hourly arrays for one model instance."""
+
+    scenario: Scenario
+    timestamps: pd.DatetimeIndex
+    districts: list[str]
+    externals: list[str]
+    load: pd.DataFrame  # hours x districts, MW
+    thermal: pd.DataFrame  # index unit
+    renewables: pd.DataFrame  # index "tech@bus"
+    renewable_cf: pd.DataFrame  # hours x renewable index
+    storage: pd.DataFrame  # index storage id
+    demand_response: pd.DataFrame  # index district
+    import_sources: pd.DataFrame  # index source
+    import_availability: pd.DataFrame  # hours x source
+    links: pd.DataFrame  # index link
+    lines: pd.DataFrame  # index line
+    bus_coords: pd.DataFrame  # index bus: lat, lon
+    targets: pd.DataFrame
+    peak_load_mw: float  # annual peak of the full year (for DR sizing and targets)
+    #: hours of the year each model hour stands for (1 for consecutive hours; days represented for aggregation)
+    weights: np.ndarray | None = None
+    #: True where an hour opens a period: no ramp link to the hour before; storage wraps or links there
+    period_start: np.ndarray | None = None
+    #: aggregated runs: representative period of each calendar day (storage links the chronological year)
+    chronology: np.ndarray | None = None
+    #: thermal units one by one (``thermal`` holds groups of identical units): columns group and share as well
+    thermal_units: pd.DataFrame | None = None
+
+    def __post_init__(self):
+        n = len(self.timestamps)
+        if self.weights is None:
+            self.weights = np.ones(n)
+        # tables made by hand (tests, studies) may leave the flag out: it follows from the capacity columns
+        for name, pairs in CAPACITY_PAIRS.items():
+            frame = getattr(self, name)
+            if "extendable" not in frame.columns:
+                setattr(self, name, frame.assign(extendable=extendable(frame, pairs)))
+        if self.thermal_units is None:
+            self.thermal_units = self.thermal.assign(group=self.thermal.index.to_numpy(), share=1.0)
+        if self.period_start is None:
+            self.period_start = np.zeros(n, dtype=bool)
+            if n:
+                self.period_start[0] = True
+
+    @property
+    def n_hours(self) -> int:
+        return len(self.timestamps)
+
+    @property
+    def year_fraction(self) -> float:
+        """Share of a year the horizon covers: annual fixed costs are charged pro rata."""
+        return float(self.weights.sum()) / HOURS_PER_YEAR
+
+    def period_of_hour(self) -> np.ndarray:
+        return np.cumsum(self.period_start) - 1
+
+    def previous_hour(self) -> np.ndarray:
+        """Index of the hour before each hour within its period, wrapping at the period's start."""
+        n = self.n_hours
+        prev = np.arange(n) - 1
+        starts = np.flatnonzero(self.period_start)
+        ends = np.append(starts[1:], n) - 1
+        prev[starts] = ends
+        return prev
+
+
+def year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    return frame[frame["year"] == year]
+
+
+def hourly_pivot(frame: pd.DataFrame, year: int, columns: str, value: str) -> pd.DataFrame:
+    """A year's long table (hour, ``columns``, ``value``) as hours x ``columns``."""
+    return year_rows(frame, year).pivot(index="hour", columns=columns, values=value).sort_index()
+
+
+@dataclass
+class InputContext:
+    """The shared inputs of the families' ``inputs``: computed on first use, so one family alone stays cheap."""
+
+    tables: dict[str, pd.DataFrame]
+    scenario: Scenario
+    #: technology -> standing MW of the families resolved so far (a plan increment closes the gap a target leaves)
+    standing: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self):
+        start, hours = self.scenario.start_hour, self.scenario.hours
+        if start < 0 or hours < 1 or start + hours > HOURS_PER_YEAR:
+            raise ValueError(f"horizon {start}..{start + hours} lies outside 0..{HOURS_PER_YEAR}")
+
+    @property
+    def year(self) -> int:
+        return self.scenario.year
+
+    @property
+    def expand(self) -> bool:
+        return self.scenario.mode == "expand"
+
+    @property
+    def inherited(self) -> dict:
+        """Myopic chain: (technology, location) -> MW or MWh built in an earlier year."""
+        return dict(self.scenario.inherited)
+
+    @cached_property
+    def districts(self) -> list[str]:
+        buses = self.tables["buses"]
+        return list(buses.loc[buses["kind"] == "district", "bus"])
+
+    @cached_property
+    def externals(self) -> list[str]:
+        buses = self.tables["buses"]
+        return list(buses.loc[buses["kind"] == "external", "bus"])
+
+    @cached_property
+    def targets(self) -> pd.DataFrame:
+        return year_rows(self.tables["targets"], self.year)
+
+    @cached_property
+    def fuels(self) -> pd.DataFrame:
+        return year_rows(self.tables["fuels"], self.year)
+
+    @property
+    def sites(self) -> pd.DataFrame:
+        return self.tables["sites"]
+
+    def target(self, target_id: str, year: int | None = None) -> float | None:
+        """The plan's value for ``target_id`` in ``year`` (default: the scenario's), None if absent."""
+        targets = self.targets if year is None else year_rows(self.tables["targets"], year)
+        row = targets[targets["id"] == target_id]
+        if row.empty or pd.isna(row["value"].iloc[0]):
+            return None
+        return float(row["value"].iloc[0])
+
+    def technology(self, tech: str) -> pd.Series:
+        """The technology table's row for ``tech`` in the scenario's year (costs, efficiency)."""
+        techs = self.tables["technologies"]
+        return techs[(techs["tech"] == tech) & (techs["year"] == self.year)].iloc[0]
+
+    @cached_property
+    def full_load(self) -> pd.DataFrame:
+        """Full-year load, hours x districts (MW), scaled by the scenario."""
+        load = hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
+        return load[self.districts] * self.scenario.load_scale
+
+    @cached_property
+    def peak(self) -> float:
+        """The year's city-wide peak load (MW)."""
+        return float(self.full_load.sum(axis=1).max())
+
+    @cached_property
+    def cf_full(self) -> pd.DataFrame:
+        """Full-year capacity factors, hours x "tech@bus"."""
+        frame = year_rows(self.tables["capacity_factors"], self.year)
+        return (
+            frame.assign(key=frame["tech"] + "@" + frame["bus"])
+            .pivot(index="hour", columns="key", values="cf")
+            .sort_index()
+        )
+
+    @cached_property
+    def avail_full(self) -> pd.DataFrame:
+        """Full-year import availability, hours x source."""
+        return hourly_pivot(self.tables["import_availability"], self.year, "source", "availability")
+
+    @cached_property
+    def aggregation(self):
+        """Representative days of the scenario's ``periods`` (None for consecutive hours)."""
+        if not self.scenario.periods:
+            return None
+        from gzpower.scenario.aggregate import aggregate_inputs
+
+        return aggregate_inputs(self.full_load, self.cf_full, self.avail_full, self.scenario.periods)
+
+    @cached_property
+    def hour_index(self) -> np.ndarray:
+        """Hours of the year the model's hours are (the representative hours of an aggregated run)."""
+        if self.aggregation is not None:
+            return self.aggregation.hours
+        return np.arange(self.scenario.start_hour, self.scenario.start_hour + self.scenario.hours)
+
+    def window(self, full: pd.DataFrame, upper: float | None = None) -> pd.DataFrame:
+        """The model's hours of a full-year series; aggregated runs rescale to the year's energy (capped at
+        ``upper``)."""
+        selected = full.iloc[self.hour_index]
+        if self.aggregation is None:
+            return selected
+        from gzpower.scenario.aggregate import rescale
+
+        return rescale(selected, full, self.aggregation, upper=upper)
+
+    def record_standing(self, technologies, capacities) -> None:
+        """Add standing capacities (MW) per technology, for the plan gaps of families resolved later."""
+        for tech, mw in zip(technologies, capacities):
+            self.standing[tech] = self.standing.get(tech, 0.0) + float(mw)
