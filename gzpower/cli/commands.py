@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from gzpower.cli.args import load_tables, scenario_from_args, settings_from_args
+from gzpower.cli.args import (
+    check_fields,
+    check_horizon,
+    check_sweep,
+    load_tables,
+    scenario_from_args,
+    settings_from_args,
+)
 from gzpower.errors import InputError
 
 
@@ -185,6 +192,7 @@ def cmd_sweep(args) -> int:
         raise InputError("gzpower sweep", "nothing to sweep: give --param name=values or --file sweep.toml")
     if not Path(args.data).is_dir():
         raise InputError(str(args.data), "data folder not found")
+    check_sweep(params, args.start_hour, args.hours)
     base = scenario_from_args(args, args.mode, years[0])
     n = math.prod(len(v) for v in params.values())
     if not args.quiet:
@@ -325,6 +333,22 @@ def cmd_rerun(args) -> int:
         folder = args.runs_dir / args.run
     if not folder.is_dir():
         raise InputError(str(folder), "run folder not found")
+    _check_manifest(folder)
     report = rerun(folder, folder.parent, args.data)
     print("\n".join(report.lines()))
     return 0 if report.matches else 1
+
+
+def _check_manifest(folder: Path) -> None:
+    """A manifest's scenario and solver records against the options' specs: an edited manifest is bad input."""
+    from gzpower.results.folder import read_manifest
+
+    where = str(folder / "manifest.json")
+    manifest = read_manifest(folder)
+    for section in ("scenario", "solver"):
+        record = manifest.get(section)
+        if not isinstance(record, dict):
+            raise InputError(where, f"'{section}' is missing or not a table")
+        check_fields({k: v for k, v in record.items() if not isinstance(v, list)}, f"{where}: {section}")
+    scenario = manifest["scenario"]
+    check_horizon(scenario.get("start_hour", 0), scenario.get("hours", 0), f"{where}: scenario hours")
