@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -118,10 +119,20 @@ def _report(args, folder: Path) -> None:
         return
     from gzpower.report import write_report
 
+    before = set(folder.rglob("*"))
     try:
         print(f"report: {write_report(folder)}\n")
-    except Exception as exc:  # the run is complete and valid without its pictures
-        print(f"warning: report not written ({type(exc).__name__}: {exc})\n", file=sys.stderr)
+    except KeyboardInterrupt:  # a run folder is complete, report included, or absent
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    except Exception as exc:  # the run is complete and valid without its pictures: no partial report is left
+        for path in sorted(set(folder.rglob("*")) - before, reverse=True):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+        print(
+            f"warning: {folder / 'report.html'} not written ({reason}); the run folder is complete without it\n",
+            file=sys.stderr,
+        )
 
 
 def cmd_expand(args) -> int:
