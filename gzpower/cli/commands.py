@@ -126,8 +126,11 @@ def _report(args, folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     except Exception as exc:  # the run is complete and valid without its pictures: no partial report is left
-        for path in sorted(set(folder.rglob("*")) - before, reverse=True):
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        for path in sorted(set(folder.rglob("*")) - before, reverse=True):  # files before their folders
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
         print(
             f"warning: {folder / 'report.html'} not written ({reason}); the run folder is complete without it\n",
