@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 EXIT_INPUT = 2
 EXIT_SOLVE = 3
+EXIT_INTERNAL = 4  # a defect of gzpower itself: one line on the terminal, the traceback in a log file
 
 
 @dataclass

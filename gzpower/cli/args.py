@@ -1,16 +1,140 @@
-"""Arguments shared by the commands, and what they become: a :class:`Scenario` and :class:`SolverSettings`."""
+"""Arguments shared by the commands, and what they become: a :class:`Scenario` and :class:`SolverSettings`.
+
+Every numeric option is declared once in :data:`OPTION_SPECS` (finite, sign and range); :func:`check_options`
+refuses a value outside it before any work starts, and a sweep's values and a rerun's manifest are checked with
+the same specs. A value that cannot be honoured is refused with the allowed range, never replaced.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+from gzpower.errors import InputError
+from gzpower.inputs.schemas import HOURS_PER_YEAR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = Path(os.environ.get("GZPOWER_DATA", REPO_ROOT / "data"))
 DEFAULT_RAW = REPO_ROOT / ".." / "shared" / "data" / "raw"
 DEFAULT_RUNS = Path(os.environ.get("GZPOWER_RUNS", REPO_ROOT / "runs"))
+
+
+DAYS_PER_YEAR = HOURS_PER_YEAR // 24
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """What one numeric option accepts. ``field`` is the Scenario / SolverSettings field it sets (the name a sweep
+    or a manifest uses); ``above`` is a strict lower bound (a tolerance of 0 cannot be honoured)."""
+
+    flag: str
+    field: str
+    integer: bool = False
+    min: float | None = None
+    above: float | None = None
+    max: float | None = None
+
+    def allowed(self) -> str:
+        kind = "a whole number" if self.integer else "a finite number"
+        low = f"> {self.above:g}" if self.above is not None else (f">= {self.min:g}" if self.min is not None else "")
+        high = f"<= {self.max:g}" if self.max is not None else ""
+        return f"{kind} {' and '.join(b for b in (low, high) if b)}".strip()
+
+    def check(self, value, where: str | None = None) -> None:
+        """Raise InputError naming the option (or ``where``) and the allowed range unless ``value`` fits."""
+        if value is None:  # the option was not given: its documented default applies
+            return
+        where = where or self.flag
+        number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if number is None or not math.isfinite(number):
+            raise InputError(where, f"{value!r} is not allowed: give {self.allowed()}")
+        if (
+            (self.integer and number != int(number))
+            or (self.min is not None and number < self.min)
+            or (self.above is not None and number <= self.above)
+            or (self.max is not None and number > self.max)
+        ):
+            raise InputError(where, f"{value:g} is out of range: give {self.allowed()}")
+
+
+def _spec(flag: str, field: str | None = None, **bounds) -> tuple[str, OptionSpec]:
+    dest = flag.lstrip("-").replace("-", "_")
+    return dest, OptionSpec(flag, field or dest, **bounds)
+
+
+# argparse dest -> spec; every numeric option of every command
+OPTION_SPECS: dict[str, OptionSpec] = dict(
+    (
+        _spec("--start-hour", integer=True, min=0, max=HOURS_PER_YEAR - 1),
+        _spec("--hours", integer=True, min=1, max=HOURS_PER_YEAR),
+        _spec("--carbon-price", min=0),
+        _spec("--co2-cap", min=0),
+        _spec("--import-scale", min=0),
+        _spec("--load-scale", above=0),
+        _spec("--periods", integer=True, min=1, max=DAYS_PER_YEAR),
+        _spec("--threads", integer=True, min=1),
+        _spec("--time-limit", above=0),
+        _spec("--primal-tol", "primal_feasibility_tolerance", above=0, max=1),
+        _spec("--dual-tol", "dual_feasibility_tolerance", above=0, max=1),
+        _spec("--ipm-tol", "ipm_optimality_tolerance", above=0, max=1),
+        _spec("--benders-gap", above=0, max=1),
+        _spec("--rolling", integer=True, min=1, max=HOURS_PER_YEAR),
+        _spec("--lookahead", integer=True, min=0, max=HOURS_PER_YEAR),
+        _spec("--workers", integer=True, min=1),
+        _spec("--max-unserved", min=0),
+        _spec("--max-lole", min=0, max=HOURS_PER_YEAR),
+        _spec("--tol", above=0),
+        _spec("--upper", above=0),
+        _spec("--hours-of-storage", above=0),
+        _spec("--top", integer=True, min=1),
+    )
+)
+# Scenario fields a sweep or a manifest may set that have no option of their own
+FIELD_SPECS: dict[str, OptionSpec] = {
+    spec.field: spec
+    for spec in (
+        *OPTION_SPECS.values(),
+        OptionSpec("storage_mw", "storage_mw", min=0),
+        OptionSpec("storage_hours", "storage_hours", above=0),
+        OptionSpec("dr_share", "dr_share", min=0, max=1),
+        OptionSpec("dr_shift_share", "dr_shift_share", min=0, max=1),
+        OptionSpec("reserve_share", "reserve_share", min=0, max=1),
+        OptionSpec("value_of_lost_load", "value_of_lost_load", above=0),
+        OptionSpec("benders_max_iterations", "benders_max_iterations", integer=True, min=1),
+        OptionSpec("benders_start_periods", "benders_start_periods", integer=True, min=1, max=DAYS_PER_YEAR),
+    )
+}
+
+
+def check_horizon(start_hour: int, hours: int, where: str = "--hours") -> None:
+    """A horizon inside the year: refused with the hours allowed from that start."""
+    if start_hour + hours > HOURS_PER_YEAR:
+        raise InputError(
+            where,
+            f"{hours} h from --start-hour {start_hour} runs past the end of the year "
+            f"(allowed: 1..{HOURS_PER_YEAR - start_hour} h from that start)",
+        )
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Every numeric option of the parsed command line, before any work starts."""
+    for dest, spec in OPTION_SPECS.items():
+        if hasattr(args, dest):
+            spec.check(getattr(args, dest))
+    if hasattr(args, "hours") and hasattr(args, "start_hour"):
+        check_horizon(args.start_hour, args.hours)
+
+
+def check_fields(values: dict, where: str) -> None:
+    """Scenario / solver fields (a sweep's values, a manifest's records) against the same specs."""
+    for name, value in values.items():
+        for item in value if isinstance(value, list) else [value]:
+            if name in FIELD_SPECS:
+                FIELD_SPECS[name].check(item, f"{where} {name}")
 
 
 def add_solver_args(p: argparse.ArgumentParser) -> None:
@@ -69,7 +193,7 @@ def settings_from_args(args):
         dual_feasibility_tolerance=args.dual_tol,
         ipm_optimality_tolerance=args.ipm_tol,
         decomposition=getattr(args, "decomposition", "auto"),
-        benders_gap=getattr(args, "benders_gap", 1e-4),
+        benders_gap=getattr(args, "benders_gap", None),
     )
 
 
@@ -99,3 +223,9 @@ def load_tables(data_dir: Path):
     t = time.perf_counter()
     tables = load_dataset(data_dir)
     return tables, time.perf_counter() - t
+
+
+def check_sweep(params: dict[str, list], start_hour: int, hours: int) -> None:
+    """A sweep's values, each with its field's spec; the longest horizon from the latest start inside the year."""
+    check_fields(params, "--param")
+    check_horizon(max(params.get("start_hour", [start_hour])), max(params.get("hours", [hours])), "--param hours")

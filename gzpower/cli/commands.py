@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from gzpower.cli.args import load_tables, scenario_from_args, settings_from_args
+from gzpower.cli.args import (
+    check_fields,
+    check_horizon,
+    check_sweep,
+    load_tables,
+    scenario_from_args,
+    settings_from_args,
+)
 from gzpower.errors import InputError
 from gzpower.types import SizingTarget
 
@@ -113,10 +121,23 @@ def _report(args, folder: Path) -> None:
         return
     from gzpower.report import write_report
 
+    before = set(folder.rglob("*"))
     try:
         print(f"report: {write_report(folder)}\n")
-    except Exception as exc:  # the run is complete and valid without its pictures
-        print(f"warning: report not written ({type(exc).__name__}: {exc})\n", file=sys.stderr)
+    except KeyboardInterrupt:  # a run folder is complete, report included, or absent
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    except Exception as exc:  # the run is complete and valid without its pictures: no partial report is left
+        for path in sorted(set(folder.rglob("*")) - before, reverse=True):  # files before their folders
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+        print(
+            f"warning: {folder / 'report.html'} not written ({reason}); the run folder is complete without it\n",
+            file=sys.stderr,
+        )
 
 
 def cmd_expand(args) -> int:
@@ -174,6 +195,7 @@ def cmd_sweep(args) -> int:
         raise InputError("gzpower sweep", "nothing to sweep: give --param name=values or --file sweep.toml")
     if not Path(args.data).is_dir():
         raise InputError(str(args.data), "data folder not found")
+    check_sweep(params, args.start_hour, args.hours)
     base = scenario_from_args(args, args.mode, years[0])
     n = math.prod(len(v) for v in params.values())
     if not args.quiet:
@@ -264,9 +286,16 @@ def _format(frame: pd.DataFrame) -> str:
     return table(view.astype(object).where(view.notna(), ""))
 
 
+def _existing_runs_dir(runs_dir: Path) -> None:
+    """A --runs-dir that exists must be a folder (one not yet made simply holds no runs)."""
+    if Path(runs_dir).exists() and not Path(runs_dir).is_dir():
+        raise InputError(str(runs_dir), "--runs-dir is not a folder")
+
+
 def cmd_runs_list(args) -> int:
     from gzpower.runs.catalogue import list_runs, open_catalogue
 
+    _existing_runs_dir(args.runs_dir)
     cat = open_catalogue(args.runs_dir)
     frame = list_runs(cat, args.mode, args.year, args.status, args.since, args.param)
     print(_format(frame))
@@ -277,6 +306,7 @@ def cmd_runs_list(args) -> int:
 def cmd_runs_sql(args) -> int:
     from gzpower.runs.catalogue import open_catalogue
 
+    _existing_runs_dir(args.runs_dir)
     cat = open_catalogue(args.runs_dir)
     print(_format(cat.sql(args.query)))
     return 0
@@ -314,6 +344,48 @@ def cmd_rerun(args) -> int:
         folder = args.runs_dir / args.run
     if not folder.is_dir():
         raise InputError(str(folder), "run folder not found")
+    _check_manifest(folder, args.data)
     report = rerun(folder, folder.parent, args.data)
     print("\n".join(report.lines()))
     return 0 if report.matches else 1
+
+
+def _check_manifest(folder: Path, data_dir: Path | None) -> None:
+    """A manifest's scenario and solver records against the options' specs: an edited manifest is bad input."""
+    from gzpower.results.folder import read_manifest
+
+    where = str(folder / "manifest.json")
+    manifest = read_manifest(folder)
+    objective = manifest.get("objective_mcny")
+    if objective is not None and (isinstance(objective, bool) or not isinstance(objective, (int, float))):
+        raise InputError(where, f"objective_mcny: {objective!r} is not a number")
+    inputs = manifest.get("inputs")
+    if not isinstance(inputs, dict) or not isinstance(inputs.get("sha256", {}), dict):
+        raise InputError(where, "'inputs' is missing or not a table")
+    if data_dir is None and not isinstance(inputs.get("data_dir"), str):
+        raise InputError(where, "inputs.data_dir is not a folder name (or give --data)")
+    for section in ("scenario", "solver"):
+        record = manifest.get(section)
+        if not isinstance(record, dict):
+            raise InputError(where, f"'{section}' is missing or not a table")
+        check_fields({k: v for k, v in record.items() if not isinstance(v, list)}, f"{where}: {section}")
+    scenario = manifest["scenario"]
+    _check_choices(scenario, where)
+    check_horizon(scenario.get("start_hour", 0), scenario.get("hours", 0), f"{where}: scenario hours")
+
+
+def _check_choices(scenario: dict, where: str) -> None:
+    from gzpower.inputs.schemas import YEARS
+    from gzpower.scenario.scenario import PLAN_INCREMENTS
+    from gzpower.types import RunMode
+    from gzpower.types import choices as allowed_values
+
+    choices = {"year": YEARS, "mode": allowed_values(RunMode)}
+    for name, allowed in choices.items():
+        if scenario.get(name) not in allowed:
+            raise InputError(
+                where, f"scenario {name}: {scenario.get(name)!r} is not one of {', '.join(map(str, allowed))}"
+            )
+    without = scenario.get("without", [])
+    if not isinstance(without, list) or not set(without) <= set(PLAN_INCREMENTS):
+        raise InputError(where, f"scenario without: {without!r} is not a list of {', '.join(PLAN_INCREMENTS)}")

@@ -1,19 +1,29 @@
 """The ``gzpower`` command line.
 
-Bad input ends with one line naming file, row and column and exit status 2; a solve without a usable solution
-exits 3; Ctrl-C exits 130 and leaves no run folder behind.
+Exit status:
+
+- 0: done; 1: ``rerun`` did not reproduce the run.
+- 2: bad input, in one line naming the file, row and column, or the option and its allowed range; an
+  operating-system error (a read-only or full disk, a missing folder, a permission) is bad input too.
+- 3: the solver returned no usable solution (an infeasible case is diagnosed).
+- 4: an internal error: one line, with the log file that holds the traceback.
+- 130: interrupted (Ctrl-C or SIGTERM); no run folder and no worker process is left behind.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import tempfile
+import traceback
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gzpower.cli import commands as C
-from gzpower.cli.args import DEFAULT_DATA, DEFAULT_RAW, DEFAULT_RUNS, add_scenario_args
-from gzpower.errors import EXIT_INPUT, EXIT_SOLVE, InputError, SolveError
+from gzpower.cli.args import DEFAULT_DATA, DEFAULT_RAW, DEFAULT_RUNS, add_scenario_args, check_options
+from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError
 from gzpower.solve.highs import SolverSettings
 from gzpower.types import Decomposition, RunMode, SizingTarget, choices
 
@@ -135,12 +145,55 @@ def _analysis_parsers(sub) -> None:
     cp.set_defaults(func=C.cmd_compare)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _one_line_errors(parser: argparse.ArgumentParser) -> None:
+    """argparse's own refusals (an unknown option, 'abc' for a number) as InputError: one line, exit 2."""
+
+    def refuse(message: str, _prog=parser.prog):
+        raise InputError(_prog, message)
+
+    parser.error = refuse
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _one_line_errors(sub)
+
+
+def _terminate(signum, frame):
+    # SIGTERM unwinds like Ctrl-C: the open run folder is removed and the worker processes are ended
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _os_error(err: OSError) -> str:
+    where = err.filename if err.filename is not None else "gzpower"
+    return f"error: {where}: {err.strerror or err}"
+
+
+def _internal_error(err: BaseException) -> str:
+    """One line for a defect of gzpower itself; the traceback goes to a log file."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    log = Path(tempfile.gettempdir()) / f"gzpower-error-{stamp}-{os.getpid()}.log"
     try:
+        log.write_text("".join(traceback.format_exception(err)))
+        where = f"traceback in {log}"
+    except OSError:
+        where = "no log written"
+    summary = str(err).splitlines()[0] if str(err) else ""
+    return f"internal error: {type(err).__name__}: {summary} ({where}; please report it)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    _one_line_errors(parser)
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (an embedding application): its signal handling stays
+        previous = None
+    try:
+        args = parser.parse_args(argv)
+        check_options(args)
         return args.func(args)
     except InputError as err:
-        print(str(err), file=sys.stderr)
+        print(str(err).splitlines()[0], file=sys.stderr)
         return EXIT_INPUT
     except SolveError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -148,3 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: no run folder was written", file=sys.stderr)
         return 130
+    except OSError as err:
+        print(_os_error(err), file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback on the terminal
+        print(_internal_error(err), file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -8,6 +8,7 @@ documentation (``data/SCHEMA.md``, written by :func:`schema_markdown`). In the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 DISTRICTS: tuple[str, ...] = (
     "Yuexiu",
@@ -35,10 +36,118 @@ class Column:
     description: str
     min: float | None = None
     max: float | None = None
+    above: float | None = None  # strict lower bound: the value must exceed it (an efficiency of 0 divides by 0)
     allowed: tuple | None = None
     nullable: bool = False
     default: object = None
     references: str | None = None  # "table.column" this column must take its values from
+
+
+# --- rules beyond a column's range: declared here as data, enforced by gzpower.inputs.validate ---------------
+
+
+@dataclass(frozen=True)
+class Values:
+    """A fixed set of values a key column must all take (e.g. every milestone year)."""
+
+    column: str
+    values: tuple
+
+
+@dataclass(frozen=True)
+class KeysFrom:
+    """The key combinations found in another table (same column names), optionally only rows where a column
+    takes one of the given values."""
+
+    table: str
+    columns: tuple[str, ...]
+    where: tuple[tuple[str, tuple], ...] = ()
+
+
+@dataclass(frozen=True)
+class Complete:
+    """Every combination of the domains (a cartesian product) must have a row: what the model needs per year."""
+
+    over: tuple[Values | KeysFrom, ...]
+
+    def describe(self) -> str:
+        parts = []
+        for d in self.over:
+            if isinstance(d, Values):
+                parts.append(f"every {d.column} in {' / '.join(map(str, d.values))}")
+            else:
+                where = "".join(f" with {c} in {' / '.join(map(str, v))}" for c, v in d.where)
+                parts.append(f"every ({', '.join(d.columns)}) of {d.table}{where}")
+        return "a row for " + " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class RequiredRows:
+    """Named key rows the model reads (e.g. the plan targets it turns into capacities)."""
+
+    rows: tuple[tuple, ...]
+
+    def describe(self) -> str:
+        return "rows present: " + "; ".join(", ".join(map(str, r)) for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Compare:
+    """Row-wise comparison of two columns (rows where either is empty are skipped)."""
+
+    column: str
+    op: Literal["<", "<=", ">", ">="]
+    other: str
+
+    def describe(self) -> str:
+        return f"{self.column} {self.op} {self.other}"
+
+
+@dataclass(frozen=True)
+class OnBus:
+    """The bus named in ``column`` must be of this kind (buses.kind)."""
+
+    column: str
+    kind: Literal["district", "external"]
+
+    def describe(self) -> str:
+        return f"{self.column} is a{'n' if self.kind == 'external' else ''} {self.kind} bus"
+
+
+@dataclass(frozen=True)
+class SumsToOne:
+    """``column`` sums to 1 over the rows where ``where`` holds, per ``group`` (groups summing to 0 are allowed
+    when ``zero_allowed``: a tech the plan places nowhere)."""
+
+    column: str
+    group: str | None = None
+    where: tuple[tuple[str, tuple], ...] = ()
+    zero_allowed: bool = False
+
+    def describe(self) -> str:
+        per = f" per {self.group}" if self.group else ""
+        where = "".join(f" over rows with {c} in {' / '.join(map(str, v))}" for c, v in self.where)
+        return f"{self.column} sums to 1{per}{where}{' (or to 0)' if self.zero_allowed else ''}"
+
+
+@dataclass(frozen=True)
+class Connected:
+    """The lines join every district into one grid, and no line joins a bus to itself."""
+
+    def describe(self) -> str:
+        return "every district is connected by lines; no line joins a bus to itself"
+
+
+@dataclass(frozen=True)
+class FullYears:
+    """Each profile (the key without its hour) has every hour of the year."""
+
+    def describe(self) -> str:
+        return f"every profile has all {HOURS_PER_YEAR} hours"
+
+
+Rule = Complete | RequiredRows | Compare | OnBus | SumsToOne | Connected | FullYears
+EVERY_YEAR = Values("year", YEARS)
 
 
 @dataclass(frozen=True)
@@ -48,7 +157,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    checks: tuple[str, ...] = field(default_factory=tuple)  # names of whole-table checks in gzpower.inputs.validate
+    checks: tuple[Rule, ...] = field(default_factory=tuple)  # whole-table rules, enforced by gzpower.inputs.validate
 
     @property
     def fmt(self) -> str:
@@ -88,6 +197,8 @@ BUILDABLE_TECHS = (
     "import_contract",
 )
 
+RENEWABLE_TECHS = ("pv_rooftop", "pv_ground", "wind_onshore")
+
 BUSES = Table(
     "buses",
     "grid/buses.csv",
@@ -102,7 +213,10 @@ BUSES = Table(
         Column("has_500kv", "bool", "-", "hosts a 500 kV substation (import interface landing point)"),
     ),
     key=("bus",),
-    checks=("load_weights_sum_to_one", "districts_complete"),
+    checks=(
+        Complete((Values("bus", DISTRICTS),)),
+        SumsToOne("load_weight", where=(("kind", ("district",)),)),
+    ),
 )
 
 LINES = Table(
@@ -120,7 +234,7 @@ LINES = Table(
         Column("s_nom_mw", "float", "MW", "thermal limit of the corridor, each direction", min=0),
     ),
     key=("line",),
-    checks=("grid_connected",),
+    checks=(OnBus("bus0", "district"), OnBus("bus1", "district"), Connected()),
 )
 
 LINKS = Table(
@@ -132,9 +246,10 @@ LINKS = Table(
         Column("bus0", "str", "-", "external node", references="buses.bus"),
         Column("bus1", "str", "-", "receiving district", references="buses.bus"),
         Column("p_nom_mw", "float", "MW", "transfer capability", min=0),
-        Column("efficiency", "float", "MW/MW", "delivered per MW sent", min=0, max=1, default=1.0),
+        Column("efficiency", "float", "MW/MW", "delivered per MW sent", above=0, max=1, default=1.0),
     ),
     key=("link",),
+    checks=(OnBus("bus0", "external"), OnBus("bus1", "district")),
 )
 
 IMPORT_SOURCES = Table(
@@ -151,6 +266,7 @@ IMPORT_SOURCES = Table(
         Column("clean", "bool", "-", "counts as clean power taken in from outside the region"),
     ),
     key=("source", "year"),
+    checks=(OnBus("bus", "external"), Complete((KeysFrom("import_sources", ("source",)), EVERY_YEAR))),
 )
 
 UNITS = Table(
@@ -181,6 +297,7 @@ UNITS = Table(
         Column("source", "str", "-", "where the row comes from"),
     ),
     key=("unit",),
+    checks=(OnBus("bus", "district"), Compare("retire_year", ">", "start_year")),
 )
 
 STORAGE_UNITS = Table(
@@ -199,6 +316,7 @@ STORAGE_UNITS = Table(
         Column("start_year", "int", "year", "commissioning year", min=1950, max=2060),
     ),
     key=("unit",),
+    checks=(OnBus("bus", "district"),),
 )
 
 TECHNOLOGIES = Table(
@@ -208,7 +326,7 @@ TECHNOLOGIES = Table(
     (
         Column("tech", "str", "-", "buildable option", allowed=BUILDABLE_TECHS),
         _yr(),
-        Column("carrier", "str", "-", "gas, solar, wind, battery, dr, import"),
+        Column("carrier", "str", "-", "energy carrier", allowed=("gas", "solar", "wind", "battery", "dr", "import")),
         Column("capacity_unit", "str", "-", "what one unit of capacity is", allowed=("MW", "MWh")),
         Column("capex_cny", "float", "CNY/capacity_unit", "overnight investment cost", min=0),
         Column("fom_cny_per_yr", "float", "CNY/capacity_unit/yr", "fixed O&M (or holding cost for DR)", min=0),
@@ -223,12 +341,13 @@ TECHNOLOGIES = Table(
             "float",
             "MWh/MWh",
             "electrical efficiency (round-trip share per leg for storage)",
-            min=0,
+            above=0,
             max=1,
         ),
         Column("source", "str", "-", "source rows and conversions"),
     ),
     key=("tech", "year"),
+    checks=(Complete((Values("tech", BUILDABLE_TECHS), EVERY_YEAR)),),
 )
 
 FUELS = Table(
@@ -243,6 +362,7 @@ FUELS = Table(
         Column("source", "str", "-", "source"),
     ),
     key=("fuel", "year"),
+    checks=(Complete((Values("fuel", CARRIERS_THERMAL), EVERY_YEAR)),),
 )
 
 SITES = Table(
@@ -258,7 +378,11 @@ SITES = Table(
         Column("plan_share", "float", "-", "share of the plan's generic block for this tech placed here", min=0, max=1),
     ),
     key=("tech", "bus"),
-    checks=("plan_shares_sum_to_one",),
+    checks=(
+        OnBus("bus", "district"),
+        Compare("existing_mw", "<=", "p_max_mw"),
+        SumsToOne("plan_share", group="tech", zero_allowed=True),
+    ),
 )
 
 TARGETS = Table(
@@ -282,6 +406,19 @@ TARGETS = Table(
         Column("description", "str", "-", "what the plan says"),
     ),
     key=("id", "year"),
+    # the targets the model turns into capacities (dr_capability 2025 and storage 2030 have named assumptions)
+    checks=(
+        RequiredRows(
+            (
+                ("gas_capacity", 2025),
+                ("gas_capacity", 2030),
+                ("re_capacity", 2025),
+                ("re_capacity", 2030),
+                ("storage_capacity", 2025),
+                ("dr_capability", 2030),
+            )
+        ),
+    ),
 )
 
 LOAD = Table(
@@ -296,7 +433,11 @@ LOAD = Table(
         Column("load_mw", "float", "MW", "hour-average load", min=0, max=20000),
     ),
     key=("year", "bus", "hour"),
-    checks=("full_years",),
+    checks=(
+        OnBus("bus", "district"),
+        Complete((KeysFrom("buses", ("bus",), where=(("kind", ("district",)),)), EVERY_YEAR)),
+        FullYears(),
+    ),
 )
 
 CAPACITY_FACTORS = Table(
@@ -312,13 +453,17 @@ CAPACITY_FACTORS = Table(
             "str",
             "-",
             "pv_rooftop, pv_ground or wind_onshore",
-            allowed=("pv_rooftop", "pv_ground", "wind_onshore"),
+            allowed=RENEWABLE_TECHS,
         ),
         Column("bus", "str", "-", "district", references="buses.bus"),
         Column("cf", "float", "MW/MW", "capacity factor", min=0, max=1),
     ),
     key=("year", "tech", "bus", "hour"),
-    checks=("full_years",),
+    checks=(
+        OnBus("bus", "district"),
+        Complete((KeysFrom("sites", ("tech", "bus"), where=(("tech", RENEWABLE_TECHS),)), EVERY_YEAR)),
+        FullYears(),
+    ),
 )
 
 IMPORT_AVAILABILITY = Table(
@@ -333,7 +478,7 @@ IMPORT_AVAILABILITY = Table(
         Column("availability", "float", "MW/MW", "share of p_max_mw available", min=0, max=1),
     ),
     key=("year", "source", "hour"),
-    checks=("full_years",),
+    checks=(Complete((KeysFrom("import_sources", ("source",)), EVERY_YEAR)), FullYears()),
 )
 
 TABLES: tuple[Table, ...] = (
@@ -359,7 +504,7 @@ def schema_markdown() -> str:
     out = [
         "# gzpower input tables",
         "",
-        "Generated from `gzpower/schemas.py` by `gzpower data build`; do not edit by hand.",
+        "Generated from `gzpower/inputs/schemas.py` by `gzpower data build`; do not edit by hand.",
         "",
     ]
     for table in TABLES:
@@ -377,12 +522,15 @@ def schema_markdown() -> str:
             rng = []
             if c.allowed:
                 rng.append(" / ".join(str(a) for a in c.allowed))
-            if c.min is not None or c.max is not None:
-                rng.append(f"[{'' if c.min is None else c.min}, {'' if c.max is None else c.max}]")
+            if c.min is not None or c.max is not None or c.above is not None:
+                low = f"({c.above}" if c.above is not None else f"[{'' if c.min is None else c.min}"
+                rng.append(f"{low}, {'' if c.max is None else c.max}]")
             if c.nullable:
                 rng.append("may be empty")
             if c.references:
                 rng.append(f"in {c.references}")
             out.append(f"| {c.name} | {c.dtype} | {c.unit} | {'; '.join(rng)} | {c.description} |")
         out.append("")
+        if table.checks:
+            out += ["Rules:", ""] + [f"- {rule.describe()}" for rule in table.checks] + [""]
     return "\n".join(out)

@@ -13,7 +13,22 @@ import numpy as np
 import pandas as pd
 
 from gzpower.errors import InputError
-from gzpower.inputs.schemas import DISTRICTS, HOURS_PER_YEAR, TABLES, Column, Table
+from gzpower.inputs.schemas import (
+    HOURS_PER_YEAR,
+    TABLES,
+    Column,
+    Compare,
+    Complete,
+    Connected,
+    FullYears,
+    KeysFrom,
+    OnBus,
+    RequiredRows,
+    Rule,
+    SumsToOne,
+    Table,
+    Values,
+)
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -39,7 +54,11 @@ def _coerce_column(table: Table, col: Column, raw: pd.Series, file: str) -> pd.S
         else:
             _fail(table, "missing value", _first(missing), col.name, file)
     if col.dtype == "str":
-        return raw.astype(str).str.strip()
+        out = raw.astype(str).str.strip()
+        if col.allowed is not None and (odd := ~out.isin(col.allowed).to_numpy() & ~missing).any():
+            i = _first(odd)
+            _fail(table, f"'{out.iloc[i]}' is not one of {', '.join(map(str, col.allowed))}", i, col.name, file)
+        return out
     if col.dtype in ("float", "int"):
         num = pd.to_numeric(raw, errors="coerce")
         bad = num.isna().to_numpy() & ~missing
@@ -53,6 +72,9 @@ def _coerce_column(table: Table, col: Column, raw: pd.Series, file: str) -> pd.S
         if col.min is not None and (low := (values < col.min) & ~missing).any():
             i = _first(low)
             _fail(table, f"{values[i]:g} is below the minimum {col.min:g} {col.unit}", i, col.name, file)
+        if col.above is not None and (low := (values <= col.above) & ~missing).any():
+            i = _first(low)
+            _fail(table, f"{values[i]:g} must be above {col.above:g} {col.unit}", i, col.name, file)
         if col.max is not None and (high := (values > col.max) & ~missing).any():
             i = _first(high)
             _fail(table, f"{values[i]:g} is above the maximum {col.max:g} {col.unit}", i, col.name, file)
@@ -120,7 +142,7 @@ def read_table(data_dir: Path, table: Table) -> pd.DataFrame:
     return coerce_table(table, frame, str(path))
 
 
-# --- whole-table and cross-table checks ------------------------------------------------------------------------
+# --- whole-table and cross-table rules (declared in Table.checks) ----------------------------------------------
 
 
 def _check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> None:
@@ -147,61 +169,111 @@ def _check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
                 )
 
 
-def _check_buses(tables, files) -> None:
-    buses = tables["buses"]
-    table = TABLES_BY_NAME["buses"]
-    missing = [d for d in DISTRICTS if d not in set(buses["bus"])]
-    if missing:
-        _fail(table, f"district(s) missing: {', '.join(missing)}", column="bus", file=files.get("buses"))
-    total = buses.loc[buses["kind"] == "district", "load_weight"].sum()
-    if abs(total - 1.0) > 1e-6:
-        _fail(table, f"district load weights sum to {total:.6f}, not 1", column="load_weight", file=files.get("buses"))
+def _where(frame: pd.DataFrame, where: tuple[tuple[str, tuple], ...]) -> np.ndarray:
+    mask = np.ones(len(frame), dtype=bool)
+    for column, values in where:
+        mask &= frame[column].isin(values).to_numpy()
+    return mask
 
 
-def _check_grid_connected(tables, files) -> None:
-    buses, lines = tables["buses"], tables["lines"]
-    districts = list(buses.loc[buses["kind"] == "district", "bus"])
-    graph = nx.MultiGraph()
-    graph.add_nodes_from(districts)
-    graph.add_edges_from(zip(lines["bus0"], lines["bus1"]))
-    if (selfloop := (lines["bus0"] == lines["bus1"]).to_numpy()).any():
-        _fail(TABLES_BY_NAME["lines"], "line connects a bus to itself", _first(selfloop), "bus1", files.get("lines"))
-    parts = sorted(nx.connected_components(graph), key=len, reverse=True)
-    if len(parts) > 1:
-        island = sorted(parts[1])
-        _fail(
-            TABLES_BY_NAME["lines"],
-            f"grid is not connected: {', '.join(island)} islanded from the rest",
-            column="bus0",
-            file=files.get("lines"),
-        )
-    linked = set(tables["links"]["bus1"]) if "links" in tables else set()
-    externals = set(buses.loc[buses["kind"] == "external", "bus"])
-    if "links" in tables:
-        for i, (b0, b1) in enumerate(zip(tables["links"]["bus0"], tables["links"]["bus1"])):
-            if b0 not in externals:
-                _fail(TABLES_BY_NAME["links"], f"'{b0}' is not an external node", i, "bus0", files.get("links"))
-            if b1 in externals:
-                _fail(TABLES_BY_NAME["links"], f"'{b1}' is not a district", i, "bus1", files.get("links"))
-    del linked
+def _domain(domain: Values | KeysFrom, tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """The key combinations one domain of a Complete rule asks for (None: its source table is not loaded)."""
+    if isinstance(domain, Values):
+        return pd.DataFrame({domain.column: list(domain.values)})
+    if domain.table not in tables:
+        return None
+    source = tables[domain.table]
+    return source.loc[_where(source, domain.where), list(domain.columns)].drop_duplicates()
 
 
-def _check_plan_shares(tables, files) -> None:
-    sites = tables["sites"]
-    sums = sites.groupby("tech")["plan_share"].sum()
-    for tech, total in sums.items():
-        if total > 0 and abs(total - 1.0) > 1e-6:
-            i = int(np.flatnonzero((sites["tech"] == tech).to_numpy())[0])
+def _check_complete(table: Table, rule: Complete, tables, frame: pd.DataFrame, file: str) -> None:
+    needed = pd.DataFrame({"_": [0]})
+    for domain in rule.over:
+        part = _domain(domain, tables)
+        if part is None:
+            return
+        needed = needed.merge(part.assign(_=0), on="_")
+    keys = [c for c in needed.columns if c != "_"]
+    have = frame[keys].drop_duplicates().assign(_present=True)
+    merged = needed[keys].merge(have, on=keys, how="left")
+    missing = merged["_present"].isna().to_numpy()
+    if missing.any():
+        row = merged.iloc[_first(missing)]
+        label = ", ".join(f"{k}={row[k]}" for k in keys)
+        _fail(table, f"table {table.name} has no row for ({label}); the model needs one", column=keys[0], file=file)
+
+
+def _check_required(table: Table, rule: RequiredRows, tables, frame: pd.DataFrame, file: str) -> None:
+    have = set(frame[list(table.key)].itertuples(index=False, name=None))
+    for row in rule.rows:
+        if tuple(row) not in have:
+            label = ", ".join(f"{k}={v}" for k, v in zip(table.key, row))
             _fail(
-                TABLES_BY_NAME["sites"],
-                f"plan_share of {tech} sums to {total:.4f}, not 1",
-                i,
-                "plan_share",
-                files.get("sites"),
+                table,
+                f"table {table.name} has no row for ({label}); the model needs it",
+                column=table.key[0],
+                file=file,
             )
 
 
-def _check_full_years(table: Table, frame: pd.DataFrame, file: str | None) -> None:
+_OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
+
+
+def _check_compare(table: Table, rule: Compare, tables, frame: pd.DataFrame, file: str) -> None:
+    a = frame[rule.column].to_numpy(dtype=float)
+    b = frame[rule.other].to_numpy(dtype=float)
+    bad = ~_OPS[rule.op](a, b) & ~np.isnan(a) & ~np.isnan(b)
+    if bad.any():
+        i = _first(bad)
+        _fail(table, f"{a[i]:g} must be {rule.op} {rule.other} ({b[i]:g})", i, rule.column, file)
+
+
+def _check_on_bus(table: Table, rule: OnBus, tables, frame: pd.DataFrame, file: str) -> None:
+    if "buses" not in tables:
+        return
+    buses = tables["buses"]
+    kind = dict(zip(buses["bus"], buses["kind"]))
+    values = frame[rule.column]
+    bad = (values.map(kind) != rule.kind).to_numpy() & values.isin(kind).to_numpy()  # unknown: _check_references
+    if bad.any():
+        i = _first(bad)
+        _fail(
+            table,
+            f"'{values.iloc[i]}' is not a{'n' if rule.kind == 'external' else ''} {rule.kind} bus",
+            i,
+            rule.column,
+            file,
+        )
+
+
+def _check_sums(table: Table, rule: SumsToOne, tables, frame: pd.DataFrame, file: str) -> None:
+    sub = frame[_where(frame, rule.where)]
+    sums = sub.groupby(rule.group)[rule.column].sum() if rule.group else pd.Series({None: sub[rule.column].sum()})
+    for group, total in sums.items():
+        if (rule.zero_allowed and total == 0) or abs(total - 1.0) <= 1e-6:
+            continue
+        what = f"{rule.column} of {group}" if rule.group else rule.column
+        row = int(np.flatnonzero((sub[rule.group] == group).to_numpy())[0]) if rule.group else None
+        row = None if row is None else int(sub.index[row])
+        _fail(table, f"{what} sums to {total:.6f}, not 1", row, rule.column, file)
+
+
+def _check_connected(table: Table, rule: Connected, tables, frame: pd.DataFrame, file: str) -> None:
+    if "buses" not in tables:
+        return
+    buses = tables["buses"]
+    if (selfloop := (frame["bus0"] == frame["bus1"]).to_numpy()).any():
+        _fail(table, "line connects a bus to itself", _first(selfloop), "bus1", file)
+    graph = nx.MultiGraph()
+    graph.add_nodes_from(buses.loc[buses["kind"] == "district", "bus"])
+    graph.add_edges_from(zip(frame["bus0"], frame["bus1"]))
+    parts = sorted(nx.connected_components(graph), key=len, reverse=True)
+    if len(parts) > 1:
+        island = sorted(parts[1])
+        _fail(table, f"grid is not connected: {', '.join(island)} islanded from the rest", column="bus0", file=file)
+
+
+def _check_full_years(table: Table, rule: FullYears, tables, frame: pd.DataFrame, file: str) -> None:
     group_cols = [c for c in table.key if c != "hour"]
     counts = frame.groupby(group_cols, sort=True).size()
     short = counts[counts != HOURS_PER_YEAR]
@@ -216,22 +288,32 @@ def _check_full_years(table: Table, frame: pd.DataFrame, file: str | None) -> No
         )
 
 
-TABLES_BY_NAME = {t.name: t for t in TABLES}
+# one checker per rule type: a rule declared in the schemas cannot go unenforced (validate_dataset refuses a
+# rule type without a checker)
+_CHECKERS = {
+    Complete: _check_complete,
+    RequiredRows: _check_required,
+    Compare: _check_compare,
+    OnBus: _check_on_bus,
+    SumsToOne: _check_sums,
+    Connected: _check_connected,
+    FullYears: _check_full_years,
+}
+
+
+def check_rule(table: Table, rule: Rule, tables: dict[str, pd.DataFrame], file: str | None = None) -> None:
+    """Enforce one declared rule on ``tables[table.name]``; raise InputError at the first row breaking it."""
+    _CHECKERS[type(rule)](table, rule, tables, tables[table.name], file or table.path)
 
 
 def validate_dataset(tables: dict[str, pd.DataFrame], files: dict[str, str] | None = None) -> None:
-    """Cross-table checks on already-coerced tables."""
+    """Cross-table checks on already-coerced tables: the references, then every table's declared rules."""
     files = files or {}
     _check_references(tables, files)
-    if "buses" in tables:
-        _check_buses(tables, files)
-    if "lines" in tables and "buses" in tables:
-        _check_grid_connected(tables, files)
-    if "sites" in tables:
-        _check_plan_shares(tables, files)
-    for name in ("load", "capacity_factors", "import_availability"):
-        if name in tables:
-            _check_full_years(TABLES_BY_NAME[name], tables[name], files.get(name))
+    for table in TABLES:
+        if table.name in tables:
+            for rule in table.checks:
+                check_rule(table, rule, tables, files.get(table.name))
 
 
 def load_dataset(data_dir: Path) -> dict[str, pd.DataFrame]:

@@ -92,8 +92,15 @@ def document(title: str, body: list[str]) -> str:
     )
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target and rename, so a reader never sees half a page."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write beside the target and rename, so a reader never sees half a page (nor, on a full disk, half a PNG)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        if isinstance(content, bytes):
+            tmp.write_bytes(content)
+        else:
+            tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -146,7 +146,7 @@ def write_report(run_folder: Path) -> Path:
     body.append("<h2>Figures</h2>")
     for stem, caption, fig in run_figures(run):
         png = to_png(fig)
-        (fig_dir / f"{stem}.png").write_bytes(png)
+        write_atomic(fig_dir / f"{stem}.png", png)
         body.append(figure_html(png, caption, stem))
     if run.buses is None:
         body.append("<p>Network map left out: the input data folder recorded in the manifest was not found.</p>")

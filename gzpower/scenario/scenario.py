@@ -11,7 +11,6 @@ from gzpower.types import RunMode
 
 #: the plan's increments a check counterfactual can remove (``without``); "family" names a component family module
 PLAN_INCREMENTS = ("gas", "renewables", "storage", "demand_response", "clean_imports")
-FAMILIES = PLAN_INCREMENTS  # the old name, kept while branches that import it merge; use PLAN_INCREMENTS
 
 
 @dataclass(frozen=True)

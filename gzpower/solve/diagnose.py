@@ -469,6 +469,34 @@ def _explain(table: pd.DataFrame, el: _Elastic, built, top: int = 3) -> list[str
     return lines
 
 
+def option_causes(sc, families: list[str]) -> list[str]:
+    """The scenario options that shrank a limit the diagnosis found giving way, in the words of the command line
+    (a sweep or a manifest sets the same Scenario fields)."""
+    causes = []
+    if "balance" in families or "reserve" in families:
+        if sc.import_scale < 1:
+            causes.append(f"imports were scaled to {sc.import_scale:g} of their capacity by --import-scale")
+        if sc.load_scale > 1:
+            causes.append(f"the load was scaled up to {sc.load_scale:g} times by --load-scale")
+        if sc.storage_mw is not None and sc.storage_mw <= 0:
+            causes.append("the plan's new storage was set to 0 MW (storage_mw)")
+        if sc.dr_share is not None and sc.dr_share <= 0:
+            causes.append("demand response was set to 0 (dr_share)")
+        if sc.without:
+            causes.append(f"the plan's increment of {', '.join(sc.without)} was removed (counterfactual)")
+        if not sc.coal_replacement:
+            causes.append("the plan's coal-to-gas replacement was left out by --no-coal-replacement")
+    if "balance" in families and not sc.allow_unserved:
+        causes.append("unserved energy was forbidden by --no-unserved")
+    if "co2_cap" in families and sc.co2_cap is not None:
+        causes.append(f"CO2 was capped at {sc.co2_cap:,.0f} tCO2 by --co2-cap")
+    if "thermal_min_stable" in families and sc.min_stable:
+        causes.append("minimum stable output was imposed by --min-stable")
+    if "plan_floor" in families and sc.mode == "expand" and sc.plan_floors:
+        causes.append("the plan's targets were imposed as floors (--no-floors drops them)")
+    return causes
+
+
 def diagnose(built, time_limit: float | None = None) -> Diagnosis:
     """Re-solve ``built`` elastically and explain which limits had to give (see the module docstring)."""
     el = _solve_elastic(built, time_limit)
@@ -483,7 +511,11 @@ def diagnose(built, time_limit: float | None = None) -> Diagnosis:
         ]
     else:
         head = ", ".join(f"{f} ({(table['family'] == f).sum()} row(s))" for f in table["family"].unique())
-        lines = [f"{label} is infeasible; limits that had to give: {head}"] + _explain(table, el, built)
+        lines = [f"{label} is infeasible; limits that had to give: {head}"]
+        causes = option_causes(built.data.scenario, list(table["family"].unique()))
+        if causes:
+            lines.append(f"options behind it: {'; '.join(causes)}")
+        lines += _explain(table, el, built)
     return Diagnosis(table, lines, el.status)
 
 

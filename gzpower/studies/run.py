@@ -192,9 +192,10 @@ def counterfactuals(
     scenarios = {f: replace(parent.scenario, without=(f,)) for f in increments}
     if workers <= 1 or len(scenarios) <= 1:
         return {f: _counterfactual(tables, sc, settings) for f, sc in scenarios.items()}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from gzpower.studies.workers import pool, sigint_ignored, submit
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {f: pool.submit(_counterfactual, tables, sc, settings) for f, sc in scenarios.items()}
+    # the workers end with this process and with this block (an interrupt does not wait for their solves)
+    with pool(workers, "spawn") as executor:
+        with sigint_ignored():
+            futures = {f: submit(executor, _counterfactual, tables, sc, settings) for f, sc in scenarios.items()}
         return {f: future.result() for f, future in futures.items()}

@@ -294,11 +294,14 @@ def run_local(tasks: list[PointTask], workers: int = 2, quiet: bool = False) -> 
                 bar.set_postfix(failed=sum(r.status == "failed" for r in out))
                 bar.update(1)
         return out
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        futures = {pool.submit(run_point, t): t for t in tasks}
+    from gzpower.studies.workers import pool, sigint_ignored, submit
+
+    # the workers end with this process and on an interrupt, without waiting for their solves
+    with pool(workers) as executor:
+        with sigint_ignored():
+            futures = {submit(executor, run_point, t): t for t in tasks}
 
         def result_of(fut):
             try:
@@ -308,8 +311,6 @@ def run_local(tasks: list[PointTask], workers: int = 2, quiet: bool = False) -> 
                 return PointResult(t.index, t.params, "failed", f"worker process failed: {err}")
 
         return _collect(futures, len(tasks), quiet, as_completed(futures), result_of)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_dask(tasks: list[PointTask], scheduler, quiet: bool = False) -> list[PointResult]:

@@ -1,0 +1,183 @@
+"""No fault leaves anything behind: a check killed during its counterfactuals (SIGKILL or SIGTERM of the parent,
+Ctrl-C to the whole process group) and a sweep ended by SIGTERM leave no process and no folder (``.tmp-*``
+included); SIGTERM ends the run within 5 s; workers print no KeyboardInterrupt traceback. A report that fails
+(a full disk) or is interrupted leaves a complete run folder without report files, or no run folder.
+
+Every process a test starts carries a marker in its environment, which its workers inherit: "no process left" is
+"no process with that marker", found through /proc (Linux).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from gzpower.cli import main
+
+from .conftest import DATA, REPO
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc (Linux)")
+
+SIGTERM_BOUND_S = 5.0  # the issue's bound for a run to end after SIGTERM
+GONE_WITHIN_S = 5.0  # orphans poll their parent every 0.2 s; the bound is generous for a loaded machine
+
+
+def _marked(marker: str) -> list[int]:
+    needle = f"GZPOWER_TEST_MARKER={marker}".encode()
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle in (entry / "environ").read_bytes():
+                    state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                    if state != "Z":  # a zombie has ended; only its parent has not reaped it yet
+                        out.append(int(entry.name))
+            except OSError:
+                pass
+    return out
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _workers(marker: str, parent: int) -> list[int]:
+    """The parent's worker processes (not the parent, its run folder's janitor or multiprocessing's tracker)."""
+    return [
+        pid
+        for pid in _marked(marker)
+        if pid != parent and "rmtree" not in _cmdline(pid) and "resource_tracker" not in _cmdline(pid)
+    ]
+
+
+def _start(argv: list[str], runs: Path, marker: str) -> subprocess.Popen:
+    env = {**os.environ, "GZPOWER_TEST_MARKER": marker, "PYTHONWARNINGS": "ignore"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "gzpower", *argv, "--runs-dir", str(runs), "--data", str(DATA)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the Ctrl-C case signals the group as a terminal would
+    )
+
+
+def _wait_for_workers(proc: subprocess.Popen, marker: str, count: int = 2, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if len(_workers(marker, proc.pid)) >= count:
+            time.sleep(0.5)  # let them take up their first tasks
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended (exit {proc.returncode}) before its workers started: {proc.stderr.read()}")
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail("the workers never started")
+
+
+def _assert_nothing_left(marker: str, runs: Path) -> None:
+    deadline = time.monotonic() + GONE_WITHIN_S
+    while time.monotonic() < deadline and (_marked(marker) or (runs.exists() and any(runs.iterdir()))):
+        time.sleep(0.05)
+    left = {pid: _cmdline(pid) for pid in _marked(marker)}
+    for pid in left:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == {}, f"processes left: {left}"
+    assert not runs.exists() or sorted(p.name for p in runs.iterdir()) == [], "run folder left behind"
+
+
+CHECK = ["check", "--year", "2030", "--start-hour", "4800", "--hours", "48", "--workers", "2", "--no-report"]
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT-group"])
+def test_check_killed_during_counterfactuals_leaves_nothing(tmp_path, how):
+    marker, runs = uuid.uuid4().hex, tmp_path / "runs"
+    proc = _start(CHECK, runs, marker)
+    _wait_for_workers(proc, marker)
+    assert any(p.name.startswith(".tmp-") for p in runs.iterdir())  # the run folder is being written
+    sent = time.monotonic()
+    if how == "SIGINT-group":
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: every process of the group
+    else:
+        proc.send_signal(getattr(signal, how))
+    _, err = proc.communicate(timeout=60)
+    elapsed = time.monotonic() - sent
+    if how == "SIGKILL":
+        assert proc.returncode == -signal.SIGKILL
+    else:
+        assert proc.returncode == 130, err
+        assert elapsed < SIGTERM_BOUND_S, f"took {elapsed:.1f} s to end"
+        assert "interrupted" in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    _assert_nothing_left(marker, runs)
+
+
+def test_sweep_ended_by_sigterm_leaves_nothing(tmp_path):
+    marker, runs = uuid.uuid4().hex, tmp_path / "runs"
+    argv = ["sweep", "--param", "storage_mw=0,100,200,300", "--start-hour", "4800", "--hours", "48"]
+    proc = _start(argv + ["--workers", "2", "--quiet", "--no-report"], runs, marker)
+    _wait_for_workers(proc, marker)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < SIGTERM_BOUND_S
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    # a point that finished before the signal is a complete run folder; nothing else may remain
+    leftovers = [p for p in runs.rglob("*") if p.name.startswith(".tmp")] if runs.exists() else []
+    assert leftovers == []
+    deadline = time.monotonic() + GONE_WITHIN_S
+    while _marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _marked(marker) == []
+
+
+def _check_with_report(tmp_path) -> list[str]:
+    argv = ["check", "--year", "2030", "--start-hour", "4800", "--hours", "24", "--no-counterfactuals", "--quiet"]
+    return argv + ["--runs-dir", str(tmp_path / "runs")]
+
+
+def test_full_disk_during_the_report_leaves_no_partial_file(tmp_path, monkeypatch, capsys):
+    real = pathlib.Path.write_bytes
+
+    def half_then_full(self, data):
+        if self.name.endswith(".png.tmp"):
+            real(self, data[: len(data) // 2])  # what a filling disk leaves: a truncated file
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", half_then_full)
+    code = main(_check_with_report(tmp_path))
+    err = capsys.readouterr().err
+    assert code == 0, err
+    (folder,) = list((tmp_path / "runs").iterdir())
+    assert "warning:" in err and str(folder / "report.html") in err and "No space left on device" in err
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    assert "manifest.json" in files and "dispatch.parquet" in files
+    assert not [f for f in files if f.startswith("figures") or f.endswith((".png", ".tmp", ".html"))], files
+
+
+def test_interrupt_during_the_report_leaves_no_run_folder(tmp_path, monkeypatch, capsys):
+    import gzpower.report.run_report as run_report
+
+    def interrupted(fig):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_report, "to_png", interrupted)
+    code = main(_check_with_report(tmp_path))
+    assert code == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert list((tmp_path / "runs").iterdir()) == []
