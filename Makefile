@@ -24,7 +24,7 @@ test: setup lint
 lint: setup
 	$(BIN)/ruff check gzpower tests benchmarks
 	$(BIN)/ruff format --check gzpower tests benchmarks
-	@echo "mypy: not yet clean on model/ and solve/ (see issue 12)"
+	$(BIN)/mypy
 
 data: setup
 	$(BIN)/gzpower data build --raw $(RAW)

@@ -27,6 +27,16 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         parts.update(module.inputs(tables, sc, ctx))
     agg = ctx.aggregation
     hour_index = ctx.hour_index
+    # consecutive hours leave weights, period starts and chronology to ModelData's defaults (ModelData.__post_init__)
+    aggregated = (
+        {
+            "weights": agg.hour_weights,
+            "period_start": np.arange(len(hour_index)) % 24 == 0,
+            "chronology": agg.chronology,
+        }
+        if agg is not None
+        else {}
+    )
     stamps = year_rows(tables["load"], sc.year).drop_duplicates("hour").set_index("hour")["timestamp"].sort_index()
     return ModelData(
         scenario=sc,
@@ -36,9 +46,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         load=ctx.window(ctx.full_load).reset_index(drop=True),
         targets=ctx.targets,
         peak_load_mw=ctx.peak,
-        weights=agg.hour_weights if agg is not None else None,
-        period_start=np.arange(len(hour_index)) % 24 == 0 if agg is not None else None,
-        chronology=agg.chronology if agg is not None else None,
+        **aggregated,
         **parts,
     )
 

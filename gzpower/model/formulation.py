@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from types import ModuleType
+from types import FrameType, ModuleType
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -45,7 +45,7 @@ class ComponentDoc:
 
 
 def _declaring_module() -> str | None:
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
         if name.startswith("gzpower.model.") and name not in HELPER_MODULES:

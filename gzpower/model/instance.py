@@ -71,27 +71,31 @@ class ModelData:
     bus_coords: pd.DataFrame  # index bus: lat, lon
     targets: pd.DataFrame
     peak_load_mw: float  # annual peak of the full year (for DR sizing and targets)
+    # The three derived fields below are filled by ``__post_init__`` when left out (left out: their default, an
+    # empty array or a table without columns), so after construction they always hold a value of their type.
+
     #: hours of the year each model hour stands for (1 for consecutive hours; days represented for aggregation)
-    weights: np.ndarray | None = None
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: True where an hour opens a period: no ramp link to the hour before; storage wraps or links there
-    period_start: np.ndarray | None = None
-    #: aggregated runs: representative period of each calendar day (storage links the chronological year)
+    period_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: aggregated runs: representative period of each calendar day (storage links the chronological year); None
+    #: for consecutive hours
     chronology: np.ndarray | None = None
     #: thermal units one by one (``thermal`` holds groups of identical units): columns group and share as well
-    thermal_units: pd.DataFrame | None = None
+    thermal_units: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         n = len(self.timestamps)
-        if self.weights is None:
+        if not len(self.weights):
             self.weights = np.ones(n)
         # tables made by hand (tests, studies) may leave the flag out: it follows from the capacity columns
         for name, pairs in CAPACITY_PAIRS.items():
             frame = getattr(self, name)
             if "extendable" not in frame.columns:
                 setattr(self, name, frame.assign(extendable=extendable(frame, pairs)))
-        if self.thermal_units is None:
+        if not len(self.thermal_units.columns):
             self.thermal_units = self.thermal.assign(group=self.thermal.index.to_numpy(), share=1.0)
-        if self.period_start is None:
+        if not len(self.period_start):
             self.period_start = np.zeros(n, dtype=bool)
             if n:
                 self.period_start[0] = True

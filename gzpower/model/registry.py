@@ -18,6 +18,8 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.standard_repn import generate_standard_repn
 
+from gzpower.types import CostCategory
+
 #: Costs enter the objective in million CNY so that coefficients stay near 1 (HiGHS scales better).
 COST_SCALE = 1e-6
 
@@ -177,7 +179,7 @@ class Registry:
     #: reserve headroom (MW) each family provides, per hour
     reserve: list[Headroom] = field(default_factory=list)
     #: source -> tCO2 over the horizon (PerEntry)
-    emissions: dict[str, object] = field(default_factory=dict)
+    emissions: dict[str, PerEntry] = field(default_factory=dict)
     #: the investment decisions (capacity added, indexed by element): what Benders hands its master problem
     investments: list[pyo.Var] = field(default_factory=list)
     #: every element's capacity, in the order the families register them
@@ -236,17 +238,17 @@ class Registry:
     def installed(self, technologies: tuple[str, ...], unit: str = "MW"):
         """Installed capacity over ``technologies``: a number when nothing is extendable, else a linear expression."""
         selected = [r for r in self.capacities if r.technology in technologies and r.unit == unit]
-        extendable = [r for r in selected if r.added is not None]
+        added = [r.added[r.index] for r in selected if r.added is not None]
         constant = sum(r.existing for r in selected)
-        if not extendable:
+        if not added:
             return constant
-        return linear([1.0] * len(extendable), [r.added[r.index] for r in extendable], constant)
+        return linear([1.0] * len(added), added, constant)
 
     def technology_of(self) -> dict:
         """(var name, index) of each capacity decision -> (technology, unit)."""
         return {(r.added.name, r.index): (r.technology, r.unit) for r in self.capacities if r.added is not None}
 
-    def cost(self, category: str, expr) -> None:
+    def cost(self, category: CostCategory, expr) -> None:
         self.costs[category].append(expr)
 
 

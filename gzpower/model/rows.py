@@ -31,10 +31,13 @@ class RowData(ConstraintData):
     __slots__ = ("_row",)
 
     def __init__(self, component_ref, index, row: int):
-        self._component = component_ref
-        self._active = True
-        self._expr = None
-        self._index = index
+        # The four slots below are declared by Pyomo's bases (ComponentData: _component, _index; ActiveComponentData:
+        # _active; ConstraintData: _expr). Pyomo ships no type information (no py.typed), so mypy sees
+        # ConstraintData as Any, knows only this class's __slots__ and reports each assignment wrongly.
+        self._component = component_ref  # type: ignore[misc]  # slot of Pyomo's ComponentData (see above)
+        self._active = True  # type: ignore[misc]  # slot of Pyomo's ActiveComponentData (see above)
+        self._expr = None  # type: ignore[misc]  # slot of Pyomo's ConstraintData (see above)
+        self._index = index  # type: ignore[misc]  # slot of Pyomo's ComponentData (see above)
         self._row = row
 
     def to_bounded_expression(self, evaluate_bounds=False):

@@ -317,7 +317,7 @@ def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.D
 
 def _link_chronology(m: pyo.ConcreteModel, d: ModelData, ids: list, energy: dict, linked: bool) -> None:
     """Inter-day state of charge over the chronological year for aggregated runs (empty otherwise)."""
-    chronology = d.chronology if linked else []
+    chronology = d.chronology if linked and d.chronology is not None else np.zeros(0, dtype=int)
     period = d.period_of_hour()
     starts = list(np.flatnonzero(d.period_start)) if linked else []
     last = {p: (starts[p + 1] - 1 if p + 1 < len(starts) else d.n_hours - 1) for p in range(len(starts))}

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -62,6 +62,9 @@ from gzpower.solve.highs import (
     violation,
 )
 from gzpower.types import SolveStatus
+
+if TYPE_CHECKING:
+    import highspy
 
 #: the level parameter lambda of the level method: the next plan must bring the cut model down to
 #: LB + LEVEL * (UB - LB); 0.3 is the customary value (Lemaréchal et al. 1995 analyse 0 < lambda < 1)
@@ -97,6 +100,31 @@ def capacities_of(model: pyo.ConcreteModel, investments) -> dict:
     return {(var.name, k): float(v.value or 0.0) for var in investments for k, v in var.items()}
 
 
+@dataclass
+class _Split:
+    """The expansion LP split for Benders: the capacity columns, and the rows over capacities alone (the master's,
+    as CSR arrays over the capacity positions)."""
+
+    cols: np.ndarray  # int32 columns of the investment decisions
+    keys: list  # (var name, index) of each
+    lower: np.ndarray
+    upper: np.ndarray
+    master_rows: np.ndarray  # int32
+    G_indptr: np.ndarray
+    G_index: np.ndarray
+    G_value: np.ndarray
+
+
+@dataclass
+class _Iterations:
+    """Where the Benders loop stopped: the status, every iteration, the best dispatch, the last lower bound."""
+
+    status: SolveStatus
+    history: list[BendersIteration]
+    best: _Dispatch
+    lower_bound: float
+
+
 def solve_benders(
     model: pyo.ConcreteModel,
     investments: list,
@@ -111,6 +139,60 @@ def solve_benders(
     started = time.perf_counter()
     inf = highspy.kHighsInf
     form = standard_form(model)
+    split = _split(form, investments)
+    lb_lp, level_qp = _masters(settings, form, split)
+    sub = new_highs(replace(settings, time_limit=None))
+    log_path = attach_log(sub, "gzpower-benders-")
+    try:
+        sub.passModel(highs_lp(form))
+        # HiGHS holds its own copy; row activities (the master's rows too: left free, not removed) come from it
+        nonzeros, form.A = int(form.A.nnz), None
+        rows = split.master_rows
+        sub.changeRowsBounds(len(rows), rows, np.full(len(rows), -inf), np.full(len(rows), inf))
+        handed_over = time.perf_counter()
+        done = _iterate(sub, lb_lp, level_qp, split, settings, start, started)
+        if not isinstance(done, _Iterations):  # a dispatch failed with this status
+            return _failed(sub, done, started, log_path, form)
+    except BaseException:
+        _read_log(log_path)
+        raise
+    for var, v in zip(form.columns, done.best.primal.tolist()):
+        var.set_value(v, skip_validation=True)
+    stats: dict[str, Any] = {
+        "interface": "benders",
+        "rows": form.n_rows,
+        "columns": len(form.columns),
+        "nonzeros": nonzeros,
+        "benders_iterations": len(done.history),
+        "benders_lower_bound": done.lower_bound,
+        "benders_gap": done.history[-1].gap,
+        "benders_history": [vars(h) for h in done.history],
+        "master_rows": len(split.master_rows),
+        "capacity_columns": len(split.cols),
+        "seconds_handover": handed_over - started,
+        "max_row_violation": violation(form.row_lower, done.best.row_activity, form.row_upper),
+        "highs_model_status": "Optimal" if done.status == "optimal" else "Iteration or time limit",
+    }
+    duals, reduced_costs = _duals(model, form, split, done.best) if want_duals else (None, None)
+    log = _history_text(done.history) + "\n" + _read_log(log_path)
+    return SolveOutcome(
+        done.status,
+        _message(done),
+        done.best.value,
+        stats["highs_model_status"],
+        time.perf_counter() - started,
+        sum(h.seconds_dispatch + h.seconds_master for h in done.history),
+        log,
+        stats,
+        duals,
+        reduced_costs,
+    )
+
+
+def _split(form, investments: list) -> _Split:
+    """The capacity columns (each with a finite largest size) and the rows over capacities alone."""
+    import highspy
+
     cols = np.concatenate(
         [np.arange(form.column_offset[id(v)], form.column_offset[id(v)] + len(v)) for v in investments if len(v)]
         or [np.zeros(0, dtype=np.int64)]
@@ -118,7 +200,7 @@ def solve_benders(
     keys = [(v.name, k) for v in investments for k in v.keys()]
     n = len(cols)
     lower, upper = form.lower[cols].copy(), form.upper[cols].copy()
-    unbounded = np.flatnonzero(upper >= inf)
+    unbounded = np.flatnonzero(upper >= highspy.kHighsInf)
     if n == 0:
         raise ValueError("Benders needs investment decisions: this model has no extendable element (mode check?)")
     if unbounded.size:
@@ -126,7 +208,6 @@ def solve_benders(
         raise ValueError(
             f"Benders needs a finite largest size for every extendable element: {name}[{k}] has none (set p_nom_max)"
         )
-
     # rows over capacities alone go to the master; the sub-problem leaves them free (the master keeps them)
     A = form.A.tocsr()
     in_master = np.zeros(A.shape[1], dtype=bool)
@@ -139,153 +220,135 @@ def solve_benders(
     position[cols] = np.arange(n)
     G = A[master_rows]
     G_indptr, G_index, G_value = G.indptr[:-1].astype(np.int32), position[G.indices].astype(np.int32), G.data
-    del A, G, row_of_entry, entries, on_capacity
+    return _Split(cols, keys, lower, upper, master_rows, G_indptr, G_index, G_value)
 
+
+def _masters(settings: SolverSettings, form, split: _Split) -> tuple:
+    """The lower-bound LP (capacities and theta, the cut model's value) and the level QP (capacities), both over
+    the rows on capacities alone; the cuts are added as the iterations find them."""
+    import highspy
+
+    inf = highspy.kHighsInf
+    n, lower, upper = len(split.cols), split.lower, split.upper
     lb_lp = _quiet_highs(settings)
     lb_lp.addVars(n + 1, np.r_[lower, -inf], np.r_[upper, inf])
     lb_lp.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), np.r_[np.zeros(n), 1.0])
     level_qp = _quiet_highs(settings)
     level_qp.addVars(n, lower, upper)
     level_qp.passHessian(n, n, 1, np.arange(n + 1, dtype=np.int32), np.arange(n, dtype=np.int32), np.ones(n))
+    rows = split.master_rows
     for master in (lb_lp, level_qp):
         master.addRows(
-            len(master_rows),
-            form.row_lower[master_rows],
-            form.row_upper[master_rows],
-            len(G_value),
-            G_indptr,
-            G_index,
-            G_value,
+            len(rows),
+            form.row_lower[rows],
+            form.row_upper[rows],
+            len(split.G_value),
+            split.G_indptr,
+            split.G_index,
+            split.G_value,
         )
+    return lb_lp, level_qp
 
-    sub = new_highs(replace(settings, time_limit=None))
-    log_path = attach_log(sub, "gzpower-benders-")
-    try:
-        sub.passModel(highs_lp(form))
-        # HiGHS holds its own copy; row activities (the master's rows too: left free, not removed) come from it
-        nonzeros, form.A = int(form.A.nnz), None
-        sub.changeRowsBounds(
-            len(master_rows), master_rows, np.full(len(master_rows), -inf), np.full(len(master_rows), inf)
+
+def _iterate(
+    sub, lb_lp, level_qp, split: _Split, settings: SolverSettings, start: dict | None, started: float
+) -> _Iterations | highspy.HighsModelStatus:
+    """Dispatch a plan, add its cut, bound, step to the next plan, until the gap, the iteration or the time limit;
+    HiGHS's status when a dispatch fails (any failure but a time limit once some plan has its dispatch)."""
+    import highspy
+
+    inf = highspy.kHighsInf
+    cols, lower, upper, n = split.cols, split.lower, split.upper, len(split.cols)
+    plan = np.clip([float((start or {}).get(key, lo)) for key, lo in zip(split.keys, lower)], lower, upper)
+    history: list[BendersIteration] = []
+    cuts: list[tuple[float, np.ndarray, np.ndarray]] = []
+    best: _Dispatch | None = None  # the cheapest plan so far and its dispatch
+    lower_bound = -np.inf
+    status: SolveStatus = "time_limit"
+    while True:
+        sub.changeColsBounds(n, cols, plan, plan)
+        sub.clearSolver()  # a cold dual simplex with presolve beat the previous basis (26 s vs 322 s)
+        if settings.time_limit is not None:
+            sub.setOptionValue("time_limit", max(1.0, settings.time_limit - (time.perf_counter() - started)))
+        t_sub = time.perf_counter()
+        run_interruptible(sub)
+        t_sub = time.perf_counter() - t_sub
+        model_status = sub.getModelStatus()
+        if model_status != highspy.HighsModelStatus.kOptimal:
+            if best is not None and model_status == highspy.HighsModelStatus.kTimeLimit:
+                break
+            return model_status
+        value = float(sub.getInfo().objective_function_value)
+        solution = sub.getSolution()
+        subgradient = np.asarray(solution.col_dual)[cols]
+        if best is None or value < best.value:
+            best = _Dispatch(
+                value,
+                plan.copy(),
+                *(
+                    np.array(getattr(solution, name), dtype=float)
+                    for name in ("col_value", "row_dual", "col_dual", "row_value")
+                ),
+            )
+        del solution
+        cuts.append((value, subgradient, plan.copy()))
+        t_master = time.perf_counter()
+        lb_lp.addRow(value - subgradient @ plan, inf, n + 1, np.arange(n + 1, dtype=np.int32), np.r_[-subgradient, 1.0])
+        lb_lp.run()
+        lower_bound = max(lower_bound, float(lb_lp.getInfo().objective_function_value))
+        upper_bound = best.value
+        gap = (upper_bound - lower_bound) / max(abs(upper_bound), 1e-9)
+        next_plan = plan
+        if gap > settings.benders_gap and len(history) + 1 < settings.benders_max_iterations:
+            stepped = _level_step(level_qp, cuts, best.plan, lower_bound + LEVEL * (upper_bound - lower_bound))
+            # None: the QP failed numerically, so take the cutting-plane step instead
+            next_plan = (
+                np.clip(np.asarray(lb_lp.getSolution().col_value)[:n], lower, upper) if stepped is None else stepped
+            )
+        history.append(
+            BendersIteration(
+                len(history),
+                value,
+                upper_bound,
+                lower_bound,
+                gap,
+                t_sub,
+                time.perf_counter() - t_master,
+                float(np.max(np.abs(plan - best.plan), initial=0.0)),
+            )
         )
-        handed_over = time.perf_counter()
-        plan = np.clip([float((start or {}).get(key, lo)) for key, lo in zip(keys, lower)], lower, upper)
-        history: list[BendersIteration] = []
-        cuts: list[tuple[float, np.ndarray, np.ndarray]] = []
-        best: _Dispatch | None = None  # the cheapest plan so far and its dispatch
-        lower_bound = -np.inf
-        status: SolveStatus = "time_limit"
-        while True:
-            sub.changeColsBounds(n, cols, plan, plan)
-            sub.clearSolver()  # a cold dual simplex with presolve beat the previous basis (26 s vs 322 s)
-            if settings.time_limit is not None:
-                sub.setOptionValue("time_limit", max(1.0, settings.time_limit - (time.perf_counter() - started)))
-            t_sub = time.perf_counter()
-            run_interruptible(sub)
-            t_sub = time.perf_counter() - t_sub
-            model_status = sub.getModelStatus()
-            if model_status != highspy.HighsModelStatus.kOptimal:
-                if best is not None and model_status == highspy.HighsModelStatus.kTimeLimit:
-                    break
-                return _failed(sub, model_status, started, log_path, form)
-            value = float(sub.getInfo().objective_function_value)
-            solution = sub.getSolution()
-            subgradient = np.asarray(solution.col_dual)[cols]
-            if best is None or value < best.value:
-                best = _Dispatch(
-                    value,
-                    plan.copy(),
-                    *(
-                        np.array(getattr(solution, name), dtype=float)
-                        for name in ("col_value", "row_dual", "col_dual", "row_value")
-                    ),
-                )
-            del solution
-            cuts.append((value, subgradient, plan.copy()))
-            t_master = time.perf_counter()
-            lb_lp.addRow(
-                value - subgradient @ plan, inf, n + 1, np.arange(n + 1, dtype=np.int32), np.r_[-subgradient, 1.0]
-            )
-            lb_lp.run()
-            lower_bound = max(lower_bound, float(lb_lp.getInfo().objective_function_value))
-            upper_bound = best.value
-            gap = (upper_bound - lower_bound) / max(abs(upper_bound), 1e-9)
-            next_plan = plan
-            if gap > settings.benders_gap and len(history) + 1 < settings.benders_max_iterations:
-                stepped = _level_step(level_qp, cuts, best.plan, lower_bound + LEVEL * (upper_bound - lower_bound))
-                # None: the QP failed numerically, so take the cutting-plane step instead
-                next_plan = (
-                    np.clip(np.asarray(lb_lp.getSolution().col_value)[:n], lower, upper) if stepped is None else stepped
-                )
-            history.append(
-                BendersIteration(
-                    len(history),
-                    value,
-                    upper_bound,
-                    lower_bound,
-                    gap,
-                    t_sub,
-                    time.perf_counter() - t_master,
-                    float(np.max(np.abs(plan - best.plan), initial=0.0)),
-                )
-            )
-            if gap <= settings.benders_gap:
-                status = "optimal"
-                break
-            if len(history) >= settings.benders_max_iterations or (
-                settings.time_limit is not None and time.perf_counter() - started >= settings.time_limit
-            ):
-                break
-            plan = next_plan
-    except BaseException:
-        _read_log(log_path)
-        raise
-    for var, v in zip(form.columns, best.primal.tolist()):
-        var.set_value(v, skip_validation=True)
-    stats: dict[str, Any] = {
-        "interface": "benders",
-        "rows": form.n_rows,
-        "columns": len(form.columns),
-        "nonzeros": nonzeros,
-        "benders_iterations": len(history),
-        "benders_lower_bound": lower_bound,
-        "benders_gap": history[-1].gap,
-        "benders_history": [vars(h) for h in history],
-        "master_rows": len(master_rows),
-        "capacity_columns": n,
-        "seconds_handover": handed_over - started,
-        "max_row_violation": violation(form.row_lower, best.row_activity, form.row_upper),
-        "highs_model_status": "Optimal" if status == "optimal" else "Iteration or time limit",
+        if gap <= settings.benders_gap:
+            status = "optimal"
+            break
+        if len(history) >= settings.benders_max_iterations or (
+            settings.time_limit is not None and time.perf_counter() - started >= settings.time_limit
+        ):
+            break
+        plan = next_plan
+    return _Iterations(status, history, best, lower_bound)
+
+
+def _duals(model: pyo.ConcreteModel, form, split: _Split, best: _Dispatch) -> tuple[dict, dict]:
+    """Row duals and reduced costs of the best plan's dispatch; the rows the master kept carry no dispatch dual."""
+    duals = form.duals_by_component(best.row_dual)
+    for block in form.blocks:
+        hidden = np.isin(np.arange(block.start, block.start + block.count), split.master_rows)
+        if hidden.any():
+            duals[block.component.name][block.positions[hidden]] = np.nan
+    reduced_costs = {
+        var.name: form.values_of(best.col_dual, var)
+        for var in model.component_objects(pyo.Var, active=True, descend_into=True)
     }
-    duals = reduced_costs = None
-    if want_duals:
-        duals = form.duals_by_component(best.row_dual)
-        for block in form.blocks:  # rows the master kept carry no dispatch dual
-            hidden = np.isin(np.arange(block.start, block.start + block.count), master_rows)
-            if hidden.any():
-                duals[block.component.name][block.positions[hidden]] = np.nan
-        reduced_costs = {
-            var.name: form.values_of(best.col_dual, var)
-            for var in model.component_objects(pyo.Var, active=True, descend_into=True)
-        }
-    seconds_highs = sum(h.seconds_dispatch + h.seconds_master for h in history)
-    message = (
-        MESSAGES["optimal"] + f" (Benders: {len(history)} dispatch solves, gap {history[-1].gap:.1e})"
-        if status == "optimal"
-        else f"Benders stopped after {len(history)} dispatch solves at a gap of {history[-1].gap:.2%}: the best "
-        "plan found is returned, NOT proven optimal"
-    )
-    log = _history_text(history) + "\n" + _read_log(log_path)
-    return SolveOutcome(
-        status,
-        message,
-        best.value,
-        stats["highs_model_status"],
-        time.perf_counter() - started,
-        seconds_highs,
-        log,
-        stats,
-        duals,
-        reduced_costs,
+    return duals, reduced_costs
+
+
+def _message(done: _Iterations) -> str:
+    gap, solves = done.history[-1].gap, len(done.history)
+    if done.status == "optimal":
+        return MESSAGES["optimal"] + f" (Benders: {solves} dispatch solves, gap {gap:.1e})"
+    return (
+        f"Benders stopped after {solves} dispatch solves at a gap of {gap:.2%}: the best plan found is returned, "
+        "NOT proven optimal"
     )
 
 
