@@ -16,7 +16,9 @@ import pandas as pd
 
 from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.model.copperplate import finish
 from gzpower.scenario.fleet import FleetOptions, standing_units
+from gzpower.scenario.levers import apply_levers
 from gzpower.scenario.scenario import Scenario
 
 
@@ -182,6 +184,7 @@ def _add_generic_thermal(
 
 def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     """Resolve the input tables into the model's element tables for scenario ``sc``."""
+    tables = apply_levers(tables, sc)  # issue 14: line, import and price levers on the input tables
     year = sc.year
     start, hours = sc.start_hour, sc.hours
     if start < 0 or hours < 1 or start + hours > HOURS_PER_YEAR:
@@ -383,7 +386,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
 
     lines = tables["lines"].set_index("line")
     coords = buses.set_index("bus")[["lat", "lon"]]
-    return ModelData(
+    d = ModelData(
         scenario=sc,
         timestamps=timestamps,
         districts=districts,
@@ -406,6 +409,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         chronology=chronology,
         thermal_units=thermal_units,
     )
+    return finish(d)  # issue 14: thermal availability lever; sc.network == 'city' -> copperplate.as_city
 
 
 #: Units that agree in all of these dispatch identically in an LP and are modelled as one group.
