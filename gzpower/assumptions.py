@@ -843,3 +843,11 @@ TIPPING_RANGE_IMPORT_PRICE = _assume(
     "model",
     "Range searched for the import prices: up to 100x, past the value of lost load, where imports stop being taken.",
 )
+SHORTFALL_ROUNDOFF = _assume(
+    "SHORTFALL_ROUNDOFF",
+    1e-3,
+    "MW or MWh",
+    "model",
+    "Unserved energy below this is solver round-off: an hour or an adequacy row with less counts as no shortfall "
+    "(the rule the target check's adequacy rows use).",
+)

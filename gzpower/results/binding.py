@@ -1,6 +1,6 @@
 """What binds in the shortfall hours: the limits at which a run's unserved energy is decided.
 
-In every hour with unserved energy (city-wide more than ``BINDING_TOLERANCE_MW``), each bounded variable of the
+In every hour with unserved energy (city-wide more than ``SHORTFALL_ROUNDOFF``), each bounded variable of the
 families below is tested against its bound; one that sits at it (within ``BINDING_TOLERANCE_MW``) binds. Its
 shadow price is the bound's reduced cost (the solver's column dual, :attr:`SolveOutcome.reduced_costs`): the
 objective saved per MW of extra limit in that hour. Summed over the shortfall hours and divided by the value of
@@ -47,7 +47,7 @@ BOUND_FAMILIES = (
 def shortfall_hours(balance: pd.DataFrame) -> np.ndarray:
     """Model hours (0-based) in which the city as a whole has unserved energy."""
     city = balance.groupby("hour")["unserved_mw"].sum()
-    return city.index[city > A.BINDING_TOLERANCE_MW].to_numpy(dtype=int)
+    return city.index[city > A.SHORTFALL_ROUNDOFF].to_numpy(dtype=int)
 
 
 def _district_of(built, family: str) -> dict:
