@@ -43,6 +43,11 @@ def adequacy_levels(tc: pd.DataFrame, district_kpis: dict, city_kpis: dict) -> p
     mask = out["id"].isin(ids)
     out.loc[mask, "id"] = "deliverability_" + out.loc[mask, "id"]
     out.loc[mask, "description"] = DELIVERABILITY + (f" ({NETWORK_FINDING})" if finding else "")
+    for name, _, key in ADEQUACY_ROWS:  # the district model's values (the run itself may be the city's)
+        row = out["id"] == f"deliverability_{name}"
+        value = float(district_kpis.get(key, np.nan))
+        out.loc[row, ["target", "reached", "margin"]] = [0.0, value, -value]
+        out.loc[row, "status"] = "pass" if value <= A.SHORTFALL_ROUNDOFF else "fail"
     supply = []
     for name, unit, key in ADEQUACY_ROWS:
         value = float(city_kpis.get(key, np.nan))

@@ -51,15 +51,17 @@ def verdict_tables(tables: dict, parent, settings, options: VerdictOptions = Ver
     from gzpower.studies.run import solve_case
 
     sc = parent.scenario
+    other_level = "districts" if sc.network == "city" else "city"
     if progress:
-        progress(f"[{sc.year}] solving the city as one bus (supply adequacy) ...")
-    city = solve_case(tables, replace(sc, network="city"), settings)
-    if not city.kpis:
-        raise SolveError(f"{sc.label()} as one bus: {city.status} ({city.message})")
-    tc = adequacy_levels(parent.tables["target_check"], parent.kpis, city.kpis)
+        progress(f"[{sc.year}] solving the other adequacy level ({other_level}) ...")
+    other = solve_case(tables, replace(sc, network=other_level), settings)
+    if not other.kpis:
+        raise SolveError(f"{sc.label()} at the {other_level} level: {other.status} ({other.message})")
+    district, city = (other, parent) if sc.network == "city" else (parent, other)
+    tc = adequacy_levels(parent.tables["target_check"], district.kpis, city.kpis)
     out = {
         "target_check": about_bands(tc, parent.data.targets),
-        "binding": binding_levels(parent, city),
+        "binding": binding_levels(district, city),
     }
     if options.tipping_points:
         if options.tipping_horizon == "full-year":
@@ -70,3 +72,19 @@ def verdict_tables(tables: dict, parent, settings, options: VerdictOptions = Ver
             progress(f"[{sc.year}] tipping points on {window[1]} h from hour {window[0]} ...")
         out["tipping_points"] = tipping_points(tables, sc, settings, window, progress=progress)
     return out
+
+
+def options_of_run(folder) -> VerdictOptions | None:
+    """The verdict options a run folder was written with (None: it has no verdict tables), for ``gzpower rerun``."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    tc = folder / "target_check.parquet"
+    if not tc.is_file() or "supply_unserved_energy" not in set(pd.read_parquet(tc, columns=["id"])["id"]):
+        return None
+    tp = folder / "tipping_points.parquet"
+    if not tp.is_file():
+        return VerdictOptions()
+    frame = pd.read_parquet(tp, columns=["start_hour", "hours"])
+    full = len(frame) and int(frame["start_hour"].iloc[0]) == 0 and int(frame["hours"].iloc[0]) == HOURS_PER_YEAR
+    return VerdictOptions(tipping_points=True, tipping_horizon="full-year" if full else "tightest")
