@@ -241,3 +241,39 @@ def test_city_view_keeps_storage_per_unit_and_sums_demand_response():
         1.5,
         4.0,
     )
+
+
+# --- the command ------------------------------------------------------------------------------------------------
+
+
+def test_a_negative_lever_is_a_one_line_input_error(tmp_path, capsys):
+    from gzpower.cli.main import main
+
+    args = ["check", "--year", "2030", "--hours", "24", "--runs-dir", str(tmp_path), "--quiet", "--no-report"]
+    assert main([*args, "--no-counterfactuals", "--line-scale", "-1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "error: --line-scale: must be a finite number >= 0, got -1.0"
+
+
+def test_check_prints_and_writes_both_levels_what_binds_and_the_tipping_points(tmp_path, capsys):
+    """One hot 2030 day (from hour 5256): short on the district network, not as one bus."""
+    import pandas as pd
+
+    from gzpower.cli.main import main
+
+    args = ["check", "--year", "2030", "--start-hour", "5256", "--hours", "24", "--runs-dir", str(tmp_path)]
+    assert main([*args, "--quiet", "--no-report", "--no-counterfactuals", "--tipping-points"]) == 0
+    text = capsys.readouterr().out
+    assert "This is a network finding" in text and "What binds, deliverability" in text
+    assert "The plan holds while" in text
+    (folder,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    tc = pd.read_parquet(folder / "target_check.parquet").set_index("id")
+    assert tc.loc["supply_unserved_energy", "reached"] == pytest.approx(0.0, abs=1e-3)
+    assert tc.loc["deliverability_unserved_energy", "reached"] > 1.0
+    binding = pd.read_parquet(folder / "binding.parquet")
+    assert set(binding["level"]) == {"deliverability"} and "line" in set(binding["family"])
+    tp = pd.read_parquet(folder / "tipping_points.parquet").set_index("lever")
+    assert len(tp) == 6 and not tp["holds_at_value_used"].any()
+    # more corridor rating can only help: the plan fails at 1 and holds from the tipping value on
+    assert tp.loc["line_scale", "tipping_value"] > 1.0
+    assert tp.loc["line_scale", "plan_holds_while"].startswith("fails until line_scale >=")
