@@ -9,6 +9,7 @@ target check (:mod:`gzpower.results.adequacy_levels`), gathers the binding limit
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import pandas as pd
 
@@ -23,7 +24,7 @@ from gzpower.studies.tipping import tightest_window, tipping_points
 class VerdictOptions:
     tipping_points: bool = False
     #: "tightest": the week around the largest shortfall; "full-year": the whole year (the final word)
-    tipping_horizon: str = "tightest"
+    tipping_horizon: Literal["tightest", "full-year"] = "tightest"
 
 
 def _level_binding(table: pd.DataFrame | None, level: str, kpis: dict) -> pd.DataFrame:
