@@ -277,3 +277,9 @@ def test_check_prints_and_writes_both_levels_what_binds_and_the_tipping_points(t
     # more corridor rating can only help: the plan fails at 1 and holds from the tipping value on
     assert tp.loc["line_scale", "tipping_value"] > 1.0
     assert tp.loc["line_scale", "plan_holds_while"].startswith("fails until line_scale >=")
+    from gzpower.report import write_report
+
+    html = write_report(folder).read_text()
+    assert "This is a network finding" in html and "synthetic" in html
+    assert '<table class="binding">' in html and '<table class="tipping">' in html
+    assert (folder / "figures" / "tipping_points.png").is_file()
