@@ -364,6 +364,7 @@ LINE_RATING_MW_PER_CIRCUIT = _assume(
     500.0,
     "MW",
     "grid",
+    "SYNTHETIC (no source gives Guangzhou's corridor ratings; scale them with --line-scale): "
     "Thermal rating of one 220 kV circuit with bundled conductors "
     "(2x LGJ-400/630 class, ~450-650 MVA), at unity power factor.",
 )
@@ -372,6 +373,7 @@ LINE_CIRCUITS_CORE = _assume(
     4,
     "circuits",
     "grid",
+    "SYNTHETIC (no source gives Guangzhou's corridor ratings; scale them with --line-scale): "
     "Corridors between the dense core districts and to the 500 kV districts: two double-circuit 220 kV lines.",
 )
 LINE_CIRCUITS_OUTER = _assume(
@@ -379,6 +381,7 @@ LINE_CIRCUITS_OUTER = _assume(
     2,
     "circuits",
     "grid",
+    "SYNTHETIC (no source gives Guangzhou's corridor ratings; scale them with --line-scale): "
     "Corridors between outer, lightly loaded districts: one double-circuit line.",
 )
 LINE_CIRCUITS_TRUNK = _assume(
@@ -386,6 +389,7 @@ LINE_CIRCUITS_TRUNK = _assume(
     6,
     "circuits",
     "grid",
+    "SYNTHETIC (no source gives Guangzhou's corridor ratings; scale them with --line-scale): "
     "Nansha-Panyu trunk: Nansha's ~4 GW of plant exports through Panyu, so three double-circuit lines.",
 )
 ABOUT_TARGET_TOLERANCE = _assume(
@@ -763,4 +767,87 @@ CAPACITY_FACTOR_FLOOR = _assume(
     "dusk pvlib gives values down to 1e-6, which put coefficients of 1e-6 into the "
     "expansion LP (interior point stalls on them) while carrying < 0.01 % of the "
     "energy.",
+)
+
+# --- the verdict: adequacy levels, what binds, tipping points (issue 14) ---
+VERDICT_MAX_UNSERVED_MWH = _assume(
+    "VERDICT_MAX_UNSERVED_MWH",
+    1.0,
+    "MWh",
+    "model",
+    "The plan holds on a horizon when its unserved energy is at most this (the `gzpower size` default criterion); "
+    "the tipping points are where this verdict flips.",
+)
+BINDING_TOLERANCE_MW = _assume(
+    "BINDING_TOLERANCE_MW",
+    1e-3,
+    "MW",
+    "model",
+    "A variable within this of its bound counts as at its limit (solver round-off); reserve rows bind when their "
+    "dual is nonzero.",
+)
+TIPPING_WINDOW_H = _assume(
+    "TIPPING_WINDOW_H",
+    168,
+    "h",
+    "model",
+    "Default tipping-point horizon: the week around the plan run's largest shortfall (its peak-load hour if none); "
+    "--tipping-full-year gives the final word.",
+)
+TIPPING_STEP = _assume(
+    "TIPPING_STEP",
+    0.01,
+    "x assumed value",
+    "model",
+    "Bisection on a lever's scale stops when the bracket is this narrow (1 % of the value used).",
+)
+TIPPING_RANGE_IMPORT_SCALE = _assume(
+    "TIPPING_RANGE_IMPORT_SCALE",
+    (0.25, 4.0),
+    "x assumed value",
+    "model",
+    "Range searched for the boundary transfer capability: a quarter to four times the assumed interfaces.",
+)
+TIPPING_RANGE_LINE_SCALE = _assume(
+    "TIPPING_RANGE_LINE_SCALE",
+    (0.25, 10.0),
+    "x assumed value",
+    "model",
+    "Range searched for the synthetic 220 kV corridor ratings (2-6 circuits x 500 MW): up to ten times them.",
+)
+TIPPING_RANGE_LOAD_SCALE = _assume(
+    "TIPPING_RANGE_LOAD_SCALE",
+    (0.5, 1.5),
+    "x assumed value",
+    "model",
+    "Range searched for the load (load growth to the milestone year): half to one and a half times the forecast.",
+)
+TIPPING_RANGE_THERMAL_AVAILABILITY = _assume(
+    "TIPPING_RANGE_THERMAL_AVAILABILITY",
+    (0.5, 1.15),
+    "x assumed value",
+    "model",
+    "Range searched for the thermal availability scale; a unit's availability is capped at 1 (0.92 x 1.087 = 1).",
+)
+TIPPING_RANGE_CLEAN_IMPORT = _assume(
+    "TIPPING_RANGE_CLEAN_IMPORT",
+    (0.0, 3.0),
+    "x assumed value",
+    "model",
+    "Range searched for the West-to-East clean supply (the clean import source's capability): none to three times.",
+)
+TIPPING_RANGE_IMPORT_PRICE = _assume(
+    "TIPPING_RANGE_IMPORT_PRICE",
+    (0.25, 100.0),
+    "x assumed value",
+    "model",
+    "Range searched for the import prices: up to 100x, past the value of lost load, where imports stop being taken.",
+)
+SHORTFALL_ROUNDOFF = _assume(
+    "SHORTFALL_ROUNDOFF",
+    1e-3,
+    "MW or MWh",
+    "model",
+    "Unserved energy below this is solver round-off: an hour or an adequacy row with less counts as no shortfall "
+    "(the rule the target check's adequacy rows use).",
 )

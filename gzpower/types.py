@@ -51,6 +51,8 @@ CostCategory = Literal[
 TargetStatus = Literal[
     "pass",
     "fail",
+    "above",
+    "below",
     "not modelled",
     "reported",
     "reported (MWh taken in)",

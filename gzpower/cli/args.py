@@ -171,6 +171,18 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-stable", action="store_true", help="minimum stable output as an LP relaxation")
     p.add_argument("--import-scale", type=float, default=1.0, help="multiply every import interface capacity")
     p.add_argument("--load-scale", type=float, default=1.0, help="multiply the load")
+    p.add_argument(
+        "--network",
+        choices=("districts", "city"),
+        default="districts",
+        help="districts: the eleven districts and their 220 kV corridors (default); city: one bus, interfaces kept",
+    )
+    p.add_argument("--line-scale", type=float, default=1.0, help="multiply every 220 kV corridor rating (synthetic)")
+    p.add_argument(
+        "--thermal-availability-scale", type=float, default=1.0, help="multiply every thermal unit's availability"
+    )
+    p.add_argument("--clean-import-scale", type=float, default=1.0, help="multiply the West-to-East clean supply")
+    p.add_argument("--import-price-scale", type=float, default=1.0, help="multiply every import source's price")
     p.add_argument("--quiet", action="store_true", help="print only the tables")
     p.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
     p.add_argument(
@@ -212,6 +224,11 @@ def scenario_from_args(args, mode: str, year: int):
         min_stable=args.min_stable,
         import_scale=args.import_scale,
         load_scale=args.load_scale,
+        network=getattr(args, "network", "districts"),
+        line_scale=getattr(args, "line_scale", 1.0),
+        thermal_availability_scale=getattr(args, "thermal_availability_scale", 1.0),
+        clean_import_scale=getattr(args, "clean_import_scale", 1.0),
+        import_price_scale=getattr(args, "import_price_scale", 1.0),
         periods=args.periods,
     )
 

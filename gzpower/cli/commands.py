@@ -47,8 +47,10 @@ def cmd_data_validate(args) -> int:
 
 def cmd_check(args) -> int:
     from gzpower.report.text import format_check
+    from gzpower.report.verdict_text import format_verdict
     from gzpower.results.counterfactuals import counterfactual_table
     from gzpower.studies.run import counterfactuals, run_and_write
+    from gzpower.studies.verdict import verdict_tables
 
     tables, load_s = load_tables(args.data)
     settings = settings_from_args(args)
@@ -60,20 +62,36 @@ def cmd_check(args) -> int:
             print(f"[{year}] solving the plan fleet over {sc.hours} h ...", flush=True)
 
         def extra(parent, _sc=sc):
+            verdict = verdict_tables(tables, parent, settings, _verdict_options(args), None if args.quiet else _say)
             if args.no_counterfactuals:
-                return {}
+                return verdict
             if not args.quiet:
                 print(
                     f"[{_sc.year}] solving {5} counterfactuals (each plan target's increment removed) ...", flush=True
                 )
             children = counterfactuals(tables, parent, settings, workers=args.workers)
-            return {"counterfactuals": counterfactual_table(parent, children)}
+            return {**verdict, "counterfactuals": counterfactual_table(parent, children)}
 
         result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s, extra_tables=extra)
         print(format_check(result))
+        print(format_verdict(result.tables))  # issue 14: both adequacy levels, what binds, tipping points
         print(f"run folder: {result.folder}")
         _report(args, result.folder)
     return 0
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _verdict_options(args):
+    from gzpower.studies.verdict import VerdictOptions
+
+    full = bool(getattr(args, "tipping_full_year", False))
+    return VerdictOptions(
+        tipping_points=full or bool(getattr(args, "tipping_points", False)),
+        tipping_horizon="full-year" if full else "tightest",
+    )
 
 
 def _check_rolling(args, tables, settings) -> int:

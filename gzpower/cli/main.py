@@ -44,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_args(c)
     c.add_argument("--no-counterfactuals", action="store_true", help="skip the 'what each target buys' runs")
     c.add_argument(
+        "--tipping-points",
+        action="store_true",
+        help="the value of each uncertain assumption at which the verdict flips, on the tightest week (bisection)",
+    )
+    c.add_argument(
+        "--tipping-full-year", action="store_true", help="tipping points over the full year (the final word; slow)"
+    )
+    c.add_argument(
         "--rolling",
         type=int,
         default=None,

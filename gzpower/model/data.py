@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from gzpower.model.copperplate import finish
 from gzpower.model.families import FAMILIES, family
 from gzpower.model.instance import InputContext, ModelData, extendable, year_rows
 from gzpower.model.thermal import GROUP_KEY, group_identical_units
+from gzpower.scenario.levers import apply_levers
 from gzpower.scenario.scenario import Scenario
 
 __all__ = ["GROUP_KEY", "InputContext", "ModelData", "assemble", "extendable", "family_inputs", "group_identical_units"]
@@ -21,6 +23,7 @@ __all__ = ["GROUP_KEY", "InputContext", "ModelData", "assemble", "extendable", "
 
 def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     """Resolve the input tables into the model's element tables for scenario ``sc``."""
+    tables = apply_levers(tables, sc)  # line, import and price levers on the input tables
     ctx = InputContext(tables, sc)
     parts: dict = {}
     for module in FAMILIES:
@@ -38,7 +41,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         else {}
     )
     stamps = year_rows(tables["load"], sc.year).drop_duplicates("hour").set_index("hour")["timestamp"].sort_index()
-    return ModelData(
+    d = ModelData(
         scenario=sc,
         timestamps=pd.DatetimeIndex(stamps.iloc[hour_index].to_numpy()),
         districts=ctx.districts,
@@ -49,6 +52,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         **aggregated,
         **parts,
     )
+    return finish(d)  # the thermal availability lever; sc.network == "city": copperplate.as_city
 
 
 def family_inputs(tables: dict[str, pd.DataFrame], sc: Scenario, name: str) -> tuple[dict, InputContext]:
@@ -56,6 +60,7 @@ def family_inputs(tables: dict[str, pd.DataFrame], sc: Scenario, name: str) -> t
     families before it run too (a later family's plan gap may count their standing capacity). Returns the tables
     and the context (``ctx.peak``: the year's peak load)."""
     wanted = family(name)
+    tables = apply_levers(tables, sc)
     ctx = InputContext(tables, sc)
     for module in FAMILIES:
         parts = module.inputs(tables, sc, ctx)

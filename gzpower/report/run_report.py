@@ -10,10 +10,17 @@ import pandas as pd
 from gzpower.report.figures import run_figures, to_png
 from gzpower.report.page import document, esc, facts, figure_html, fmt, table, write_atomic
 from gzpower.report.run_data import RunData, load_run
+from gzpower.report.verdict import verdict_sections
 from gzpower.types import TargetStatus
 
-#: CSS class of a target-check row; the reported rows share one class
-STATUS_CLASS: dict[TargetStatus, str] = {"pass": "pass", "fail": "fail", "not modelled": "not-modelled"}
+#: CSS class of a target-check row; the reported rows share one class; ABOVE/BELOW an "about" band count as failing
+STATUS_CLASS: dict[TargetStatus, str] = {
+    "pass": "pass",
+    "fail": "fail",
+    "above": "fail",
+    "below": "fail",
+    "not modelled": "not-modelled",
+}
 
 
 def _horizon(run: RunData) -> str:
@@ -119,8 +126,8 @@ def target_table(tc: pd.DataFrame) -> str:
 
 
 def _verdict(tc: pd.DataFrame) -> str:
-    checked = tc[tc["status"].isin(["pass", "fail"])]
-    failed = checked[checked["status"] == "fail"]
+    checked = tc[tc["status"].isin(["pass", "fail", "above", "below"])]
+    failed = checked[checked["status"] != "pass"]
     cls = "fail" if len(failed) else "pass"
     text = f"{len(checked) - len(failed)} of {len(checked)} checked targets pass"
     if len(failed):
@@ -143,6 +150,7 @@ def write_report(run_folder: Path) -> Path:
     tc = run.tables["target_check"]
     body = _header(run)
     body += ["<h2>Target check</h2>", _verdict(tc), target_table(tc)]
+    body += verdict_sections(run)  # issue 14: both adequacy levels, what binds, tipping points
     body.append("<h2>Figures</h2>")
     for stem, caption, fig in run_figures(run):
         png = to_png(fig)

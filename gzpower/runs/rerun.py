@@ -89,6 +89,7 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
     """Re-run the run in ``folder`` from its manifest into a new folder under ``runs_dir`` and compare."""
     from gzpower.results.counterfactuals import counterfactual_table
     from gzpower.studies.run import counterfactuals, run_and_write
+    from gzpower.studies.verdict import options_of_run, verdict_tables
     from gzpower.results.folder import file_hashes, scenario_from_record
     from gzpower.solve.highs import SolverSettings
     from gzpower.inputs.validate import load_dataset
@@ -108,10 +109,13 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
     tables = load_dataset(data_dir)
     had_counterfactuals = (folder / "counterfactuals.parquet").is_file()
 
+    verdict = options_of_run(folder)  # issue 14: the check's verdict tables, as the original run wrote them
+
     def extra(parent):
+        out = verdict_tables(tables, parent, settings, verdict) if verdict is not None else {}
         if not had_counterfactuals:
-            return {}
-        return {"counterfactuals": counterfactual_table(parent, counterfactuals(tables, parent, settings))}
+            return out
+        return {**out, "counterfactuals": counterfactual_table(parent, counterfactuals(tables, parent, settings))}
 
     result = run_and_write(tables, sc, settings, Path(runs_dir or folder.parent), data_dir,
                            extra_manifest={"rerun_of": folder.name}, extra_tables=extra)

@@ -4,6 +4,7 @@ the state a myopic or rolling-horizon chain hands from one solve to the next."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
@@ -41,9 +42,19 @@ class Scenario:
     cyclic: bool = True  # storage state of charge wraps around the horizon (False: starts at initial_soc)
     initial_soc: dict = field(default_factory=dict)  # storage id -> MWh at the start (rolling horizon)
     initial_output: dict = field(default_factory=dict)  # thermal unit -> MW in the hour before the start
+    #: "districts": the eleven district buses and their 220 kV corridors (deliverability); "city": one bus, the
+    #: boundary interfaces kept (supply adequacy). Applied by gzpower.model.copperplate.as_city.
+    network: Literal["districts", "city"] = "districts"
+    # tipping-point levers (gzpower.scenario.levers): each multiplies an assumption
+    line_scale: float = 1.0  # every 220 kV corridor rating (synthetic: circuits x LINE_RATING_MW_PER_CIRCUIT)
+    thermal_availability_scale: float = 1.0  # every thermal unit's availability (capped at 1)
+    clean_import_scale: float = 1.0  # the West-to-East clean import source's capability (p_max)
+    import_price_scale: float = 1.0  # every import source's price
 
     def label(self) -> str:
         suffix = f"-without-{'-'.join(self.without)}" if self.without else ""
         if self.periods:
             suffix += f"-{self.periods}d"
+        if self.network == "city":
+            suffix += "-city"
         return f"{self.mode}-{self.year}{suffix}"

@@ -13,6 +13,7 @@ import pandas as pd
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
 from gzpower.model.data import ModelData, assemble
+from gzpower.results.binding import binding_table
 from gzpower.results.counterfactuals import counterfactual_table
 from gzpower.results.extract import extract
 from gzpower.results.folder import file_hashes, run_folder, scenario_record, versions, write_manifest, write_tables
@@ -87,6 +88,7 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
     out = extract(built, outcome.duals)
     run_kpis = kpis(out, data)
     out["target_check"] = target_check(out, data, run_kpis)
+    out["binding"] = binding_table(built, outcome, out)  # issue 14: what binds in the shortfall hours
     timings["extract_s"] = time.perf_counter() - t1
     return RunResult(
         sc,

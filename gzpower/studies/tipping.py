@@ -1,0 +1,184 @@
+"""Tipping points: for each uncertain assumption the verdict rests on, the value at which the verdict flips.
+
+The verdict on a horizon: the plan *holds* when the district model's unserved energy is at most
+``VERDICT_MAX_UNSERVED_MWH``. Each :class:`Lever` multiplies one assumption (a Scenario field, 1.0 as assumed;
+:mod:`gzpower.scenario.levers`). Method as :mod:`gzpower.studies.sizing`: unserved energy is taken monotone in the
+lever (non-increasing in a lever that widens the dispatch's feasible set: interfaces, corridor ratings,
+availability, clean supply; non-decreasing in load and in import prices, which make shedding relatively cheaper).
+From the value used, the search goes the way that can flip the verdict (worse if the plan holds, better if it
+fails) to the end of the lever's range (``TIPPING_RANGE_*``); if the verdict there is the same, nothing in the
+range flips it. Else bisection keeps one end on each side until the bracket is ``TIPPING_STEP`` x the value used;
+the tipping value is the end on the flipped side.
+
+The default horizon is the week around the plan run's largest shortfall (its peak-load hour when it has none):
+minutes, not hours. A week that flips does not prove the year does; the full-year search gives the final word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from gzpower import assumptions as A
+from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.scenario.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Lever:
+    field: str  # Scenario field
+    label: str
+    multiplies: str
+    search_range: tuple[float, float]
+    helps_when_raised: bool  # raising it can only lower unserved energy
+
+
+LEVERS = (
+    Lever(
+        "import_scale",
+        "boundary transfer capability",
+        "every import interface's capacity",
+        A.TIPPING_RANGE_IMPORT_SCALE,
+        True,
+    ),
+    Lever(
+        "line_scale",
+        "220 kV corridor ratings (synthetic)",
+        "every corridor rating (circuits x 500 MW)",
+        A.TIPPING_RANGE_LINE_SCALE,
+        True,
+    ),
+    Lever("load_scale", "load growth", "the hourly load of every district", A.TIPPING_RANGE_LOAD_SCALE, False),
+    Lever(
+        "thermal_availability_scale",
+        "thermal availability",
+        "every thermal unit's availability (capped at 1)",
+        A.TIPPING_RANGE_THERMAL_AVAILABILITY,
+        True,
+    ),
+    Lever(
+        "clean_import_scale",
+        "West-to-East supply",
+        "the clean import source's capability",
+        A.TIPPING_RANGE_CLEAN_IMPORT,
+        True,
+    ),
+    Lever("import_price_scale", "import price", "every import source's price", A.TIPPING_RANGE_IMPORT_PRICE, False),
+)
+
+COLUMNS = [
+    "assumption",
+    "lever",
+    "multiplies",
+    "value_used",
+    "tipping_value",
+    "unit",
+    "margin",
+    "margin_pct",
+    "holds_at_value_used",
+    "plan_holds_while",
+    "unserved_used_mwh",
+    "solves",
+    "start_hour",
+    "hours",
+]
+
+
+def holds(unserved_mwh: float) -> bool:
+    return unserved_mwh <= A.VERDICT_MAX_UNSERVED_MWH
+
+
+def find_tipping(unserved: Callable[[float], float], lever: Lever, used: float) -> tuple[float, bool, float, int]:
+    """(tipping value or NaN, holds at ``used``, unserved at ``used``, solves) for one lever by bisection."""
+    at_used = unserved(used)
+    base = holds(at_used)
+    raise_it = lever.helps_when_raised != base  # fails: the way that helps; holds: the way that hurts
+    end = lever.search_range[1] if raise_it else lever.search_range[0]
+    solves = 1
+    if (end > used) != raise_it or end == used:
+        return np.nan, base, at_used, solves
+    solves += 1
+    if holds(unserved(end)) == base:
+        return np.nan, base, at_used, solves
+    same, flipped = used, end
+    step = A.TIPPING_STEP * max(abs(used), 1e-9)
+    while abs(flipped - same) > step:
+        mid = 0.5 * (same + flipped)
+        solves += 1
+        if holds(unserved(mid)) == base:
+            same = mid
+        else:
+            flipped = mid
+    return float(flipped), base, at_used, solves
+
+
+def _holds_while(lever: Lever, base: bool, tipping: float) -> str:
+    name = lever.field
+    if np.isnan(tipping):
+        lo, hi = lever.search_range
+        state = "holds" if base else "fails"
+        return f"{state} for every {name} in {lo:g}..{hi:g} (the verdict does not rest on it there)"
+    up = lever.helps_when_raised
+    if base:
+        return f"holds while {name} {'>' if up else '<'} {tipping:.3g}"
+    return f"fails until {name} {'>=' if up else '<='} {tipping:.3g}"
+
+
+def tipping_row(lever: Lever, used: float, result: tuple[float, bool, float, int], window: tuple[int, int]) -> dict:
+    tipping, base, at_used, solves = result
+    margin = tipping - used
+    return {
+        "assumption": lever.label,
+        "lever": lever.field,
+        "multiplies": lever.multiplies,
+        "value_used": used,
+        "tipping_value": tipping,
+        "unit": "x assumed value",
+        "margin": margin,
+        "margin_pct": 100.0 * margin / used if used else np.nan,
+        "holds_at_value_used": base,
+        "plan_holds_while": _holds_while(lever, base, tipping),
+        "unserved_used_mwh": at_used,
+        "solves": solves,
+        "start_hour": window[0],
+        "hours": window[1],
+    }
+
+
+def tightest_window(sc: Scenario, balance: pd.DataFrame, hours: int = A.TIPPING_WINDOW_H) -> tuple[int, int]:
+    """(start hour, hours): the window of ``hours`` around the largest city shortfall of a plan run's balance,
+    its peak-load hour if it has none; the run's own horizon when that is no longer (or aggregated)."""
+    if sc.periods or sc.hours <= hours:
+        return sc.start_hour, sc.hours
+    city = balance.groupby("hour")[["unserved_mw", "load_mw"]].sum()
+    short = city["unserved_mw"].max() > A.SHORTFALL_ROUNDOFF
+    peak = int(city["unserved_mw"].idxmax() if short else city["load_mw"].idxmax())
+    start = sc.start_hour + peak - hours // 2
+    start = min(max(start, sc.start_hour), sc.start_hour + sc.hours - hours, HOURS_PER_YEAR - hours)
+    return int(start), int(hours)
+
+
+def tipping_points(
+    tables: dict, sc: Scenario, settings, window: tuple[int, int], levers=LEVERS, progress=None
+) -> pd.DataFrame:
+    """The tipping-point table of scenario ``sc`` on ``window`` (start hour, hours), district level."""
+    from gzpower.studies.run import solve_case
+
+    base = replace(sc, start_hour=window[0], hours=window[1], network="districts")
+    rows = []
+    for lever in levers:
+        if progress:
+            progress(f"tipping point of the {lever.label} ...")
+
+        def unserved(value: float, _lever=lever) -> float:
+            result = solve_case(tables, replace(base, **{_lever.field: value}), settings)
+            if not result.kpis:
+                raise RuntimeError(f"{_lever.field}={value}: {result.status} ({result.message})")
+            return float(result.kpis["unserved_mwh"])
+
+        used = float(getattr(sc, lever.field))
+        rows.append(tipping_row(lever, used, find_tipping(unserved, lever, used), window))
+    return pd.DataFrame(rows, columns=COLUMNS)
