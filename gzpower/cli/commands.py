@@ -328,3 +328,52 @@ def cmd_rerun(args) -> int:
     report = rerun(folder, folder.parent, args.data)
     print("\n".join(report.lines()))
     return 0 if report.matches else 1
+
+
+def _adequacy_study(args, samples: int, year: int):
+    from gzpower.studies.adequacy import Settings
+    from gzpower.studies.adequacy.run import Study
+
+    return Study(
+        year=year,
+        settings=Settings(samples=samples, seed=getattr(args, "seed", 0) or 0),
+        network=getattr(args, "network", "districts"),
+        start_hour=args.start_hour,
+        hours=args.hours,
+        load_scale=getattr(args, "load_scale", 1.0),
+        import_scale=getattr(args, "import_scale", 1.0),
+        workers=args.workers,
+        scheduler=getattr(args, "scheduler", None),
+        capacity_credit=getattr(args, "capacity_credit", False),
+    )
+
+
+def cmd_adequacy(args) -> int:
+    """``gzpower adequacy``: sample years of forced outages and weather days, LOLE and EUE with standard errors."""
+    from gzpower.studies.adequacy.run import format_result, run_study, write_run
+
+    study = _adequacy_study(args, args.samples, args.year)
+    tables, load_s = load_tables(args.data)
+    if not args.json:
+        where = f"Dask cluster {study.scheduler}" if study.scheduler else f"{study.workers} local worker(s)"
+        print(
+            f"[{args.year}] {args.samples} sample years of {args.hours} h on {where} ...", file=sys.stderr, flush=True
+        )
+    result, _, sc = run_study(tables, study)
+    folder = write_run(result, study, sc, args.runs_dir, args.data, load_s)
+    if not args.no_report:
+        try:
+            from gzpower.report.adequacy import write_adequacy_report
+
+            page = write_adequacy_report(folder)
+        except Exception as exc:  # the run folder is complete without its pictures
+            print(f"warning: adequacy report not written ({type(exc).__name__}: {exc})", file=sys.stderr)
+            page = None
+    if args.json:
+        print(json.dumps({**result.headline(), **result.extra, "run_folder": str(folder)}, indent=2))
+        return 0
+    print(format_result(result, study))
+    print(f"run folder: {folder}")
+    if not args.no_report and page is not None:
+        print(f"report: {page}")
+    return 0
