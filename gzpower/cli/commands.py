@@ -50,20 +50,41 @@ def cmd_check(args) -> int:
             print(f"[{year}] solving the plan fleet over {sc.hours} h ...", flush=True)
 
         def extra(parent, _sc=sc):
+            out = _check_adequacy(args, tables, _sc, parent)
             if args.no_counterfactuals:
-                return {}
+                return out
             if not args.quiet:
                 print(
                     f"[{_sc.year}] solving {5} counterfactuals (each plan target's increment removed) ...", flush=True
                 )
             children = counterfactuals(tables, parent, settings, workers=args.workers)
-            return {"counterfactuals": counterfactual_table(parent, children)}
+            return {**out, "counterfactuals": counterfactual_table(parent, children)}
 
-        result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s, extra_tables=extra)
+        adequacy = None
+        if getattr(args, "adequacy_samples", None):
+            adequacy = {
+                "adequacy": {"samples": args.adequacy_samples, "seed": args.adequacy_seed, "network": "districts"}
+            }
+        result = run_and_write(
+            tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest=adequacy, extra_tables=extra
+        )
         print(format_check(result))
         print(f"run folder: {result.folder}")
         _report(args, result.folder)
     return 0
+
+
+def _check_adequacy(args, tables, sc, parent) -> dict:
+    """``--adequacy-samples N``: the probabilistic rows beside the deterministic ones in the target check."""
+    n = getattr(args, "adequacy_samples", None)
+    if not n:
+        return {}
+    from gzpower.studies.adequacy.run import check_tables
+
+    study = _adequacy_study(args, n, sc.year)
+    if not args.quiet:
+        print(f"[{sc.year}] {n} sample years of probabilistic adequacy ...", flush=True)
+    return check_tables(tables, study, sc, parent.tables["target_check"])
 
 
 def _check_rolling(args, tables, settings) -> int:
@@ -336,7 +357,7 @@ def _adequacy_study(args, samples: int, year: int):
 
     return Study(
         year=year,
-        settings=Settings(samples=samples, seed=getattr(args, "seed", 0) or 0),
+        settings=Settings(samples=samples, seed=getattr(args, "seed", None) or getattr(args, "adequacy_seed", 0) or 0),
         network=getattr(args, "network", "districts"),
         start_hour=args.start_hour,
         hours=args.hours,
@@ -359,8 +380,8 @@ def cmd_adequacy(args) -> int:
         print(
             f"[{args.year}] {args.samples} sample years of {args.hours} h on {where} ...", file=sys.stderr, flush=True
         )
-    result, _, sc = run_study(tables, study)
-    folder = write_run(result, study, sc, args.runs_dir, args.data, load_s)
+    result, system, sc = run_study(tables, study)
+    folder = write_run(result, study, sc, args.runs_dir, args.data, load_s, system)
     if not args.no_report:
         try:
             from gzpower.report.adequacy import write_adequacy_report

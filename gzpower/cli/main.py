@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=min(2, os.cpu_count() or 1),
         help="processes for the counterfactual runs (default: 2 where there are 2 cores)",
     )
+    c.add_argument(
+        "--adequacy-samples",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also N sample years of probabilistic adequacy: LOLE and EUE rows in the target check",
+    )
+    c.add_argument("--adequacy-seed", type=int, default=0, help="seed of the adequacy samples (default 0)")
     c.set_defaults(func=C.cmd_check)
     e = sub.add_parser("expand", help="least-cost investment on top of the standing fleet, myopic 2025 -> 2030")
     add_scenario_args(e)

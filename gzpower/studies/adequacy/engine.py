@@ -176,6 +176,11 @@ def adequacy_table(r: AdequacyResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def demand_mwh(system) -> float:
+    """The data's demand over the horizon (what the EUE criterion is a share of)."""
+    return float(system.load_mw[system.start_hour : system.start_hour + system.hours].sum())
+
+
 def target_check_rows(r: AdequacyResult, year: int, annual_demand_mwh: float) -> pd.DataFrame:
     """The probabilistic adequacy rows of the target check (columns as its table): LOLE and EUE against the
     named criteria. Judged on the mean; the description gives the standard error and the sample count."""
@@ -184,9 +189,10 @@ def target_check_rows(r: AdequacyResult, year: int, annual_demand_mwh: float) ->
     eue_target = A.ADEQUACY_EUE_CRITERION_SHARE * annual_demand_mwh
     horizon = "" if r.hours == 8760 else f"; horizon {r.hours} h, not a full year"
     common = f"sequential Monte Carlo, {r.n} sample years, seed {r.settings.seed}{horizon}"
+    per = "yr" if r.hours == 8760 else f"{r.hours} h"
     rows = [
-        ("lole_probabilistic", "h/yr", A.ADEQUACY_LOLE_CRITERION_H, lole, lole_se, "LOLE"),
-        ("eue_probabilistic", "MWh/yr", eue_target, eue, eue_se, "EUE"),
+        ("lole_probabilistic", f"h/{per}", A.ADEQUACY_LOLE_CRITERION_H, lole, lole_se, "LOLE"),
+        ("eue_probabilistic", f"MWh/{per}", eue_target, eue, eue_se, "EUE"),
     ]
     return pd.DataFrame(
         [

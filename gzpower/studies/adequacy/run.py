@@ -10,7 +10,7 @@ from pathlib import Path
 from gzpower import assumptions as A
 from gzpower.errors import InputError
 from gzpower.results.folder import file_hashes, run_folder, scenario_record, versions, write_manifest, write_tables
-from gzpower.studies.adequacy.engine import AdequacyResult, adequacy_table, run_adequacy
+from gzpower.studies.adequacy.engine import AdequacyResult, adequacy_table, demand_mwh, run_adequacy, target_check_rows
 from gzpower.studies.adequacy.montecarlo import Settings
 from gzpower.studies.adequacy.system import AdequacySystem, Network, system_from_model
 
@@ -74,7 +74,30 @@ def run_study(tables: dict, study: Study, scenario=None) -> tuple[AdequacyResult
     return result, system, sc
 
 
-def write_run(result: AdequacyResult, study: Study, sc, runs_dir: Path, data_dir: Path, load_s: float = 0.0) -> Path:
+def criteria(system) -> dict:
+    return {
+        "lole_criterion_h": A.ADEQUACY_LOLE_CRITERION_H,
+        "eue_criterion_mwh": A.ADEQUACY_EUE_CRITERION_SHARE * demand_mwh(system),
+    }
+
+
+def check_tables(tables: dict, study: Study, scenario, target_check) -> dict:
+    """What ``gzpower check --adequacy-samples`` adds to its run folder: the target check with the probabilistic
+    rows appended (the deterministic rows as they were), ``adequacy`` and ``adequacy_samples``."""
+    import pandas as pd
+
+    result, system, _ = run_study(tables, study, scenario)
+    rows = target_check_rows(result, study.year, demand_mwh(system))
+    return {
+        "target_check": pd.concat([target_check, rows], ignore_index=True),
+        "adequacy": adequacy_table(result),
+        "adequacy_samples": result.samples,
+    }
+
+
+def write_run(
+    result: AdequacyResult, study: Study, sc, runs_dir: Path, data_dir: Path, load_s: float = 0.0, system=None
+) -> Path:
     """The run folder of a study: samples.parquet, adequacy.parquet and a manifest with seed and settings."""
     label = f"adequacy-{study.year}-{study.network}-{study.settings.samples}s"
     with run_folder(runs_dir, label) as holder:
@@ -96,7 +119,7 @@ def write_run(result: AdequacyResult, study: Study, sc, runs_dir: Path, data_dir
                 "capacity_credit": study.capacity_credit,
                 "buses": result.buses,
             },
-            "kpis": {**result.headline(), **result.extra},
+            "kpis": {**result.headline(), **(criteria(system) if system is not None else {}), **result.extra},
             "timings_s": {"load_s": load_s, "samples_s": result.seconds, "write_s": time.perf_counter() - t},
             "versions": versions(),
             "inputs": {"data_dir": str(data_dir), "sha256": file_hashes(data_dir)},
