@@ -246,3 +246,91 @@ def test_tables_and_target_rows():
     assert list(rows["status"]) == ["fail", "fail"]  # 12 h > 3 h; 480 MWh > 0.002 % x 1e6 = 20 MWh
     assert rows["target"].tolist() == pytest.approx([3.0, 20.0])
     assert rows["margin"].tolist() == pytest.approx([3.0 - 12.0, 20.0 - 480.0])
+
+
+def test_capacity_credit_of_storage_and_dr_hand_derived():
+    from gzpower.studies.adequacy.credit import capacity_credits
+
+    # firm F MW in place of the resource leaves 12 (40 - F) MWh over the 3 days (4 short hours a day)
+    gen = assets([0], [100.0])
+    store = system(_peaky(), gen, stores=assets([0], [30.0], prefix="st"), store_mwh=[400.0])
+    settings = Settings(samples=2, initial_soc_share=0.0)
+    credit = capacity_credits(store, settings, run_adequacy(store, settings))
+    assert credit["storage_nameplate_mw"] == 30.0
+    assert credit["storage_capacity_credit_mw"] == pytest.approx(30.0, abs=1.0)  # EUE 120 MWh = 12 (40 - 30)
+    dr = system(_peaky(), gen, dr_mw=[40.0], dr_hours=[2.0])
+    credit = capacity_credits(dr, settings, run_adequacy(dr, settings))
+    assert credit["dr_capacity_credit_mw"] == pytest.approx(20.0, abs=1.0)  # EUE 240 MWh = 12 (40 - 20)
+    assert "storage_capacity_credit_mw" not in credit
+
+
+def test_dask_cluster_gives_the_same_numbers():
+    from dask.distributed import Client, LocalCluster
+
+    s = _meshed(48)
+    local = run_adequacy(s, Settings(samples=4, seed=9), workers=1)
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        remote = run_adequacy(s, Settings(samples=4, seed=9), scheduler=client, size=3)
+    pd.testing.assert_frame_equal(local.samples, remote.samples)
+
+
+# --- on the shipped data -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tables():
+    from pathlib import Path
+
+    from gzpower.inputs.validate import load_dataset
+
+    return load_dataset(Path(__file__).resolve().parents[1] / "data")
+
+
+def test_adapter_keeps_the_fleet(tables):
+    from gzpower.model.data import assemble
+    from gzpower.scenario.scenario import Scenario
+    from gzpower.studies.adequacy import system_from_model
+
+    d = assemble(tables, Scenario(year=2030, mode="check"))
+    s = system_from_model(d, "districts")
+    assert s.units.mw.sum() == pytest.approx(d.thermal["p_nom"].sum())
+    assert s.units.mw.max() <= 670.0 + 1e-9  # standing units as they are; generic blocks split to <= 460 MW
+    assert s.load_mw.sum() == pytest.approx(d.load.to_numpy().sum())
+    assert s.stores.mw.sum() == pytest.approx(d.storage["p_nom"].sum())
+    assert len(s.links) == len(d.links) and len(s.line_mw) == len(d.lines)
+    city = system_from_model(d, "city")
+    assert city.buses == ["city"] and len(city.line_mw) == 0 and len(city.links) == len(d.links)
+    assert city.load_mw[:, 0] == pytest.approx(d.load.sum(axis=1).to_numpy())
+    assert city.renewable_mw.sum() == pytest.approx(s.renewable_mw.sum())
+
+
+def test_cli_adequacy_json_and_run_folder(tmp_path, capsys):
+    import json
+
+    from gzpower.cli.main import main
+
+    argv = ["adequacy", "--samples", "3", "--hours", "168", "--start-hour", "4800", "--workers", "1"]
+    assert main([*argv, "--seed", "4", "--json", "--runs-dir", str(tmp_path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"lole_h", "lole_h_se", "eue_mwh", "eue_mwh_se", "samples"} <= set(out) and out["samples"] == 3
+    folder = tmp_path / out["run_folder"].rsplit("/", 1)[-1]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["adequacy"]["seed"] == 4 and manifest["adequacy"]["samples"] == 3
+    samples = pd.read_parquet(folder / "samples.parquet")
+    assert len(samples) == 3 and samples["eue_mwh"].mean() == pytest.approx(out["eue_mwh"])
+    assert (folder / "adequacy.parquet").is_file() and (folder / "adequacy.html").is_file()
+    assert main(["adequacy", "--samples", "1", "--runs-dir", str(tmp_path)]) == 2
+    assert "at least 2 sample years" in capsys.readouterr().err
+
+
+def test_check_appends_the_probabilistic_rows(tmp_path):
+    from gzpower.cli.main import main
+
+    argv = ["check", "--year", "2030", "--hours", "48", "--start-hour", "4800", "--no-counterfactuals", "--quiet"]
+    assert main([*argv, "--adequacy-samples", "2", "--runs-dir", str(tmp_path), "--no-report", "--workers", "1"]) == 0
+    [folder] = [p for p in tmp_path.iterdir() if p.is_dir()]
+    tc = pd.read_parquet(folder / "target_check.parquet")
+    assert list(tc["id"][-2:]) == ["lole_probabilistic", "eue_probabilistic"]
+    assert {"unserved_energy", "loss_of_load_hours"} <= set(tc["id"])  # the deterministic rows stay
+    assert tc.iloc[-2]["target"] == 3.0 and tc.iloc[-2]["unit"] == "h/48 h"
+    assert (folder / "adequacy.parquet").is_file()
