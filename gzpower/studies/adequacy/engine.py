@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from gzpower import assumptions as A
+from gzpower.studies.adequacy.dispatch import cuts
 from gzpower.studies.adequacy.montecarlo import ChunkResult, Settings, simulate_chunk
 
 HEADLINE = ("lole_h", "eue_mwh", "lol_days", "max_shortfall_mw")
@@ -38,6 +39,7 @@ def chunks(n: int, workers: int, size: int | None = None) -> list[list[int]]:
 
 def run_chunks(system, settings: Settings, workers: int = 1, scheduler=None, size=None) -> list[ChunkResult]:
     parts = chunks(settings.samples, workers, size)
+    c = cuts(system)  # once, not per chunk
     if scheduler is not None:
         from dask.distributed import Client
 
@@ -45,19 +47,19 @@ def run_chunks(system, settings: Settings, workers: int = 1, scheduler=None, siz
         client = Client(scheduler) if own else scheduler
         try:
             [shared] = client.scatter([system], broadcast=True)
-            futures = [client.submit(simulate_chunk, shared, settings, p, pure=False) for p in parts]
+            futures = [client.submit(simulate_chunk, shared, settings, p, c, pure=False) for p in parts]
             return client.gather(futures)
         finally:
             if own:
                 client.close()
     if workers <= 1:
-        return [simulate_chunk(system, settings, p) for p in parts]
+        return [simulate_chunk(system, settings, p, c) for p in parts]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(simulate_chunk, system, settings, p) for p in parts]
+        futures = [pool.submit(simulate_chunk, system, settings, p, c) for p in parts]
         try:
             return [f.result() for f in futures]
         except BaseException:

@@ -120,10 +120,10 @@ class ChunkResult:
     solved_hours: np.ndarray  # transport problems solved per sample
 
 
-def simulate_chunk(system, settings: Settings, samples: list[int]) -> ChunkResult:
+def simulate_chunk(system, settings: Settings, samples: list[int], c=None) -> ChunkResult:
     """Sample years ``samples`` stepped hour by hour, the state (state of charge, DR energy left) vectorised
-    across the chunk's samples; short hours solved one sample at a time."""
-    c = cuts(system)
+    across the chunk's samples; short hours solved one sample at a time. ``c``: the system's cuts, if known."""
+    c = c if c is not None else cuts(system)
     inputs = [sample_inputs(system, c, settings, i) for i in samples]
     n_s, n_b, n_k = len(samples), system.n_buses, len(system.stores)
     deficit = np.stack([x.deficit for x in inputs])
