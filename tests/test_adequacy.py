@@ -334,3 +334,21 @@ def test_check_appends_the_probabilistic_rows(tmp_path):
     assert {"unserved_energy", "loss_of_load_hours"} <= set(tc["id"])  # the deterministic rows stay
     assert tc.iloc[-2]["target"] == 3.0 and tc.iloc[-2]["unit"] == "h/48 h"
     assert (folder / "adequacy.parquet").is_file()
+
+
+def test_shortfall_shared_pro_rata_to_load():
+    # A (300 MW) and B (100 MW) behind one 200 MW interface into A, joined by a line that never binds: the 200 MW
+    # short is shared as each district's load, 150 MW in A and 50 MW in B (hand split u_A / 300 = u_B / 100)
+    hours = 24
+    s = system(
+        np.tile([300.0, 100.0], (hours, 1)),
+        assets([], []),
+        buses=("A", "B"),
+        externals=("grid",),
+        imports=np.full(hours, 1000.0),
+        links=assets([0], [200.0], prefix="link"),
+        link_external=[0],
+        lines=[(0, 1, 5000.0)],
+    )
+    r = run_adequacy(s, Settings(samples=2))
+    assert r.bus_eue_mwh[0] == pytest.approx([150.0 * hours, 50.0 * hours], rel=1e-5)

@@ -11,7 +11,9 @@ no tolerance. Hours with a positive deficit are the only ones that can be short;
 **Transport problem** (:class:`HourProblem`, HiGHS): generation, imports, interfaces and lines (both ways, no
 loop-flow physics: a transport model, like PRAS's), storage discharge, DR and unserved energy per district, at
 costs that only rank them: unserved 1000, DR 10, storage ``1 + 1 / (1 + hours of discharge left)`` (the store
-with more hours left goes first, PRAS's time-to-go order), line flow 1e-4 (no flow without cause).
+with more hours left goes first, PRAS's time-to-go order), line flow 1e-4 (no flow without cause). Its total
+unserved MW is unique; where it lands is not, so :func:`share_unserved` splits it pro rata to load over the
+binding cut.
 
 **Energy carried hour to hour** (PRAS's rule): stores discharge only to cover a shortfall, and charge from
 surplus in every hour that is not short, as much as their power, room and the hour's slack allow, the slack
@@ -58,17 +60,33 @@ def cuts(system, every: bool = False) -> Cuts:
     return Cuts(member.T.astype(float), lines_in, link_in)
 
 
+def cut_deficits(system, c: Cuts, load, gen, imports, link_mw) -> np.ndarray:
+    """Hours x cuts: each cut's deficit (MW) for the hours given."""
+    d = (load - gen) @ c.members - c.lines_in
+    for e in range(len(system.externals)):
+        sel = system.link_external == e
+        d -= np.minimum(imports[:, e : e + 1], link_mw[:, sel] @ c.link_in[sel])
+    return d
+
+
 def max_deficit(system, c: Cuts, load, gen, imports, link_mw, block: int = 2190) -> np.ndarray:
     """Largest cut deficit of each hour (MW; > 0: that much is unserved before storage and DR)."""
     out = np.empty(len(load))
     for lo in range(0, len(load), block):
         sl = slice(lo, lo + block)
-        d = (load[sl] - gen[sl]) @ c.members - c.lines_in
-        for e in range(len(system.externals)):
-            sel = system.link_external == e
-            d -= np.minimum(imports[sl, e : e + 1], link_mw[sl][:, sel] @ c.link_in[sel])
-        out[sl] = d.max(axis=1)
+        out[sl] = cut_deficits(system, c, load[sl], gen[sl], imports[sl], link_mw[sl]).max(axis=1)
     return out
+
+
+def share_unserved(system, c: Cuts, total: float, load, gen, imports, link_mw) -> np.ndarray:
+    """The hour's unserved MW per district: pro rata to load over the binding cut, the largest set of districts
+    whose deficit (after storage and DR, which ``gen`` includes) is the hour's shortfall. Any split inside it is
+    an optimum of the transport problem; the simplex would pick one arbitrarily (all of it in one district).
+    Maximisers of the deficit, a supermodular set function, are closed under union, so the largest is unique."""
+    d = cut_deficits(system, c, load[None], gen[None], imports[None], link_mw[None])[0]
+    binding = c.members[:, d >= d.max() - 1e-6 * max(1.0, total)].max(axis=1) > 0
+    weight = np.where(binding, load, 0.0)
+    return total * weight / weight.sum() if weight.sum() > 0 else np.zeros_like(load)
 
 
 class HourProblem:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gzpower import assumptions as A
-from gzpower.studies.adequacy.dispatch import HourProblem, cuts, max_deficit
+from gzpower.studies.adequacy.dispatch import HourProblem, cuts, max_deficit, share_unserved
 
 TOL = A.ADEQUACY_SHORTFALL_TOLERANCE_MW
 
@@ -150,7 +150,9 @@ def simulate_chunk(system, settings: Settings, samples: list[int], c=None) -> Ch
                 x.load[t], x.gen[t], x.imports[t], x.link_mw[t], dis_max, 1 + 1 / (1 + left_h), dr_left[s]
             )
             solved[s] += 1
-            unserved[s, t] = np.maximum(u, 0.0)
+            if u.sum() > TOL:
+                supply = x.gen[t] + dr + np.bincount(system.stores.bus, dis, minlength=n_b)
+                unserved[s, t] = share_unserved(system, c, u.sum(), x.load[t], supply, x.imports[t], x.link_mw[t])
             soc[s] = np.maximum(soc[s] - dis / system.eff_discharge, 0.0)
             dr_left[s] = np.maximum(dr_left[s] - dr, 0.0)
             busy[s] = u.sum() + dis.sum() + dr.sum() > TOL
