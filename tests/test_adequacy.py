@@ -311,7 +311,9 @@ def test_cli_adequacy_json_and_run_folder(tmp_path, capsys):
 
     argv = ["adequacy", "--samples", "3", "--hours", "168", "--start-hour", "4800", "--workers", "1"]
     assert main([*argv, "--seed", "4", "--json", "--runs-dir", str(tmp_path)]) == 0
-    out = json.loads(capsys.readouterr().out)
+    raw = capsys.readouterr().out
+    out = json.loads(raw)
+    assert "NaN" not in raw  # strict JSON: undefined figures are null
     assert {"lole_h", "lole_h_se", "eue_mwh", "eue_mwh_se", "samples"} <= set(out) and out["samples"] == 3
     folder = tmp_path / out["run_folder"].rsplit("/", 1)[-1]
     manifest = json.loads((folder / "manifest.json").read_text())

@@ -391,7 +391,10 @@ def cmd_adequacy(args) -> int:
             print(f"warning: adequacy report not written ({type(exc).__name__}: {exc})", file=sys.stderr)
             page = None
     if args.json:
-        print(json.dumps({**result.headline(), **result.extra, "run_folder": str(folder)}, indent=2))
+        figures = {**result.headline(), **result.extra, "run_folder": str(folder)}
+        # JSON has no NaN: "samples needed" is undefined (null) when no sample year had a loss of load
+        figures = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in figures.items()}
+        print(json.dumps(figures, indent=2))
         return 0
     print(format_result(result, study))
     print(f"run folder: {folder}")
