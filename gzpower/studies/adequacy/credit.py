@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gzpower.studies.adequacy.engine import AdequacyResult, run_adequacy
+from gzpower.studies.adequacy.engine import AdequacyResult, run_adequacy, worker_pool
 from gzpower.studies.adequacy.montecarlo import Settings
 
 #: bisection stops when the bracket is this share of the resource's nameplate MW (or 1 MW) wide
@@ -19,7 +19,14 @@ TOLERANCE_SHARE = 0.01
 
 
 def equivalent_firm_capacity(
-    system, settings: Settings, remove: dict, by_bus: np.ndarray, target_eue: float, workers: int = 1, scheduler=None
+    system,
+    settings: Settings,
+    remove: dict,
+    by_bus: np.ndarray,
+    target_eue: float,
+    workers: int = 1,
+    scheduler=None,
+    pool=None,
 ) -> float:
     """Firm MW (split as ``by_bus``) that, replacing what ``remove`` takes out, gives EUE ``target_eue``."""
     nameplate = float(by_bus.sum())
@@ -27,7 +34,7 @@ def equivalent_firm_capacity(
 
     def eue(firm: float) -> float:
         trial = system.without(**remove, firm_mw=firm * share)
-        return run_adequacy(trial, settings, workers, scheduler).mean_se("eue_mwh")[0]
+        return run_adequacy(trial, settings, workers, scheduler, pool=pool).mean_se("eue_mwh")[0]
 
     if eue(0.0) <= target_eue + 1e-9:
         return 0.0  # the resource serves no energy that would otherwise be lost
@@ -46,11 +53,12 @@ def capacity_credits(system, settings: Settings, base: AdequacyResult, workers: 
     out = {}
     store_mw = np.zeros(system.n_buses)
     np.add.at(store_mw, system.stores.bus, system.stores.mw)
-    for name, remove, by_bus in (("storage", {"storage": True}, store_mw), ("dr", {"dr": True}, system.dr_mw)):
-        if by_bus.sum() <= 0:
-            continue
-        out[f"{name}_nameplate_mw"] = float(by_bus.sum())
-        out[f"{name}_capacity_credit_mw"] = equivalent_firm_capacity(
-            system, settings, remove, by_bus, target, workers, scheduler
-        )
+    with worker_pool(workers if scheduler is None else 1) as pool:  # one pool for every bisection step
+        for name, remove, by_bus in (("storage", {"storage": True}, store_mw), ("dr", {"dr": True}, system.dr_mw)):
+            if by_bus.sum() <= 0:
+                continue
+            out[f"{name}_nameplate_mw"] = float(by_bus.sum())
+            out[f"{name}_capacity_credit_mw"] = equivalent_firm_capacity(
+                system, settings, remove, by_bus, target, workers, scheduler, pool
+            )
     return out

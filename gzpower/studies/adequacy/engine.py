@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +38,25 @@ def chunks(n: int, workers: int, size: int | None = None) -> list[list[int]]:
     return [list(range(lo, min(n, lo + size))) for lo in range(0, n, size)]
 
 
-def run_chunks(system, settings: Settings, workers: int = 1, scheduler=None, size=None) -> list[ChunkResult]:
+@contextmanager
+def worker_pool(workers: int):
+    """Spawned local worker processes that end with the parent (``None`` for 1 worker: run in process)."""
+    if workers <= 1:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_chunks(system, settings: Settings, workers=1, scheduler=None, size=None, pool=None) -> list[ChunkResult]:
+    """The chunks' results in sample order; ``pool``: an open :func:`worker_pool` to reuse (capacity credit)."""
     parts = chunks(settings.samples, workers, size)
     c = cuts(system)  # once, not per chunk
     if scheduler is not None:
@@ -52,20 +71,12 @@ def run_chunks(system, settings: Settings, workers: int = 1, scheduler=None, siz
         finally:
             if own:
                 client.close()
-    if workers <= 1:
+    if pool is None and workers > 1:
+        with worker_pool(workers) as own_pool:
+            return run_chunks(system, settings, workers, None, size, own_pool)
+    if pool is None:
         return [simulate_chunk(system, settings, p, c) for p in parts]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(simulate_chunk, system, settings, p, c) for p in parts]
-        try:
-            return [f.result() for f in futures]
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
+    return [f.result() for f in [pool.submit(simulate_chunk, system, settings, p, c) for p in parts]]
 
 
 @dataclass
@@ -113,9 +124,9 @@ def samples_needed(mean: float, se: float, n: int, rel: float = A.ADEQUACY_TARGE
     return float(np.ceil(n * (se / (rel * mean)) ** 2))
 
 
-def run_adequacy(system, settings: Settings, workers: int = 1, scheduler=None, size=None) -> AdequacyResult:
+def run_adequacy(system, settings: Settings, workers: int = 1, scheduler=None, size=None, pool=None) -> AdequacyResult:
     t = time.perf_counter()
-    parts = run_chunks(system, settings, workers, scheduler, size)
+    parts = run_chunks(system, settings, workers, scheduler, size, pool)
     cat = {f: np.concatenate([getattr(p, f) for p in parts]) for f in ChunkResult.__dataclass_fields__}
     order = np.argsort(cat["samples"], kind="stable")
     cat = {k: v[order] for k, v in cat.items()}
