@@ -104,6 +104,11 @@ def write_adequacy_report(folder: Path) -> Path:
     eue_criterion = k.get("eue_criterion_mwh")
     fig_dir = folder / "figures"
     fig_dir.mkdir(exist_ok=True)
+    credit_facts = [
+        (f"capacity credit of {name}", f"{k[key]:,.0f} MW firm for {k[f'{name}_nameplate_mw']:,.0f} MW")
+        for name in ("storage", "dr")
+        if (key := f"{name}_capacity_credit_mw") in k
+    ]
     body = [
         f"<h1>Probabilistic adequacy {esc(manifest.get('year'))}: {esc(manifest.get('run'))}</h1>",
         facts(
@@ -116,6 +121,7 @@ def write_adequacy_report(folder: Path) -> Path:
                     f"{A.ADEQUACY_LOLE_CRITERION_H:g} h/yr)",
                 ),
                 ("EUE", f"{k.get('eue_mwh', 0):,.1f} +- {k.get('eue_mwh_se', 0):,.1f} MWh"),
+                *credit_facts,
             ]
         ),
         _city_table(adequacy),
