@@ -9,7 +9,8 @@ Cases: the 2030 check at 168, 720, 2184 and 8760 hours; the 2030 rolling-horizon
 and by Benders decomposition (the full-year optimum, to a 1e-6 gap); the expansion aggregated to N representative
 days, each plan also priced over the full year (error in objective, in each technology's built capacity and in the
 full-year cost of the plan against the full-year optimum, and the speed-up); each HiGHS algorithm on the 2030 check
-and the aggregated expansion (with a time limit). Writes ``runs/bench/<timestamp>.json`` and prints tables.
+and the aggregated expansion (with a time limit); probabilistic adequacy (sequential Monte Carlo) at growing
+sample counts and horizons, with issue 18's 1,000 x 8,760 h case. Writes ``runs/bench/<timestamp>.json``; prints tables.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def run_one(case: dict) -> dict:
     t0 = time.perf_counter()
     tables = load_dataset(Path(case.get("data", REPO / "data")))
     load_s = time.perf_counter() - t0
+    if case.get("adequacy"):
+        return run_adequacy_case(case, tables, load_s, t0)
     sc = Scenario(**case["scenario"])
     settings = SolverSettings(**case.get("solver", {}))
     if case.get("rolling"):
@@ -101,6 +104,69 @@ def run_one(case: dict) -> dict:
     outside = sum(out.get(k) or 0.0 for k in ("build_s", "handover_s", "extract_s", "write_s"))
     out["overhead_vs_highs"] = outside / out["highs_s"] if out.get("highs_s") else None
     return out
+
+
+def run_adequacy_case(case: dict, tables: dict, load_s: float, t0: float) -> dict:
+    """A probabilistic adequacy run (issue 18): seconds per sample year on the case's workers."""
+    from gzpower.studies.adequacy import Settings
+    from gzpower.studies.adequacy.run import Study, run_study
+
+    a = case["adequacy"]
+    study = Study(
+        year=a["year"], settings=Settings(samples=a["samples"], seed=0), hours=a["hours"], workers=a["workers"]
+    )
+    result, _, _ = run_study(tables, study)
+    head = result.headline()
+    return {
+        "case": case["name"],
+        "status": "optimal",
+        "load_s": load_s,
+        "samples_s": result.seconds,
+        "total_s": time.perf_counter() - t0,
+        "s_per_sample_year": result.seconds / a["samples"] * 8760 / a["hours"],
+        "s_per_sample": result.seconds / a["samples"],
+        "lole_h": head["lole_h"],
+        "lole_h_se": head["lole_h_se"],
+        "eue_mwh": head["eue_mwh"],
+        "eue_mwh_se": head["eue_mwh_se"],
+        "solved_hours_per_sample": head["solved_hours_per_sample"],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **a,
+    }
+
+
+def adequacy_cases(quick: bool) -> list[dict]:
+    """Growth with the sample count (full year) and with the horizon; the issue's 1,000 x 8,760 h case."""
+    grid = [(20, 8760), (40, 8760), (20, 2184)] if quick else [(100, 8760), (300, 8760), (1000, 8760), (100, 2184)]
+    return [
+        {
+            "name": f"adequacy-2030-{n}x{h}h",
+            "adequacy": {"year": 2030, "samples": n, "hours": h, "workers": 2},
+        }
+        for n, h in grid
+    ]
+
+
+def adequacy_report(results: list[dict]) -> list[str]:
+    rows = [r for r in results if r["case"].startswith("adequacy-") and r.get("samples_s") is not None]
+    if not rows:
+        return []
+    text = ["", "Probabilistic adequacy (sequential Monte Carlo, 2 workers):"]
+    for r in rows:
+        text.append(
+            f"  {r['case']}: {r['samples_s']:.1f} s, {r['s_per_sample']:.3f} s per sample, "
+            f"{r['s_per_sample_year']:.3f} s per 8,760-h sample year; LOLE {r['lole_h']:.3f} +- {r['lole_h_se']:.3f} h"
+        )
+    full = sorted((r for r in rows if r["hours"] == 8760), key=lambda r: r["samples"])
+    if len(full) >= 2:  # seconds = fixed (workers, data, cuts) + marginal x samples, fitted on the full-year cases
+        import numpy as np
+
+        marginal, fixed = np.polyfit([r["samples"] for r in full], [r["samples_s"] for r in full], 1)
+        text.append(
+            f"  full year: {fixed:.1f} s fixed + {marginal:.3f} s per sample year; 1,000 sample years "
+            f"{fixed + 1000 * marginal:.0f} s by that line (limit 600 s)"
+        )
+    return text
 
 
 def _subprocess(case: dict, timeout: float) -> dict:
@@ -177,7 +243,7 @@ def cases(quick: bool) -> list[dict]:
                 "solver": {"algorithm": algorithm, "time_limit": limit},
             }
         )
-    return out
+    return out + adequacy_cases(quick)
 
 
 def _fmt(value, digits=1) -> str:
@@ -233,6 +299,7 @@ def summarise(results: list[dict]) -> str:
             f"Rolling horizon ({roll['windows']} windows): {base['total_s'] / roll['total_s']:.2f}x the speed "
             f"of the single LP; operating cost {100 * dc:+.2f} %, unserved energy {du:+,.0f} MWh.",
         ]
+    text += adequacy_report(results)
     return "\n".join(text)
 
 

@@ -851,3 +851,143 @@ SHORTFALL_ROUNDOFF = _assume(
     "Unserved energy below this is solver round-off: an hour or an adequacy row with less counts as no shortfall "
     "(the rule the target check's adequacy rows use).",
 )
+# --- probabilistic adequacy (issue 18) ---
+# The sequential Monte Carlo of gzpower.studies.adequacy replaces the LP's flat availability derating
+# (AVAILABILITY_GAS 0.92, AVAILABILITY_COAL 0.88, AVAILABILITY_WASTE 0.90: planned and forced outages together) by
+# two-state Markov chains of forced outages: each unit fails OUTAGE_RATE times per year in service and is repaired
+# after MTTR hours on average. Planned maintenance (the rest of the derating) is taken as scheduled outside the
+# tight weeks, as adequacy studies assume; the rates below are order-of-magnitude fleet figures in the spirit of
+# NERC GADS, not measured for Guangzhou's units: they are assumptions.
+ADEQUACY_OUTAGE_RATE_COAL_PER_YR = _assume(
+    "ADEQUACY_OUTAGE_RATE_COAL_PER_YR",
+    14.0,
+    "1/yr in service",
+    "adequacy",
+    "Forced outages of a coal unit per year of service; with ADEQUACY_MTTR_COAL_H gives a forced outage rate "
+    "of 50 / (8760 / 14 + 50) = 7.4 %, the order of NERC GADS coal EFORd (assumption).",
+)
+ADEQUACY_MTTR_COAL_H = _assume(
+    "ADEQUACY_MTTR_COAL_H", 50.0, "h", "adequacy", "Mean time to repair a forced outage of a coal unit (assumption)."
+)
+ADEQUACY_OUTAGE_RATE_CCGT_PER_YR = _assume(
+    "ADEQUACY_OUTAGE_RATE_CCGT_PER_YR",
+    10.0,
+    "1/yr in service",
+    "adequacy",
+    "Forced outages of a gas combined-cycle unit per year of service; with ADEQUACY_MTTR_CCGT_H a forced outage "
+    "rate of 4.4 %, the order of NERC GADS combined-cycle EFORd (assumption).",
+)
+ADEQUACY_MTTR_CCGT_H = _assume(
+    "ADEQUACY_MTTR_CCGT_H", 40.0, "h", "adequacy", "Mean time to repair a forced outage of a CCGT (assumption)."
+)
+ADEQUACY_OUTAGE_RATE_GAS_OTHER_PER_YR = _assume(
+    "ADEQUACY_OUTAGE_RATE_GAS_OTHER_PER_YR",
+    12.0,
+    "1/yr in service",
+    "adequacy",
+    "Forced outages of a gas steam or open-cycle unit per year; with ADEQUACY_MTTR_GAS_OTHER_H a forced outage "
+    "rate of 6.2 % (assumption).",
+)
+ADEQUACY_MTTR_GAS_OTHER_H = _assume(
+    "ADEQUACY_MTTR_GAS_OTHER_H", 48.0, "h", "adequacy", "Mean time to repair a gas steam / OCGT unit (assumption)."
+)
+ADEQUACY_OUTAGE_RATE_WASTE_PER_YR = _assume(
+    "ADEQUACY_OUTAGE_RATE_WASTE_PER_YR",
+    12.0,
+    "1/yr in service",
+    "adequacy",
+    "Forced outages of a waste-to-energy plant per year (grate and boiler trips); with ADEQUACY_MTTR_WASTE_H a "
+    "forced outage rate of 5.2 % (assumption).",
+)
+ADEQUACY_MTTR_WASTE_H = _assume(
+    "ADEQUACY_MTTR_WASTE_H", 40.0, "h", "adequacy", "Mean time to repair a waste-to-energy plant (assumption)."
+)
+ADEQUACY_OUTAGE_RATE_PUMPED_HYDRO_PER_YR = _assume(
+    "ADEQUACY_OUTAGE_RATE_PUMPED_HYDRO_PER_YR",
+    6.0,
+    "1/yr in service",
+    "adequacy",
+    "Forced outages of a pumped-storage station (Conghua, modelled as one unit) per year; with "
+    "ADEQUACY_MTTR_PUMPED_HYDRO_H a forced outage rate of 2.0 % (assumption).",
+)
+ADEQUACY_MTTR_PUMPED_HYDRO_H = _assume(
+    "ADEQUACY_MTTR_PUMPED_HYDRO_H", 30.0, "h", "adequacy", "Mean time to repair pumped storage (assumption)."
+)
+ADEQUACY_OUTAGE_RATE_BATTERY_PER_YR = _assume(
+    "ADEQUACY_OUTAGE_RATE_BATTERY_PER_YR",
+    4.0,
+    "1/yr in service",
+    "adequacy",
+    "Forced outages of a district battery (PCS or BMS trip) per year; with ADEQUACY_MTTR_BATTERY_H a forced "
+    "outage rate of 1.1 % (assumption).",
+)
+ADEQUACY_MTTR_BATTERY_H = _assume(
+    "ADEQUACY_MTTR_BATTERY_H", 24.0, "h", "adequacy", "Mean time to repair a battery (assumption)."
+)
+ADEQUACY_OUTAGE_RATE_INTERFACE_PER_YR = _assume(
+    "ADEQUACY_OUTAGE_RATE_INTERFACE_PER_YR",
+    1.0,
+    "1/yr in service",
+    "adequacy",
+    "Forced outages of a whole 500 kV import interface (both circuits or its transformers) per year; with "
+    "ADEQUACY_MTTR_INTERFACE_H unavailable 0.14 % of the time. Lines inside the city are taken as always "
+    "available (meshed 220 kV, multiple circuits) (assumption).",
+)
+ADEQUACY_MTTR_INTERFACE_H = _assume(
+    "ADEQUACY_MTTR_INTERFACE_H", 12.0, "h", "adequacy", "Mean time to restore an import interface (assumption)."
+)
+ADEQUACY_GENERIC_UNIT_MW = _assume(
+    "ADEQUACY_GENERIC_UNIT_MW",
+    460.0,
+    "MW",
+    "adequacy",
+    "The plan's generic gas block of a district is split into units of at most this size (a 9F-class CCGT, "
+    "like most of the standing Guangzhou units) so that it does not fail as one block.",
+)
+ADEQUACY_DAY_WINDOW_D = _assume(
+    "ADEQUACY_DAY_WINDOW_D",
+    7,
+    "days",
+    "adequacy",
+    "Each day of a sample year takes load, renewables and import availability jointly from a day drawn within "
+    "+-7 days of it, of the same type (workday / weekend): the season and weekly cycle stay, weather days vary.",
+)
+ADEQUACY_INITIAL_SOC_SHARE = _assume(
+    "ADEQUACY_INITIAL_SOC_SHARE",
+    0.5,
+    "MWh/MWh",
+    "adequacy",
+    "State of charge of every store at the first hour of each sample year, as a share of its energy.",
+)
+ADEQUACY_LOLE_CRITERION_H = _assume(
+    "ADEQUACY_LOLE_CRITERION_H",
+    3.0,
+    "h/yr",
+    "adequacy",
+    "Loss-of-load expectation criterion: 3 h/yr, the reliability standard of several European TSOs "
+    "(France, Belgium, Great Britain) used in ENTSO-E's ERAA.",
+)
+ADEQUACY_EUE_CRITERION_SHARE = _assume(
+    "ADEQUACY_EUE_CRITERION_SHARE",
+    2e-5,
+    "MWh/MWh demand",
+    "adequacy",
+    "Expected unserved energy criterion: 0.002 % of the year's demand, the Australian NEM reliability standard.",
+)
+ADEQUACY_TARGET_RELATIVE_SE = _assume(
+    "ADEQUACY_TARGET_RELATIVE_SE",
+    0.05,
+    "1",
+    "adequacy",
+    "Relative standard error the convergence line asks of LOLE and EUE (samples needed = N (se / (0.05 mean))^2).",
+)
+ADEQUACY_SHORTFALL_TOLERANCE_MW = _assume(
+    "ADEQUACY_SHORTFALL_TOLERANCE_MW",
+    0.01,
+    "MW",
+    "adequacy",
+    "An hour counts as loss of load when more than this is unserved (below it: floating-point noise).",
+)
+ADEQUACY_HOUR_BAND_H = _assume(
+    "ADEQUACY_HOUR_BAND_H", 4, "h", "adequacy", "Width of the hour-of-day bands the shortfall is attributed to."
+)

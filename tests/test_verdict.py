@@ -252,7 +252,7 @@ def test_a_negative_lever_is_a_one_line_input_error(tmp_path, capsys):
     args = ["check", "--year", "2030", "--hours", "24", "--runs-dir", str(tmp_path), "--quiet", "--no-report"]
     assert main([*args, "--no-counterfactuals", "--line-scale", "-1"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "error: --line-scale: must be a finite number >= 0, got -1.0"
+    assert err == "error: --line-scale: -1 is out of range: give a finite number >= 0"
 
 
 def test_check_prints_and_writes_both_levels_what_binds_and_the_tipping_points(tmp_path, capsys):

@@ -91,6 +91,14 @@ OPTION_SPECS: dict[str, OptionSpec] = dict(
         _spec("--upper", above=0),
         _spec("--hours-of-storage", above=0),
         _spec("--top", integer=True, min=1),
+        _spec("--samples", integer=True, min=1),
+        _spec("--seed", integer=True, min=0),
+        _spec("--adequacy-samples", integer=True, min=1),
+        _spec("--adequacy-seed", integer=True, min=0),
+        _spec("--line-scale", min=0),
+        _spec("--thermal-availability-scale", min=0),
+        _spec("--clean-import-scale", min=0),
+        _spec("--import-price-scale", min=0),
     )
 )
 # Scenario fields a sweep or a manifest may set that have no option of their own

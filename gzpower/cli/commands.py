@@ -63,16 +63,24 @@ def cmd_check(args) -> int:
 
         def extra(parent, _sc=sc):
             verdict = verdict_tables(tables, parent, settings, _verdict_options(args), None if args.quiet else _say)
+            out = {**verdict, **_check_adequacy(args, tables, _sc, parent, verdict.get("target_check"))}
             if args.no_counterfactuals:
-                return verdict
+                return out
             if not args.quiet:
                 print(
                     f"[{_sc.year}] solving {5} counterfactuals (each plan target's increment removed) ...", flush=True
                 )
             children = counterfactuals(tables, parent, settings, workers=args.workers)
-            return {**verdict, "counterfactuals": counterfactual_table(parent, children)}
+            return {**out, "counterfactuals": counterfactual_table(parent, children)}
 
-        result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s, extra_tables=extra)
+        adequacy = None
+        if getattr(args, "adequacy_samples", None):
+            adequacy = {
+                "adequacy": {"samples": args.adequacy_samples, "seed": args.adequacy_seed, "network": "districts"}
+            }
+        result = run_and_write(
+            tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest=adequacy, extra_tables=extra
+        )
         print(format_check(result))
         print(format_verdict(result.tables))  # issue 14: both adequacy levels, what binds, tipping points
         print(f"run folder: {result.folder}")
@@ -92,6 +100,20 @@ def _verdict_options(args):
         tipping_points=full or bool(getattr(args, "tipping_points", False)),
         tipping_horizon="full-year" if full else "tightest",
     )
+
+
+def _check_adequacy(args, tables, sc, parent, target_check=None) -> dict:
+    """``--adequacy-samples N``: the probabilistic rows beside the deterministic ones in the target check."""
+    n = getattr(args, "adequacy_samples", None)
+    if not n:
+        return {}
+    from gzpower.studies.adequacy.run import check_tables
+
+    study = _adequacy_study(args, n, sc.year)
+    if not args.quiet:
+        print(f"[{sc.year}] {n} sample years of probabilistic adequacy ...", flush=True)
+    base = target_check if target_check is not None else parent.tables["target_check"]
+    return check_tables(tables, study, sc, base)
 
 
 def _check_rolling(args, tables, settings) -> int:
@@ -407,3 +429,55 @@ def _check_choices(scenario: dict, where: str) -> None:
     without = scenario.get("without", [])
     if not isinstance(without, list) or not set(without) <= set(PLAN_INCREMENTS):
         raise InputError(where, f"scenario without: {without!r} is not a list of {', '.join(PLAN_INCREMENTS)}")
+
+
+def _adequacy_study(args, samples: int, year: int):
+    from gzpower.studies.adequacy import Settings
+    from gzpower.studies.adequacy.run import Study
+
+    return Study(
+        year=year,
+        settings=Settings(samples=samples, seed=getattr(args, "seed", None) or getattr(args, "adequacy_seed", 0) or 0),
+        network=getattr(args, "network", "districts"),
+        start_hour=args.start_hour,
+        hours=args.hours,
+        load_scale=getattr(args, "load_scale", 1.0),
+        import_scale=getattr(args, "import_scale", 1.0),
+        workers=args.workers,
+        scheduler=getattr(args, "scheduler", None),
+        capacity_credit=getattr(args, "capacity_credit", False),
+    )
+
+
+def cmd_adequacy(args) -> int:
+    """``gzpower adequacy``: sample years of forced outages and weather days, LOLE and EUE with standard errors."""
+    from gzpower.studies.adequacy.run import format_result, run_study, write_run
+
+    study = _adequacy_study(args, args.samples, args.year)
+    tables, load_s = load_tables(args.data)
+    if not args.json:
+        where = f"Dask cluster {study.scheduler}" if study.scheduler else f"{study.workers} local worker(s)"
+        print(
+            f"[{args.year}] {args.samples} sample years of {args.hours} h on {where} ...", file=sys.stderr, flush=True
+        )
+    result, system, sc = run_study(tables, study)
+    folder = write_run(result, study, sc, args.runs_dir, args.data, load_s, system)
+    if not args.no_report:
+        try:
+            from gzpower.report.adequacy import write_adequacy_report
+
+            page = write_adequacy_report(folder)
+        except Exception as exc:  # the run folder is complete without its pictures
+            print(f"warning: adequacy report not written ({type(exc).__name__}: {exc})", file=sys.stderr)
+            page = None
+    if args.json:
+        figures = {**result.headline(), **result.extra, "run_folder": str(folder)}
+        # JSON has no NaN: "samples needed" is undefined (null) when no sample year had a loss of load
+        figures = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in figures.items()}
+        print(json.dumps(figures, indent=2))
+        return 0
+    print(format_result(result, study))
+    print(f"run folder: {folder}")
+    if not args.no_report and page is not None:
+        print(f"report: {page}")
+    return 0

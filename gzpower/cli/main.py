@@ -65,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=min(2, os.cpu_count() or 1),
         help="processes for the counterfactual runs (default: 2 where there are 2 cores)",
     )
+    c.add_argument(
+        "--adequacy-samples",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also N sample years of probabilistic adequacy: LOLE and EUE rows in the target check",
+    )
+    c.add_argument("--adequacy-seed", type=int, default=0, help="seed of the adequacy samples (default 0)")
     c.set_defaults(func=C.cmd_check)
     e = sub.add_parser("expand", help="least-cost investment on top of the standing fleet, myopic 2025 -> 2030")
     add_scenario_args(e)
@@ -85,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.set_defaults(func=C.cmd_expand)
     _analysis_parsers(sub)
+    _adequacy_parser(sub)
     rr = sub.add_parser("rerun", help="re-run a run from its manifest; exit 0 if objective and tables reproduce")
     rr.add_argument("run", help="run folder (or its name under --runs-dir)")
     rr.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
@@ -180,6 +189,7 @@ def _internal_error(err: BaseException) -> str:
     """One line for a defect of gzpower itself; the traceback goes to a log file."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     log = Path(tempfile.gettempdir()) / f"gzpower-error-{stamp}-{os.getpid()}.log"
+
     try:
         log.write_text("".join(traceback.format_exception(err)))
         where = f"traceback in {log}"
@@ -187,6 +197,32 @@ def _internal_error(err: BaseException) -> str:
         where = "no log written"
     summary = str(err).splitlines()[0] if str(err) else ""
     return f"internal error: {type(err).__name__}: {summary} ({where}; please report it)"
+
+
+def _adequacy_parser(sub) -> None:
+    """gzpower adequacy: LOLE and EUE by sequential Monte Carlo (issue 18)."""
+    a = sub.add_parser("adequacy", help="probabilistic adequacy: LOLE and EUE by sequential Monte Carlo")
+    a.add_argument("--year", type=int, default=2030, choices=(2025, 2030), help="milestone year (default 2030)")
+    a.add_argument("--samples", type=int, default=200, help="sample years (default 200)")
+    a.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same numbers")
+    a.add_argument(
+        "--network",
+        choices=("districts", "city"),
+        default="districts",
+        help="districts: buses, lines and interfaces; city: the districts as one bus, interfaces kept",
+    )
+    a.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="local worker processes")
+    a.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on a Dask cluster (tcp://host:8786)")
+    a.add_argument("--capacity-credit", action="store_true", help="also the firm-capacity credit of storage and DR")
+    a.add_argument("--json", action="store_true", help="print the headline figures as JSON")
+    a.add_argument("--data", type=Path, default=DEFAULT_DATA, help="input data folder (default: data/)")
+    a.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS, help="where run folders go (default: runs/)")
+    a.add_argument("--start-hour", type=int, default=0, help="first hour of the horizon (0..8759)")
+    a.add_argument("--hours", type=int, default=8760, help="horizon length in hours (default: the full year)")
+    a.add_argument("--load-scale", type=float, default=1.0, help="multiply the load (a stress test)")
+    a.add_argument("--import-scale", type=float, default=1.0, help="multiply every import interface capacity")
+    a.add_argument("--no-report", action="store_true", help="do not write adequacy.html into the run folder")
+    a.set_defaults(func=C.cmd_adequacy)
 
 
 def main(argv: list[str] | None = None) -> int:
