@@ -17,6 +17,7 @@ import pandas as pd
 from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
 from gzpower.scenario.fleet import FleetOptions, standing_units
+from gzpower.scenario.plan import year_targets
 from gzpower.scenario.scenario import Scenario
 
 
@@ -182,6 +183,7 @@ def _add_generic_thermal(
 
 def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     """Resolve the input tables into the model's element tables for scenario ``sc``."""
+    tables = sc.plan.apply(tables, sc.year) if sc.plan else tables
     year = sc.year
     start, hours = sc.start_hour, sc.hours
     if start < 0 or hours < 1 or start + hours > HOURS_PER_YEAR:
@@ -189,7 +191,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     buses = tables["buses"]
     districts = list(buses.loc[buses["kind"] == "district", "bus"])
     externals = list(buses.loc[buses["kind"] == "external", "bus"])
-    targets = _year(tables["targets"], year)
+    targets = year_targets(tables["targets"], year)
     techs = tables["technologies"]
     fuels = _year(tables["fuels"], year)
     sites = tables["sites"]
@@ -307,7 +309,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     plan_storage = (
         sc.storage_mw
         if sc.storage_mw is not None
-        else (_target(tables["targets"], "storage_capacity", min(year, 2025)) or 0.0)
+        else (_target(targets, "storage_capacity", year) or 0.0)
     )
     if "storage" in sc.without:
         plan_storage = 0.0

@@ -77,6 +77,8 @@ def manifest_row(folder: Path, manifest: dict) -> dict:
     extra: dict = {}
     for key, value in (manifest.get("scenario") or {}).items():
         extra[key] = _scalar(value)
+    plan = (manifest.get("scenario") or {}).get("plan")
+    extra["plan"] = f"{Path(plan.get('source', '')).name}@{plan.get('sha256', '')[:12]}" if plan else None
     solver = manifest.get("solver") or {}
     for key, value in solver.items():
         extra[key] = _scalar(value)

@@ -115,6 +115,8 @@ def _params(runs: list[RunInfo]) -> pd.DataFrame:
         blocks = [r.manifest.get(section) or {} for r in runs]
         for key in sorted(set().union(*blocks), key=lambda k: (list(blocks[0]).index(k) if k in blocks[0] else 99)):
             values = [b.get(key) for b in blocks]
+            if key == "plan":  # a plan file: its name and hash, not its text
+                values = [f"{Path(v.get('source', '')).name}@{v.get('sha256', '')[:12]}" if v else None for v in values]
             if _differ(values):
                 rows.append({"field": f"{section}.{key}",
                              **{r.label: json.dumps(v) if isinstance(v, (dict, list)) else v

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.scenario.plan import PlanOverrides
 
 FAMILIES = ("gas", "renewables", "storage", "demand_response", "clean_imports")
 
@@ -39,6 +40,7 @@ class Scenario:
     cyclic: bool = True  # storage state of charge wraps around the horizon (False: starts at initial_soc)
     initial_soc: dict = field(default_factory=dict)  # storage id -> MWh at the start (rolling horizon)
     initial_output: dict = field(default_factory=dict)  # thermal unit -> MW in the hour before the start
+    plan: PlanOverrides | None = None  # a plan file's targets and placements (applied by model.data.assemble)
 
     def label(self) -> str:
         suffix = f"-without-{'-'.join(self.without)}" if self.without else ""

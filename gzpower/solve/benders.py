@@ -48,6 +48,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pyomo.environ as pyo
 
+from gzpower import progress
 from gzpower.solve.highs import (
     MESSAGES,
     SolveOutcome,
@@ -101,9 +102,11 @@ def solve_benders(
     settings: SolverSettings,
     start: dict | None = None,
     want_duals: bool = True,
+    on_iteration=progress.benders_iteration,
 ) -> SolveOutcome:
     """Solve an expansion model by Benders decomposition; the best plan and its dispatch are loaded into
-    ``model``. ``start`` maps (var name, index) to a first plan (default: every capacity at its lower bound)."""
+    ``model``. ``start`` maps (var name, index) to a first plan (default: every capacity at its lower bound).
+    ``on_iteration`` is called with each :class:`BendersIteration` (default: one progress line)."""
     import highspy
 
     started = time.perf_counter()
@@ -223,6 +226,8 @@ def solve_benders(
                     float(np.max(np.abs(plan - best.plan), initial=0.0)),
                 )
             )
+            if on_iteration is not None:
+                on_iteration(history[-1])
             if gap <= settings.benders_gap:
                 status = "optimal"
                 break

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gzpower import progress
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
 from gzpower.model.data import ModelData, assemble
@@ -60,7 +61,7 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
 
         outcome = solve_benders(built.model, built.registry.investments, settings, start)
     else:
-        outcome = solve(built.model, settings)
+        outcome = solve(built.model, settings, tee=progress.verbose())
     timings["solve_s"] = outcome.seconds_handover_and_solve
     timings["highs_s"] = outcome.seconds_highs
     if not outcome.has_solution:
@@ -305,11 +306,14 @@ def counterfactuals(
     simplex uses one core, so two workers halve the wall time of a full-year check on two cores).
     """
     scenarios = {f: replace(parent.scenario, without=(f,)) for f in families}
+    desc = f"[{parent.scenario.year}] counterfactuals"
     if workers <= 1 or len(scenarios) <= 1:
-        return {f: _counterfactual(tables, sc, settings) for f, sc in scenarios.items()}
+        return {f: _counterfactual(tables, sc, settings) for f, sc in progress.bar(scenarios.items(), desc, unit="run")}
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {f: pool.submit(_counterfactual, tables, sc, settings) for f, sc in scenarios.items()}
+        for _ in progress.bar(as_completed(futures.values()), desc, total=len(futures), unit="run"):
+            pass
         return {f: future.result() for f, future in futures.items()}

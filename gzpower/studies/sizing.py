@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from gzpower import progress
 from gzpower.model.data import assemble
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings
@@ -96,6 +97,10 @@ def bisect_size(evaluate: Evaluator, lower: float, upper: float, tol: float, cri
             e, meets=e.status in ("optimal", "time_limit") and criterion.met(e.unserved_mwh, e.loss_of_load_hours)
         )
         seen.append(e)
+        progress.say(
+            f"sizing step {len(seen)}: size {size:,.4g} -> {e.unserved_mwh:,.1f} MWh unserved in "
+            f"{e.loss_of_load_hours:g} h ({'meets' if e.meets else 'fails'} {criterion.describe()})"
+        )
         return e
 
     result = SizingResult("", "", criterion, tol, lower, upper, None, seen)
