@@ -306,11 +306,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
                 }
             )
     bp, be = _tech(techs, "battery_power", year), _tech(techs, "battery_energy", year)
-    plan_storage = (
-        sc.storage_mw
-        if sc.storage_mw is not None
-        else (_target(targets, "storage_capacity", year) or 0.0)
-    )
+    plan_storage = sc.storage_mw if sc.storage_mw is not None else (_target(targets, "storage_capacity", year) or 0.0)
     if "storage" in sc.without:
         plan_storage = 0.0
     batt_sites = sites[sites["tech"] == "battery_power"]
@@ -366,6 +362,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     dr["cost_per_mwh"] = float(dr_tech["vom_cny_per_mwh"])
     dr["max_hours_per_day"] = A.DR_MAX_HOURS_PER_DAY
     dr["shift_mw"] = sc.dr_shift_share * district_peak
+    dr["shift_cost_per_mwh"] = A.DR_SHIFT_COST_CNY_PER_MWH
     dr.index.name = "bus"
 
     # --- imports -----------------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ cost per MWh shed :math:`\\kappa`, holding cost (annuity) :math:`A` per MW-year;
     0 \\le s_{b,t} \\le D_b, \\qquad \\sum_{t \\in \\text{day } \\delta} s_{b,t} \\le H D_b\\\\
     \\sum_{t \\in \\delta} u_{b,t} = \\sum_{t \\in \\delta} w_{b,t}
     \\quad\\text{(shifting moves energy within the day)}\\\\
-    \\text{cost} = \\kappa \\sum_{b,t} s_{b,t} + y A \\sum_b D_b
+    \\text{cost} = \\kappa \\sum_{b,t} s_{b,t} + \\sigma \\sum_{b,t} w_{b,t} + y A \\sum_b D_b
 
+:math:`\\sigma` is the cost per MWh shifted (``DR_SHIFT_COST_CNY_PER_MWH``): shifting is not free.
 Shedding and shifting-down inject at the district (they lower its net load); shifting-up withdraws. The
 headroom :math:`D_b - s_{b,t}` counts toward the spinning reserve.
 """
@@ -104,3 +105,5 @@ def build_demand_response(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> 
     if shift:
         reg.inject("dr_shift_down", m.dr_shift_down, {b: b for b in shift})
         reg.inject("dr_shift_up", m.dr_shift_up, {b: b for b in shift}, sign=-1.0)
+        shift_cost = [float(dr.at[b, "shift_cost_per_mwh"]) if "shift_cost_per_mwh" in dr else 0.0 for b in shift]
+        reg.cost("demand_response", PerEntry(m.dr_shift_down, np.outer(shift_cost, d.weights).ravel()))  # per MWh moved

@@ -130,6 +130,23 @@ class Catalogue:
             raise InputError("query", str(err).splitlines()[0]) from None
 
 
+def read_only_query(query: str) -> str:
+    """``query`` if it is exactly one SELECT statement (DuckDB's own parser decides); anything else (COPY ... TO,
+    ATTACH, CREATE, INSERT, PRAGMA, SET, several statements) is a one-line input error."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as err:
+        raise InputError("query", str(err).splitlines()[0]) from None
+    if len(statements) != 1:
+        raise InputError("query", f"give exactly one SELECT statement (got {len(statements)})")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise InputError("query", f"runs sql is read-only: only SELECT is allowed, not {kind.name}")
+    return query
+
+
 def open_catalogue(runs_dir: Path) -> Catalogue:
     import duckdb
 
@@ -159,7 +176,7 @@ def open_catalogue(runs_dir: Path) -> Catalogue:
 
 
 LIST_COLUMNS = ("run", "mode", "year", "status", "created", "hours", "start_hour", "algorithm", "objective_mcny",
-                "unserved_mwh", "co2_t", "solve_s")
+                "unserved_mwh", "co2_t", "solve_s", "plan")
 
 
 def list_runs(cat: Catalogue, mode: str | None = None, year: int | None = None, status: str | None = None,

@@ -107,10 +107,13 @@ def run_and_write(
     load_seconds: float = 0.0,
     extra_manifest: dict | None = None,
     extra_tables=None,
+    solver=None,
+    label: str | None = None,
 ) -> RunResult:
-    """Solve one scenario and write its run folder atomically. Raises SolveError without a usable solution."""
-    with run_folder(runs_dir, sc.label()) as holder:
-        result = solve_case(tables, sc, settings)
+    """Solve one scenario and write its run folder atomically. Raises SolveError without a usable solution.
+    ``solver`` (default :func:`solve_case`) solves it, e.g. window by window (``studies.rolling.rolling_case``)."""
+    with run_folder(runs_dir, label or sc.label()) as holder:
+        result = (solver or solve_case)(tables, sc, settings)
         folder = holder["path"]
         (folder / "highs.log").write_text(result.stats.pop("log", ""))
         if result.status == "infeasible":
@@ -292,13 +295,18 @@ class CounterfactualResult:
     kpis: dict
 
 
-def _counterfactual(tables: dict, sc: Scenario, settings: SolverSettings) -> CounterfactualResult:
-    result = solve_case(tables, sc, settings)
+def _counterfactual(tables: dict, sc: Scenario, settings: SolverSettings, solver=None) -> CounterfactualResult:
+    result = (solver or solve_case)(tables, sc, settings)
     return CounterfactualResult(sc, result.status, result.message, result.kpis)
 
 
 def counterfactuals(
-    tables: dict, parent: RunResult, settings: SolverSettings, families: tuple[str, ...] = FAMILIES, workers: int = 1
+    tables: dict,
+    parent: RunResult,
+    settings: SolverSettings,
+    families: tuple[str, ...] = FAMILIES,
+    workers: int = 1,
+    solver=None,
 ) -> dict[str, CounterfactualResult]:
     """The parent's scenario re-solved without each family's plan increment.
 
@@ -308,12 +316,13 @@ def counterfactuals(
     scenarios = {f: replace(parent.scenario, without=(f,)) for f in families}
     desc = f"[{parent.scenario.year}] counterfactuals"
     if workers <= 1 or len(scenarios) <= 1:
-        return {f: _counterfactual(tables, sc, settings) for f, sc in progress.bar(scenarios.items(), desc, unit="run")}
+        bar = progress.bar(scenarios.items(), desc, unit="run")
+        return {f: _counterfactual(tables, sc, settings, solver) for f, sc in bar}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {f: pool.submit(_counterfactual, tables, sc, settings) for f, sc in scenarios.items()}
+        futures = {f: pool.submit(_counterfactual, tables, sc, settings, solver) for f, sc in scenarios.items()}
         for _ in progress.bar(as_completed(futures.values()), desc, total=len(futures), unit="run"):
             pass
         return {f: future.result() for f, future in futures.items()}
