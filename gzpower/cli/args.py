@@ -180,12 +180,11 @@ def settings_from_args(args):
     )
 
 
-def scenario_from_args(args, mode: str, year: int, tables: dict | None = None):
-    """The Scenario of the command line; with ``--plan``, the plan attached and its [scenario] values applied
-    except where the command line gives the option explicitly (command line > plan file > defaults)."""
+def refuse_dishonest_modes(args, mode: str) -> None:
+    """Before any work: representative periods in check mode (the aggregated check understates the shortfall about
+    seven-fold), and a horizon that runs past the year's end (it does not wrap), are one-line input errors."""
     from gzpower.errors import InputError
     from gzpower.inputs.schemas import HOURS_PER_YEAR
-    from gzpower.scenario.scenario import Scenario
 
     if mode == "check" and args.periods:
         raise InputError(
@@ -199,6 +198,14 @@ def scenario_from_args(args, mode: str, year: int, tables: dict | None = None):
             f"the horizon {args.start_hour}..{args.start_hour + args.hours} runs outside the year's hours "
             f"0..{HOURS_PER_YEAR} (it does not wrap)",
         )
+
+
+def scenario_from_args(args, mode: str, year: int, tables: dict | None = None):
+    """The Scenario of the command line; with ``--plan``, the plan attached and its [scenario] values applied
+    except where the command line gives the option explicitly (command line > plan file > defaults)."""
+    from gzpower.scenario.scenario import Scenario
+
+    refuse_dishonest_modes(args, mode)
     levers = {k: getattr(args, k) for k in LEVERS if getattr(args, k, None) is not None}
     sc = Scenario(
         **levers,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from gzpower import progress
-from gzpower.cli.args import load_tables, scenario_from_args, settings_from_args
+from gzpower.cli.args import load_tables, refuse_dishonest_modes, scenario_from_args, settings_from_args
 from gzpower.errors import InputError
 
 
@@ -42,6 +42,7 @@ def cmd_check(args) -> int:
     from gzpower.scenario.scenario import FAMILIES
     from gzpower.studies.run import counterfactual_table, counterfactuals, run_and_write
 
+    refuse_dishonest_modes(args, "check")
     with progress.phase(f"loading the input tables from {args.data}"):
         tables, load_s = load_tables(args.data)
     settings = settings_from_args(args)
@@ -102,6 +103,7 @@ def cmd_expand(args) -> int:
             file=sys.stderr,
         )
         return 2
+    refuse_dishonest_modes(args, "expand")
     with progress.phase(f"loading the input tables from {args.data}"):
         tables, load_s = load_tables(args.data)
     settings = settings_from_args(args)
@@ -160,6 +162,7 @@ def cmd_sweep(args) -> int:
         raise InputError("gzpower sweep", "nothing to sweep: give --param name=values or --file sweep.toml")
     if not Path(args.data).is_dir():
         raise InputError(str(args.data), "data folder not found")
+    refuse_dishonest_modes(args, args.mode)
     base = scenario_from_args(args, args.mode, years[0])
     n = math.prod(len(v) for v in params.values())
     if not args.quiet:
@@ -211,6 +214,7 @@ def _cmd_size(args, what: str) -> int:
 
     if args.year and len(args.year) > 1:
         raise InputError("gzpower size", "give one --year")
+    refuse_dishonest_modes(args, "check")
     tables, _ = load_tables(args.data)
     base = scenario_from_args(args, "check", (args.year or [2030])[0], tables)
     criterion = Criterion(max_unserved_mwh=args.max_unserved, max_lole_h=args.max_loss_of_load_hours)

@@ -191,7 +191,8 @@ def _number(value, where: str, source: str, share: bool = False, signed: bool = 
 
 def _year_section(year: int, body: dict, tables: dict[str, pd.DataFrame], source: str):
     known_ids = set(tables["targets"]["id"])
-    units = dict(zip(tables["targets"]["id"], tables["targets"]["unit"]))
+    # signed: a target measured as a change in any year (energy intensity: -0.145 vs 2020 in 2025, "-" in 2030)
+    signed_ids = set(tables["targets"].loc[tables["targets"]["unit"].astype(str).str.startswith("change"), "id"])
     districts = set(tables["buses"].loc[tables["buses"]["kind"] == "district", "bus"])
     targets, placements = [], []
     for key, value in body.items():
@@ -222,8 +223,7 @@ def _year_section(year: int, body: dict, tables: dict[str, pd.DataFrame], source
             raise InputError(
                 source, f"[{year}] {key}: not a target id of targets.csv (one of {', '.join(sorted(known_ids))})"
             )
-        signed = bool(units.get(key, "").startswith("change"))  # e.g. energy intensity: -0.145 vs 2020
-        targets.append((year, key, _number(value, f"[{year}] {key}", source, key in SHARE_TARGETS, signed)))
+        targets.append((year, key, _number(value, f"[{year}] {key}", source, key in SHARE_TARGETS, key in signed_ids)))
     return targets, placements
 
 
@@ -267,10 +267,20 @@ def read_plan(path: Path, tables: dict[str, pd.DataFrame], scenario_type: type) 
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
-        raw = tomllib.loads(text)
     except OSError as exc:
         raise InputError(source, f"cannot read the plan file ({exc.strerror or exc})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"not a valid TOML plan file ({exc})") from None
+    return parse_plan(text, tables, scenario_type, source)
+
+
+def parse_plan(
+    text: str, tables: dict[str, pd.DataFrame], scenario_type: type, source: str = "<plan>"
+) -> PlanOverrides:
+    """A plan from its TOML text (the Python API's way in; :func:`read_plan` reads a file)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(source, f"not a valid TOML plan file ({exc})") from None
     targets: list = []
     placements: list = []
@@ -286,7 +296,10 @@ def read_plan(path: Path, tables: dict[str, pd.DataFrame], scenario_type: type) 
         t, p = _year_section(int(key), body, tables, source)
         targets += t
         placements += p
-    return PlanOverrides(tuple(targets), tuple(placements), scenario, source, text)
+    plan = PlanOverrides(tuple(targets), tuple(placements), scenario, source, text)
+    for year in sorted({p[0] for p in placements}):  # placements against the (planned) targets, before any work
+        plan.apply(tables, year)
+    return plan
 
 
 def plan_template(tables: dict[str, pd.DataFrame]) -> str:
@@ -309,5 +322,14 @@ def plan_template(tables: dict[str, pd.DataFrame]) -> str:
             "# storage_mw = 100",
             "",
         ]
-    lines += ["# [scenario]  # optional scenario values, named as the CLI options", "# import_scale = 1.0", ""]
+    lines += [
+        "# [scenario]  # optional scenario values, named as the CLI options (--import-scale is import_scale);",
+        "#             # an option given on the command line wins over the value here",
+        "# import_scale = 1.0      # x every import interface capacity",
+        "# reserve_share = 0.05    # MW/MW of city load",
+        "# value_of_lost_load = 30000  # CNY/MWh",
+        "# dr_shift_share = 0.0    # MW/MW of district peak, shifted within the day (priced per MWh shifted)",
+        "# storage_hours = 2.0     # h of energy per MW of the plan's new storage",
+        "",
+    ]
     return "\n".join(lines)
