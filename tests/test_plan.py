@@ -239,3 +239,18 @@ def test_shifting_costs_sigma_per_mwh_moved_by_hand(sigma, expected_shift, expec
     assert outcome.objective / COST_SCALE == pytest.approx(expected, rel=1e-7)
     costs = out["costs"].set_index("category")["cny"]
     assert costs["demand_response"] == pytest.approx(expected_shift * sigma, rel=1e-7)
+
+
+def test_report_shows_the_scenario_as_a_table_and_the_plans_chinese(plan_run):
+    from gzpower.report import write_report
+    from gzpower.report.fonts import installed_cjk_families, use_cjk_fallback
+
+    _, _, folder = plan_run
+    html = write_report(folder).read_text(encoding="utf-8")
+    assert '<table class="scenario">' in html
+    row = '<td class="id">reserve_share</td><td class="value">0.060</td><td class="unit">MW/MW of city load</td>'
+    assert row in html
+    assert "plan.toml (sha256 " in html
+    assert "reserve_share=" not in html  # no raw dict
+    assert "尖峰负荷响应能力" in html and '"Noto Sans CJK SC"' in html
+    assert use_cjk_fallback() == bool(installed_cjk_families())
