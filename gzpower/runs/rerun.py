@@ -105,14 +105,25 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
     changed = sorted(name for name in set(recorded) | set(now) if recorded.get(name) != now.get(name))
     tables = load_dataset(data_dir)
     had_counterfactuals = (folder / "counterfactuals.parquet").is_file()
+    rolling = manifest.get("rolling")  # a rolling-horizon run is replayed window by window
+    solver = label = None
+    if rolling:
+        from functools import partial
+
+        from gzpower.studies.rolling import rolling_case
+
+        solver = partial(rolling_case, window=rolling["window_h"], lookahead=rolling["lookahead_h"])
+        label = f"{sc.label()}-rolling{rolling['window_h']}"
 
     def extra(parent):
         if not had_counterfactuals:
             return {}
-        return {"counterfactuals": counterfactual_table(parent, counterfactuals(tables, parent, settings))}
+        children = counterfactuals(tables, parent, settings, solver=solver)
+        return {"counterfactuals": counterfactual_table(parent, children)}
 
+    extra_manifest = {"rerun_of": folder.name, **({"rolling": rolling} if rolling else {})}
     result = run_and_write(tables, sc, settings, Path(runs_dir or folder.parent), data_dir,
-                           extra_manifest={"rerun_of": folder.name}, extra_tables=extra)
+                           extra_manifest=extra_manifest, extra_tables=extra, solver=solver, label=label)
     report = RerunReport(folder, result.folder, manifest.get("objective_mcny"), result.objective, changed)
     for path in sorted(folder.glob("*.parquet")):
         report.tables_compared.append(path.stem)
