@@ -254,3 +254,16 @@ def test_report_shows_the_scenario_as_a_table_and_the_plans_chinese(plan_run):
     assert "reserve_share=" not in html  # no raw dict
     assert "尖峰负荷响应能力" in html and '"Noto Sans CJK SC"' in html
     assert use_cjk_fallback() == bool(installed_cjk_families())
+
+
+def test_sweep_takes_the_plan_and_the_levers(tmp_path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN)
+    runs = tmp_path / "runs"
+    argv = ["sweep", "--plan", str(plan), "--param", "reserve_share=0.05,0.07", "--dr-shift-share", "0.01"]
+    argv += ["--hours", "24", "--start-hour", "4800", "--workers", "1", "--runs-dir", str(runs), "--quiet"]
+    assert main(argv) == 0
+    manifests = [json.loads((p / "manifest.json").read_text()) for p in runs.glob("*check-2030*")]
+    assert sorted(m["scenario"]["reserve_share"] for m in manifests) == [0.05, 0.07]
+    assert all(m["scenario"]["dr_shift_share"] == 0.01 and m["scenario"]["import_scale"] == 0.9 for m in manifests)
+    assert all(m["scenario"]["plan"]["targets"] for m in manifests)
