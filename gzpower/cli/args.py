@@ -34,10 +34,15 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, action="append", choices=(2025, 2030), help="milestone year (repeatable)")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="input data folder (default: data/)")
     p.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS, help="where run folders go (default: runs/)")
-    p.add_argument("--start-hour", type=int, default=0, help="first hour of the horizon (0..8759)")
-    p.add_argument("--hours", type=int, default=8760, help="horizon length in hours (default: the full year)")
-    p.add_argument("--carbon-price", type=float, default=0.0, help="CNY/tCO2")
-    p.add_argument("--co2-cap", type=float, default=None, help="tCO2 over the horizon")
+    p.add_argument("--start-hour", type=int, default=0, help="first hour of the horizon, 0..8759 (default 0)")
+    p.add_argument(
+        "--hours",
+        type=int,
+        default=8760,
+        help="horizon length, h (default 8760: the full year; the horizon does not wrap past the year's end)",
+    )
+    p.add_argument("--carbon-price", type=float, default=0.0, help="carbon price, CNY/tCO2 (default 0)")
+    p.add_argument("--co2-cap", type=float, default=None, help="CO2 cap, tCO2 over the horizon (default: none)")
     p.add_argument(
         "--no-coal-replacement",
         action="store_true",
@@ -45,15 +50,18 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-unserved", action="store_true", help="forbid unserved energy (may make the LP infeasible)")
     p.add_argument("--min-stable", action="store_true", help="minimum stable output as an LP relaxation")
-    p.add_argument("--import-scale", type=float, default=1.0, help="multiply every import interface capacity")
-    p.add_argument("--load-scale", type=float, default=1.0, help="multiply the load")
-    p.add_argument("--quiet", action="store_true", help="print only the tables")
+    p.add_argument(
+        "--import-scale", type=float, default=1.0, help="factor on every import interface capacity (default 1)"
+    )
+    p.add_argument("--load-scale", type=float, default=1.0, help="factor on the load (default 1)")
+    p.add_argument("--quiet", action="store_true", help="print only the tables: no progress lines, bars or HiGHS log")
     p.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
     p.add_argument(
         "--periods",
         type=int,
         default=None,
-        help="representative days instead of consecutive hours (time-series aggregation; expand)",
+        help="representative days instead of consecutive hours (time-series aggregation; expand only: refused in "
+        "check mode, where it understates the shortfall about seven-fold; default: consecutive hours)",
     )
     add_solver_args(p)
     add_plan_and_lever_args(p)
@@ -119,7 +127,7 @@ def add_plan_and_lever_args(p: argparse.ArgumentParser) -> None:
         help="peak-shaving demand response, share of the annual peak (default: the plan's dr_capability target)",
     )
     g.add_argument("--hours-of-storage", dest="storage_hours", type=float, default=None, help=argparse.SUPPRESS)
-    g.add_argument("--verbose", action="store_true", help="also print HiGHS's own log")
+    g.add_argument("--verbose", action="store_true", help="also print HiGHS's own log (on stdout; default off)")
 
 
 #: levers whose argparse default is None and whose value, when given, sets the Scenario field of the same name

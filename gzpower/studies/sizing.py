@@ -223,6 +223,7 @@ def size(
     for s in curve_sizes(result, plan):
         if s not in done:
             e = evaluate(s)
+            progress.say(f"curve point {s:,.4g}: {e.unserved_mwh:,.1f} MWh unserved in {e.loss_of_load_hours:g} h")
             result.evaluations.append(
                 replace(
                     e,
