@@ -37,9 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="HOURS",
-        help="dispatch in windows of HOURS (e.g. 168) instead of one LP: faster screening",
+        help="dispatch in windows of HOURS (e.g. 168) instead of one LP: a full run (target check, counterfactuals "
+        "solved the same way, report) that is faster on long horizons (default: one LP)",
     )
-    c.add_argument("--lookahead", type=int, default=24, help="look-ahead hours of each rolling window")
+    c.add_argument("--lookahead", type=int, default=24, help="look-ahead of each rolling window, h (default 24)")
     c.add_argument(
         "--workers",
         type=int,
