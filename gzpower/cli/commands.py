@@ -112,7 +112,12 @@ def cmd_expand(args) -> int:
         sc = replace(
             scenario_from_args(args, "expand", year, tables), plan_floors=not args.no_floors, inherited=dict(inherited)
         )
-        with progress.phase(f"[{year}] least-cost expansion over {sc.hours} h"):
+        span = (
+            f"{sc.periods} representative days ({24 * sc.periods} h standing for {sc.hours} h)"
+            if sc.periods
+            else f"{sc.hours} h"
+        )
+        with progress.phase(f"[{year}] least-cost expansion over {span}"):
             result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s)
         print(format_expand(result))
         print(f"run folder: {result.folder}")
