@@ -163,6 +163,10 @@ def test_every_lever_reaches_the_scenario_under_its_field_name(tmp_path):
     # the same names in a plan file and in a sweep
     plan = tmp_path / "p.toml"
     plan.write_text("[scenario]\nreserve_share = 0.07\nvalue_of_lost_load = 5000\ndr_shift_share = 0.02\n")
+    args = build_parser().parse_args(["check", "--plan", str(plan), "--storage-hours", "4"])
+    from_plan = scenario_from_args(args, "check", 2030)
+    assert (from_plan.reserve_share, from_plan.value_of_lost_load, from_plan.dr_shift_share) == (0.07, 5000, 0.02)
+    assert from_plan.storage_hours == 4
     from gzpower.studies.sweep import parse_param
 
     for name in ("reserve_share", "value_of_lost_load", "dr_shift_share", "storage_hours"):
