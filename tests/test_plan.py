@@ -112,6 +112,12 @@ def test_storage_target_is_the_years_own_row_or_carried_forward(tables):
     assert row["value"] == 200.0 and "carried forward from 2025" in row["description"]
     d = assemble({**tables, "targets": without}, Scenario(year=2030, start_hour=4800, hours=24))
     assert d.storage.loc[d.storage["carrier"] == "battery", "p_nom"].sum() == pytest.approx(200.0)
+    # ... and a plan's 2025 figure is what is carried
+    plan = parse_plan("[2025]\nstorage_capacity = 500\n", {**tables, "targets": without}, Scenario)
+    sc = replace(Scenario(year=2030, start_hour=4800, hours=24), plan=plan)
+    d = assemble({**tables, "targets": without}, sc)
+    assert d.storage.loc[d.storage["carrier"] == "battery", "p_nom"].sum() == pytest.approx(500.0)
+    assert "carried forward from 2025" in d.targets.set_index("id").at["storage_capacity", "description"]
 
 
 def test_template_holds_todays_values_and_reads_back(tables, capsys):

@@ -66,9 +66,13 @@ class PlanOverrides:
     def apply(self, tables: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
         """The input tables with this plan's targets and placements for ``year`` applied (copies; inputs untouched)."""
         out = dict(tables)
+        # the plan's earlier figures of a carried target, so that a year without its own row carries the plan's
+        for y in sorted({y for y, t, _ in self.targets if y < year and t in CARRIED_TARGETS}):
+            earlier = [(t, v) for yy, t, v in self.targets if yy == y and t in CARRIED_TARGETS]
+            out["targets"] = _with_targets(out["targets"], y, earlier)
         mine = [(t, v) for y, t, v in self.targets if y == year]
         if mine:
-            out["targets"] = _with_targets(tables["targets"], year, mine)
+            out["targets"] = _with_targets(out["targets"], year, mine)
         placed = [(b, k, v) for y, b, k, v in self.placements if y == year]
         if placed:
             out["sites"] = _with_placements(out["sites"], out["targets"], year, placed, self.source)
