@@ -22,8 +22,8 @@ test: setup lint
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check gzpower tests benchmarks
-	$(BIN)/ruff format --check gzpower tests benchmarks
+	$(BIN)/ruff check gzpower tests benchmarks examples
+	$(BIN)/ruff format --check gzpower tests benchmarks examples
 	$(BIN)/mypy
 
 data: setup

@@ -97,6 +97,16 @@ DR_SHIFT_SHARE = _assume(
     "Optional energy-neutral load shifting within the day, as a share of district load "
     "(0 = off unless a scenario sets it).",
 )
+DR_SHIFT_COST_CNY_PER_MWH = _assume(
+    "DR_SHIFT_COST_CNY_PER_MWH",
+    100.0,
+    "CNY/MWh shifted",
+    "model",
+    "Shifting is not free: consumers are paid to move consumption, and moving it costs them (rescheduled "
+    "processes, comfort). Charged per MWh moved out of an hour (the energy moved back in is the same MWh). Order of "
+    "magnitude of the valley-filling compensation of Guangdong's market-based demand response (0.1 CNY/kWh); an "
+    "assumption, not a calibrated value. Without it the LP shifts for free and removes shortfalls no tariff would.",
+)
 
 # --- profiles (load, PV, wind, import availability) ---
 LOAD_JAN_SEP_SHARE = _assume(

@@ -38,6 +38,7 @@ def test_weekly_windows_stay_close_to_the_full_lp(tables):
     assert abs(rolled.kpis["unserved_mwh"] - full.kpis["unserved_mwh"]) <= 0.05 * max(full.kpis["unserved_mwh"], 1e3)
     hours = sorted(rolled.balance["hour"].unique())
     assert hours == list(range(4800, 5136))
+    assert sorted(rolled.tables["dispatch"]["hour"].unique()) == list(range(336))  # as a single LP counts them
 
 
 def _initial(tables, sc):
@@ -75,4 +76,7 @@ def test_cli_rolling_writes_a_complete_run(tmp_path, capsys):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["rolling"]["windows"] == 2
     assert (folder / "balance.parquet").is_file()
-    assert "rolling 24 h" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "rolling horizon: 2 windows of 24 h" in out
+    assert (folder / "target_check.parquet").is_file() and (folder / "counterfactuals.parquet").is_file()
+    assert (folder / "report.html").is_file()  # a full run: target check, counterfactuals, report

@@ -166,10 +166,15 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, action="append", choices=(2025, 2030), help="milestone year (repeatable)")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="input data folder (default: data/)")
     p.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS, help="where run folders go (default: runs/)")
-    p.add_argument("--start-hour", type=int, default=0, help="first hour of the horizon (0..8759)")
-    p.add_argument("--hours", type=int, default=8760, help="horizon length in hours (default: the full year)")
-    p.add_argument("--carbon-price", type=float, default=0.0, help="CNY/tCO2")
-    p.add_argument("--co2-cap", type=float, default=None, help="tCO2 over the horizon")
+    p.add_argument("--start-hour", type=int, default=0, help="first hour of the horizon, 0..8759 (default 0)")
+    p.add_argument(
+        "--hours",
+        type=int,
+        default=8760,
+        help="horizon length, h (default 8760: the full year; the horizon does not wrap past the year's end)",
+    )
+    p.add_argument("--carbon-price", type=float, default=0.0, help="carbon price, CNY/tCO2 (default 0)")
+    p.add_argument("--co2-cap", type=float, default=None, help="CO2 cap, tCO2 over the horizon (default: none)")
     p.add_argument(
         "--no-coal-replacement",
         action="store_true",
@@ -177,29 +182,148 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-unserved", action="store_true", help="forbid unserved energy (may make the LP infeasible)")
     p.add_argument("--min-stable", action="store_true", help="minimum stable output as an LP relaxation")
-    p.add_argument("--import-scale", type=float, default=1.0, help="multiply every import interface capacity")
-    p.add_argument("--load-scale", type=float, default=1.0, help="multiply the load")
+    p.add_argument(
+        "--import-scale", type=float, default=1.0, help="factor on every import interface capacity (default 1)"
+    )
+    p.add_argument("--load-scale", type=float, default=1.0, help="factor on the load (default 1)")
     p.add_argument(
         "--network",
         choices=("districts", "city"),
         default="districts",
         help="districts: the eleven districts and their 220 kV corridors (default); city: one bus, interfaces kept",
     )
-    p.add_argument("--line-scale", type=float, default=1.0, help="multiply every 220 kV corridor rating (synthetic)")
     p.add_argument(
-        "--thermal-availability-scale", type=float, default=1.0, help="multiply every thermal unit's availability"
+        "--line-scale", type=float, default=1.0, help="factor on every 220 kV corridor rating (default 1; synthetic)"
     )
-    p.add_argument("--clean-import-scale", type=float, default=1.0, help="multiply the West-to-East clean supply")
-    p.add_argument("--import-price-scale", type=float, default=1.0, help="multiply every import source's price")
-    p.add_argument("--quiet", action="store_true", help="print only the tables")
+    p.add_argument(
+        "--thermal-availability-scale",
+        type=float,
+        default=1.0,
+        help="factor on every thermal unit's availability (default 1; capped at availability 1)",
+    )
+    p.add_argument(
+        "--clean-import-scale", type=float, default=1.0, help="factor on the West-to-East clean supply (default 1)"
+    )
+    p.add_argument(
+        "--import-price-scale", type=float, default=1.0, help="factor on every import source's price (default 1)"
+    )
+    p.add_argument("--quiet", action="store_true", help="print only the tables: no progress lines, bars or HiGHS log")
     p.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
     p.add_argument(
         "--periods",
         type=int,
         default=None,
-        help="representative days instead of consecutive hours (time-series aggregation; expand)",
+        help="representative days instead of consecutive hours (time-series aggregation; expand only: refused in "
+        "check mode, where it understates the shortfall about seven-fold; default: consecutive hours)",
     )
     add_solver_args(p)
+    add_plan_and_lever_args(p)
+
+
+#: command-line dest -> Scenario field, where they differ (the option names are the field names otherwise)
+DEST_TO_FIELD = {"no_coal_replacement": "coal_replacement", "no_unserved": "allow_unserved"}
+
+
+def add_plan_and_lever_args(p: argparse.ArgumentParser) -> None:
+    """The plan file and the levers: each option is named as its Scenario field (``--storage-hours`` is
+    ``storage_hours`` in a sweep, the plan's [scenario] table and the manifest). Defaults are None here and filled
+    from the Scenario's own defaults, so that a plan file's value applies unless the option is given."""
+    from gzpower import assumptions as A
+
+    g = p.add_argument_group("plan and levers (each named as its scenario field in sweeps, plan files, manifests)")
+    g.add_argument(
+        "--plan",
+        type=Path,
+        default=None,
+        metavar="PLAN.toml",
+        help="a plan file: target values per year (ids of targets.csv), per-district storage placement and "
+        "scenario values (write one with: gzpower plan template > plan.toml). Options given on the command line "
+        "win over the plan's [scenario] values",
+    )
+    g.add_argument(
+        "--reserve-share",
+        type=float,
+        default=None,
+        help=f"spinning reserve as a share of city load, MW/MW (default {A.RESERVE_SHARE_OF_LOAD:g})",
+    )
+    g.add_argument(
+        "--value-of-lost-load",
+        "--voll",
+        dest="value_of_lost_load",
+        type=float,
+        default=None,
+        help=f"cost of unserved energy, CNY/MWh (default {A.VALUE_OF_LOST_LOAD:g})",
+    )
+    g.add_argument(
+        "--dr-shift-share",
+        type=float,
+        default=None,
+        help=f"energy-neutral load shifting within the day, share of each district's peak, MW/MW (default "
+        f"{A.DR_SHIFT_SHARE:g} = off); costs {A.DR_SHIFT_COST_CNY_PER_MWH:g} CNY per MWh shifted",
+    )
+    g.add_argument(
+        "--storage-hours",
+        type=float,
+        default=None,
+        help=f"energy-to-power ratio of the plan's new storage, h (default {A.PLAN_BATTERY_DURATION_H:g})",
+    )
+    g.add_argument(
+        "--storage-mw",
+        type=float,
+        default=None,
+        help="new battery power city-wide, MW, instead of the plan's storage_capacity target (default: the plan's)",
+    )
+    g.add_argument(
+        "--dr-share",
+        type=float,
+        default=None,
+        help="peak-shaving demand response, share of the annual peak (default: the plan's dr_capability target)",
+    )
+    g.add_argument("--hours-of-storage", dest="storage_hours", type=float, default=None, help=argparse.SUPPRESS)
+    g.add_argument("--verbose", action="store_true", help="also print HiGHS's own log (on stdout; default off)")
+
+
+#: levers whose argparse default is None and whose value, when given, sets the Scenario field of the same name
+LEVERS = ("reserve_share", "value_of_lost_load", "dr_shift_share", "storage_hours", "storage_mw", "dr_share")
+
+
+def explicit_dests(parser: argparse.ArgumentParser, argv: list[str] | None) -> frozenset[str]:
+    """The dests the command line sets explicitly (not by a default): the same parse with every default
+    suppressed, in every sub-parser."""
+    import copy
+
+    quiet = copy.deepcopy(parser)
+    stack = [quiet]
+    while stack:
+        parser_ = stack.pop()
+        for action in parser_._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+            elif action.dest != "help":
+                action.default = argparse.SUPPRESS
+        parser_._defaults = {}
+    try:
+        ns = quiet.parse_args(argv)
+    except SystemExit:  # cannot happen after a successful parse of the same argv; be safe
+        return frozenset()
+    return frozenset(vars(ns))
+
+
+def plan_from_args(args, tables: dict | None = None):
+    """The plan file of ``--plan`` read and checked against the input tables (None without ``--plan``)."""
+    path = getattr(args, "plan", None)
+    if path is None:
+        return None
+    cached = getattr(args, "_plan_read", None)
+    if cached is not None:
+        return cached
+    from gzpower.scenario.plan import read_plan
+    from gzpower.scenario.scenario import Scenario
+
+    if tables is None:
+        tables, _ = load_tables(args.data)
+    args._plan_read = read_plan(Path(path), tables, Scenario)
+    return args._plan_read
 
 
 def settings_from_args(args):
@@ -217,10 +341,35 @@ def settings_from_args(args):
     )
 
 
-def scenario_from_args(args, mode: str, year: int):
+def refuse_dishonest_modes(args, mode: str) -> None:
+    """Before any work: representative periods in check mode (the aggregated check understates the shortfall about
+    seven-fold), and a horizon that runs past the year's end (it does not wrap), are one-line input errors."""
+    from gzpower.errors import InputError
+    from gzpower.inputs.schemas import HOURS_PER_YEAR
+
+    if mode == "check" and args.periods:
+        raise InputError(
+            "--periods",
+            "representative periods are refused in check mode: the aggregated check understates the shortfall "
+            "about seven-fold; check over consecutive hours (--hours, or --rolling for the full year)",
+        )
+    if args.start_hour < 0 or args.hours < 1 or args.start_hour + args.hours > HOURS_PER_YEAR:
+        raise InputError(
+            "--start-hour/--hours",
+            f"the horizon {args.start_hour}..{args.start_hour + args.hours} runs outside the year's hours "
+            f"0..{HOURS_PER_YEAR} (it does not wrap)",
+        )
+
+
+def scenario_from_args(args, mode: str, year: int, tables: dict | None = None):
+    """The Scenario of the command line; with ``--plan``, the plan attached and its [scenario] values applied
+    except where the command line gives the option explicitly (command line > plan file > defaults)."""
     from gzpower.scenario.scenario import Scenario
 
-    return Scenario(
+    refuse_dishonest_modes(args, mode)
+    levers = {k: getattr(args, k) for k in LEVERS if getattr(args, k, None) is not None}
+    sc = Scenario(
+        **levers,
         year=year,
         mode=mode,
         start_hour=args.start_hour,
@@ -239,6 +388,13 @@ def scenario_from_args(args, mode: str, year: int):
         import_price_scale=getattr(args, "import_price_scale", 1.0),
         periods=args.periods,
     )
+    plan = plan_from_args(args, tables)
+    if plan is None:
+        return sc
+    given = getattr(args, "explicit", None)
+    if given is None:  # called without main(): every non-default value counts as given
+        given = frozenset(LEVERS) & {k for k in levers}
+    return plan.apply_to(sc, {DEST_TO_FIELD.get(d, d) for d in given})
 
 
 def load_tables(data_dir: Path):

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from gzpower import progress
 from gzpower.cli.args import (
     check_fields,
     check_horizon,
     check_sweep,
     load_tables,
+    refuse_dishonest_modes,
     scenario_from_args,
     settings_from_args,
 )
@@ -49,38 +51,47 @@ def cmd_check(args) -> int:
     from gzpower.report.text import format_check
     from gzpower.report.verdict_text import format_verdict
     from gzpower.results.counterfactuals import counterfactual_table
+    from gzpower.scenario.scenario import PLAN_INCREMENTS
     from gzpower.studies.run import counterfactuals, run_and_write
     from gzpower.studies.verdict import verdict_tables
 
-    tables, load_s = load_tables(args.data)
+    refuse_dishonest_modes(args, "check")
+    with progress.phase(f"loading the input tables from {args.data}"):
+        tables, load_s = load_tables(args.data)
     settings = settings_from_args(args)
-    if args.rolling:
-        return _check_rolling(args, tables, settings)
+    solver, label, extra_manifest, how = None, None, None, ""
+    if args.rolling:  # a full run, dispatched window by window (also its counterfactuals)
+        from functools import partial
+
+        from gzpower.studies.rolling import rolling_case
+
+        solver = partial(rolling_case, window=args.rolling, lookahead=args.lookahead)
+        how = f" in rolling windows of {args.rolling} h + {args.lookahead} h look-ahead"
     for year in args.year or [2025, 2030]:
-        sc = scenario_from_args(args, "check", year)
-        if not args.quiet:
-            print(f"[{year}] solving the plan fleet over {sc.hours} h ...", flush=True)
+        sc = scenario_from_args(args, "check", year, tables)
+        if args.rolling:
+            label = f"{sc.label()}-rolling{args.rolling}"
+            windows = -(-sc.hours // args.rolling)
+            extra_manifest = {"rolling": {"window_h": args.rolling, "lookahead_h": args.lookahead, "windows": windows}}
 
         def extra(parent, _sc=sc):
-            verdict = verdict_tables(tables, parent, settings, _verdict_options(args), None if args.quiet else _say)
+            verdict = verdict_tables(tables, parent, settings, _verdict_options(args), progress.say)
             out = {**verdict, **_check_adequacy(args, tables, _sc, parent, verdict.get("target_check"))}
             if args.no_counterfactuals:
                 return out
-            if not args.quiet:
-                print(
-                    f"[{_sc.year}] solving {5} counterfactuals (each plan target's increment removed) ...", flush=True
-                )
-            children = counterfactuals(tables, parent, settings, workers=args.workers)
+            progress.say(f"[{_sc.year}] {len(PLAN_INCREMENTS)} counterfactuals (each plan target's increment removed)")
+            children = counterfactuals(tables, parent, settings, workers=args.workers, solver=solver)
             return {**out, "counterfactuals": counterfactual_table(parent, children)}
 
-        adequacy = None
         if getattr(args, "adequacy_samples", None):
-            adequacy = {
-                "adequacy": {"samples": args.adequacy_samples, "seed": args.adequacy_seed, "network": "districts"}
+            extra_manifest = {
+                **(extra_manifest or {}),
+                "adequacy": {"samples": args.adequacy_samples, "seed": args.adequacy_seed, "network": "districts"},
             }
-        result = run_and_write(
-            tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest=adequacy, extra_tables=extra
-        )
+        with progress.phase(f"[{year}] the plan fleet over {sc.hours} h from hour {sc.start_hour}{how}"):
+            result = run_and_write(
+                tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest, extra, solver, label
+            )
         print(format_check(result))
         print(format_verdict(result.tables))  # issue 14: both adequacy levels, what binds, tipping points
         print(f"run folder: {result.folder}")
@@ -116,44 +127,6 @@ def _check_adequacy(args, tables, sc, parent, target_check=None) -> dict:
     return check_tables(tables, study, sc, base)
 
 
-def _check_rolling(args, tables, settings) -> int:
-    """The check's dispatch window by window (fast screening); KPIs and the district balance are written."""
-    from dataclasses import asdict
-
-    from gzpower.results.folder import run_folder, scenario_record, versions, write_manifest, write_tables
-    from gzpower.studies.rolling import solve_rolling
-
-    for year in args.year or [2025, 2030]:
-        sc = scenario_from_args(args, "check", year)
-        with run_folder(args.runs_dir, f"check-{year}-rolling{args.rolling}") as holder:
-            rolled = solve_rolling(tables, sc, settings, window=args.rolling, lookahead=args.lookahead)
-            write_tables(holder["path"], {"balance": rolled.balance})
-            write_manifest(
-                holder["path"],
-                {
-                    "run": holder["final"].name,
-                    "mode": "check-rolling",
-                    "year": year,
-                    "status": "optimal",
-                    "scenario": scenario_record(sc),
-                    "solver": asdict(settings.resolved("check")),
-                    "rolling": {"window_h": args.rolling, "lookahead_h": args.lookahead, "windows": rolled.windows},
-                    "kpis": rolled.kpis,
-                    "timings_s": {"total_s": rolled.seconds, "highs_s": rolled.seconds_highs},
-                    "versions": versions(),
-                },
-            )
-        k = rolled.kpis
-        print(
-            f"== gzpower check {year}, rolling {args.rolling} h + {args.lookahead} h look-ahead "
-            f"({rolled.windows} windows, {rolled.seconds:.0f} s) ==\n"
-            f"unserved {k['unserved_mwh']:,.0f} MWh in {k['loss_of_load_hours']} h; operating cost "
-            f"{k['operating_cost_cny'] / 1e9:,.2f} bn CNY; CO2 {k['co2_t'] / 1e6:,.2f} MtCO2\n"
-            f"run folder: {holder['path']}\n"
-        )
-    return 0
-
-
 def _report(args, folder: Path) -> None:
     """The HTML report of a finished run; a report that cannot be drawn never undoes the run itself."""
     if getattr(args, "no_report", False):
@@ -163,7 +136,9 @@ def _report(args, folder: Path) -> None:
 
     before = set(folder.rglob("*"))
     try:
-        print(f"report: {write_report(folder)}\n")
+        with progress.phase("writing the report"):
+            path = write_report(folder)
+        print(f"report: {path}\n")
     except KeyboardInterrupt:  # a run folder is complete, report included, or absent
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -191,16 +166,22 @@ def cmd_expand(args) -> int:
             file=sys.stderr,
         )
         return 2
-    tables, load_s = load_tables(args.data)
+    refuse_dishonest_modes(args, "expand")
+    with progress.phase(f"loading the input tables from {args.data}"):
+        tables, load_s = load_tables(args.data)
     settings = settings_from_args(args)
     inherited: dict = {}
     for year in sorted(args.year or [2025, 2030]):
         sc = replace(
-            scenario_from_args(args, "expand", year), plan_floors=not args.no_floors, inherited=dict(inherited)
+            scenario_from_args(args, "expand", year, tables), plan_floors=not args.no_floors, inherited=dict(inherited)
         )
-        if not args.quiet:
-            print(f"[{year}] least-cost expansion over {sc.hours} h ...", flush=True)
-        result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s)
+        span = (
+            f"{sc.periods} representative days ({24 * sc.periods} h standing for {sc.hours} h)"
+            if sc.periods
+            else f"{sc.hours} h"
+        )
+        with progress.phase(f"[{year}] least-cost expansion over {span}"):
+            result = run_and_write(tables, sc, settings, args.runs_dir, args.data, load_s)
         print(format_expand(result))
         print(f"run folder: {result.folder}")
         _report(args, result.folder)
@@ -236,6 +217,7 @@ def cmd_sweep(args) -> int:
     if not Path(args.data).is_dir():
         raise InputError(str(args.data), "data folder not found")
     check_sweep(params, args.start_hour, args.hours)
+    refuse_dishonest_modes(args, args.mode)
     base = scenario_from_args(args, args.mode, years[0])
     n = math.prod(len(v) for v in params.values())
     if not args.quiet:
@@ -287,21 +269,13 @@ def _cmd_size(args, what: SizingTarget) -> int:
 
     if args.year and len(args.year) > 1:
         raise InputError("gzpower size", "give one --year")
+    refuse_dishonest_modes(args, "check")
     tables, _ = load_tables(args.data)
-    base = scenario_from_args(args, "check", (args.year or [2030])[0])
-    criterion = Criterion(max_unserved_mwh=args.max_unserved, max_lole_h=args.max_lole)
-    if not args.quiet:
-        print(f"sizing {what} by bisection over {base.hours} h ...", file=sys.stderr, flush=True)
-    result = size(
-        what,
-        tables,
-        base,
-        settings_from_args(args),
-        criterion,
-        args.tol,
-        args.upper,
-        getattr(args, "hours_of_storage", None),
-    )
+    base = scenario_from_args(args, "check", (args.year or [2030])[0], tables)
+    criterion = Criterion(max_unserved_mwh=args.max_unserved, max_lole_h=args.max_loss_of_load_hours)
+    with progress.phase(f"sizing {what} by bisection over {base.hours} h"):
+        # storage: the duration is the scenario's storage_hours (--storage-hours, or the plan file's)
+        result = size(what, tables, base, settings_from_args(args), criterion, args.tol, args.upper)
     print(format_result(result, base))
     path = write_summary(summary_frame(result), Path(args.runs_dir), new_sweep_id(f"size-{what}"))
     print(f"summary: {path}")
@@ -344,11 +318,45 @@ def cmd_runs_list(args) -> int:
 
 
 def cmd_runs_sql(args) -> int:
-    from gzpower.runs.catalogue import open_catalogue
+    from gzpower.runs.catalogue import open_catalogue, read_only_query
 
     _existing_runs_dir(args.runs_dir)
+    query = read_only_query(args.query)  # before any work: one SELECT, nothing that writes or attaches
     cat = open_catalogue(args.runs_dir)
-    print(_format(cat.sql(args.query)))
+    print(_format(cat.sql(query)))
+    return 0
+
+
+def cmd_plan_template(args) -> int:
+    from gzpower.scenario.plan import plan_template
+
+    tables, _ = load_tables(args.data)
+    print(plan_template(tables), end="")
+    return 0
+
+
+def _run_folder(args) -> Path:
+    folder = Path(args.run)
+    if not (folder / "manifest.json").is_file() and (args.runs_dir / args.run).is_dir():
+        folder = args.runs_dir / args.run
+    if not (folder / "manifest.json").is_file():
+        raise InputError(str(folder), "not a run folder (no manifest.json)")
+    return folder
+
+
+def cmd_export(args) -> int:
+    from gzpower.runs.export import export_pypsa, export_tables
+
+    folder = _run_folder(args)
+    names = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
+    if args.format == "pypsa":
+        if names:
+            raise InputError("--tables", "selects tables of a csv or xlsx export; a PyPSA network holds the whole case")
+        with progress.phase("rebuilding the case as a PyPSA network"):
+            done = export_pypsa(folder, args.out, args.data)
+    else:
+        done = export_tables(folder, args.format, args.out, names)
+    print(f"wrote {done.path} ({', '.join(done.tables)})")
     return 0
 
 

@@ -21,8 +21,9 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gzpower import progress
 from gzpower.cli import commands as C
-from gzpower.cli.args import DEFAULT_DATA, DEFAULT_RAW, DEFAULT_RUNS, add_scenario_args, check_options
+from gzpower.cli.args import DEFAULT_DATA, DEFAULT_RAW, DEFAULT_RUNS, add_scenario_args, check_options, explicit_dests
 from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError
 from gzpower.solve.highs import SolverSettings
 from gzpower.types import Decomposition, RunMode, SizingTarget, choices
@@ -56,9 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="HOURS",
-        help="dispatch in windows of HOURS (e.g. 168) instead of one LP: faster screening",
+        help="dispatch in windows of HOURS (e.g. 168) instead of one LP: a full run (target check, counterfactuals "
+        "solved the same way, report) that is faster on long horizons (default: one LP)",
     )
-    c.add_argument("--lookahead", type=int, default=24, help="look-ahead hours of each rolling window")
+    c.add_argument("--lookahead", type=int, default=24, help="look-ahead of each rolling window, h (default 24)")
     c.add_argument(
         "--workers",
         type=int,
@@ -94,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=C.cmd_expand)
     _analysis_parsers(sub)
     _adequacy_parser(sub)
+    _plan_and_export_parsers(sub)
     rr = sub.add_parser("rerun", help="re-run a run from its manifest; exit 0 if objective and tables reproduce")
     rr.add_argument("run", help="run folder (or its name under --runs-dir)")
     rr.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
@@ -127,8 +130,16 @@ def _analysis_parsers(sub) -> None:
     for what in choices(SizingTarget):
         zp = zsub.add_parser(what, help=f"bisection on the {what} size (check mode, rest of the plan fixed)")
         add_scenario_args(zp)
-        zp.add_argument("--max-unserved", type=float, default=1.0, help="MWh over the horizon (default 1)")
-        zp.add_argument("--max-lole", type=float, default=None, help="loss-of-load hours allowed (instead)")
+        zp.add_argument(
+            "--max-unserved", type=float, default=1.0, help="unserved energy allowed over the horizon, MWh (default 1)"
+        )
+        zp.add_argument(
+            "--max-loss-of-load-hours",
+            type=float,
+            default=None,
+            help="loss-of-load hours allowed over the horizon, h (instead of --max-unserved; default none)",
+        )
+        zp.add_argument("--max-lole", dest="max_loss_of_load_hours", type=float, help=argparse.SUPPRESS)
         zp.add_argument(
             "--tol",
             type=float,
@@ -136,8 +147,6 @@ def _analysis_parsers(sub) -> None:
             help="bisection tolerance (default 5 MW for storage, 0.001 of peak for DR)",
         )
         zp.add_argument("--upper", type=float, default=None, help="largest size searched")
-        if what == "storage":
-            zp.add_argument("--hours-of-storage", type=float, default=None, help="duration (default the plan's 2 h)")
         zp.set_defaults(func=getattr(C, f"cmd_size_{what}"))
     r = sub.add_parser("runs", help="the run catalogue (DuckDB over the run folders)")
     rsub = r.add_subparsers(dest="runs_command", required=True)
@@ -149,7 +158,7 @@ def _analysis_parsers(sub) -> None:
     rl.add_argument("--since", default=None, metavar="DATE", help="created on/after (YYYY-MM-DD[THH:MM])")
     rl.add_argument("--param", action="append", metavar="KEY=VALUE", help="scenario/solver field equals value")
     rl.set_defaults(func=C.cmd_runs_list)
-    rq = rsub.add_parser("sql", help="SQL over the views runs, balance, dispatch, flows, ...")
+    rq = rsub.add_parser("sql", help="read-only SQL (one SELECT) over the views runs, balance, dispatch, flows, ...")
     rq.add_argument("query")
     rq.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
     rq.set_defaults(func=C.cmd_runs_sql)
@@ -160,6 +169,30 @@ def _analysis_parsers(sub) -> None:
     cp.add_argument("--json", action="store_true", help="machine-readable output")
     cp.add_argument("--html", type=Path, default=None, help="also write an HTML report (needs gzpower.report)")
     cp.set_defaults(func=C.cmd_compare)
+
+
+def _plan_and_export_parsers(sub) -> None:
+    """plan template, export: a planner's own plan in, a run's results out."""
+    pl = sub.add_parser("plan", help="plan files: gzpower plan template > plan.toml, then check --plan plan.toml")
+    psub = pl.add_subparsers(dest="plan_command", required=True)
+    pt = psub.add_parser("template", help="print a commented plan file holding today's target values")
+    pt.add_argument("--data", type=Path, default=DEFAULT_DATA, help="input data folder (default: data/)")
+    pt.set_defaults(func=C.cmd_plan_template)
+    ex = sub.add_parser("export", help="a run's tables as CSV or one Excel workbook, or the case as a PyPSA network")
+    ex.add_argument("run", help="run folder (or its name under --runs-dir)")
+    ex.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
+    ex.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "pypsa"),
+        required=True,
+        help="csv: OUT/<run>/<table>.csv; xlsx: OUT/<run>.xlsx, a sheet per table; pypsa: OUT/<run>.nc (netCDF)",
+    )
+    ex.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder the export is written into")
+    ex.add_argument(
+        "--tables", default=None, metavar="A,B", help="csv/xlsx: only these tables (comma-separated; default all)"
+    )
+    ex.add_argument("--data", type=Path, default=None, help="pypsa: input folder (default: the one in the manifest)")
+    ex.set_defaults(func=C.cmd_export)
 
 
 def _one_line_errors(parser: argparse.ArgumentParser) -> None:
@@ -234,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         previous = None
     try:
         args = parser.parse_args(argv)
+        args.explicit = explicit_dests(parser, argv)  # the command line wins over a plan file's [scenario] values
+        progress.configure(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
         check_options(args)
         return args.func(args)
     except InputError as err:

@@ -23,6 +23,7 @@ __all__ = ["GROUP_KEY", "InputContext", "ModelData", "assemble", "extendable", "
 
 def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     """Resolve the input tables into the model's element tables for scenario ``sc``."""
+    tables = sc.plan.apply(tables, sc.year) if sc.plan else tables  # a planner's own plan file
     tables = apply_levers(tables, sc)  # line, import and price levers on the input tables
     ctx = InputContext(tables, sc)
     parts: dict = {}
@@ -60,6 +61,7 @@ def family_inputs(tables: dict[str, pd.DataFrame], sc: Scenario, name: str) -> t
     families before it run too (a later family's plan gap may count their standing capacity). Returns the tables
     and the context (``ctx.peak``: the year's peak load)."""
     wanted = family(name)
+    tables = sc.plan.apply(tables, sc.year) if sc.plan else tables
     tables = apply_levers(tables, sc)
     ctx = InputContext(tables, sc)
     for module in FAMILIES:

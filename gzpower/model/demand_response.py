@@ -18,6 +18,8 @@ Symbols (symbol = variable or ModelData column, unit: meaning):
 - :math:`\\sigma^+_{b,t}` = ``m.dr_shift_up[b, t]``, :math:`\\sigma^-_{b,t}` = ``m.dr_shift_down[b, t]``, MW: load
   shifted into and out of hour :math:`t`, for :math:`b` in ``DR_SHIFT`` (:math:`S_b > 0`)
 - :math:`S_b` = ``d.demand_response["shift_mw"]``, MW: shiftable load
+- :math:`\\phi_b` = ``d.demand_response["shift_cost_per_mwh"]``, CNY/MWh: cost per MWh moved by shifting
+  (``DR_SHIFT_COST_CNY_PER_MWH``: shifting is not free)
 - :math:`w_t` = ``d.weights[t]``, h; :math:`y` = ``d.year_fraction`` = :math:`\\sum_t w_t / 8760`
 
 .. math::
@@ -35,11 +37,12 @@ day it stands for.
 
 Registered with the system: the injections :math:`+\\ell_{b,t}` and :math:`+\\sigma^-_{b,t}` (they lower the
 district's net load) and :math:`-\\sigma^+_{b,t}` at district :math:`b` (balance Y2); the costs in CNY (objective
-Y5, scaled there by :math:`10^{-6}`; shifting costs nothing); the reserve headroom in MW (Y3; shifting offers
-none):
+Y5, scaled there by :math:`10^{-6}`; shifting is charged per MWh moved out of an hour); the reserve headroom in
+MW (Y3; shifting offers none):
 
 .. math::
-    C^{\\text{demand\\_response}} = \\sum_b \\sum_t w_t\\, \\kappa_b\\, \\ell_{b,t} \\qquad\\text{(D6)}\\\\
+    C^{\\text{demand\\_response}} = \\sum_b \\sum_t w_t\\, \\kappa_b\\, \\ell_{b,t}
+    + \\sum_{b \\in \\text{DR\\_SHIFT}} \\sum_t w_t\\, \\phi_b\\, \\sigma^-_{b,t} \\qquad\\text{(D6)}\\\\
     C^{\\text{fixed\\_om}} = y \\sum_{b \\in \\text{DR}} A_b \\bar D_b
     \\quad\\text{(holding cost)} \\qquad\\text{(D7)}\\\\
     C^{\\text{investment}} = y \\sum_{b \\in \\text{DR\\_EXT}} A_b N_b \\qquad\\text{(D8)}\\\\
@@ -88,6 +91,7 @@ def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFr
     dr["cost_per_mwh"] = float(dr_tech["vom_cny_per_mwh"])
     dr["max_hours_per_day"] = A.DR_MAX_HOURS_PER_DAY
     dr["shift_mw"] = sc.dr_shift_share * district_peak
+    dr["shift_cost_per_mwh"] = A.DR_SHIFT_COST_CNY_PER_MWH
     dr.index.name = "bus"
     dr["extendable"] = extendable(dr)
     ctx.record_standing(["dr_peak"] * len(dr), dr["p_nom"])
@@ -193,6 +197,9 @@ def _build_shifting(m: pyo.ConcreteModel, d: ModelData, day_position: np.ndarray
     )
     reg.inject("dr_shift_down", m.dr_shift_down, {b: b for b in shift}, column="dr_shift_mw")
     reg.inject("dr_shift_up", m.dr_shift_up, {b: b for b in shift}, column="dr_shift_mw", sign=-1.0)
+    if shift:
+        shift_cost = [float(dr.at[b, "shift_cost_per_mwh"]) if "shift_cost_per_mwh" in dr else 0.0 for b in shift]
+        reg.cost("demand_response", PerEntry(m.dr_shift_down, np.outer(shift_cost, d.weights).ravel()))  # (D6)
 
 
 def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]:

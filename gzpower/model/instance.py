@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.scenario.plan import year_targets
 from gzpower.scenario.scenario import Scenario
 
 #: numerical tolerance (MW or MWh) above which a largest size counts as larger than the standing size
@@ -170,7 +171,8 @@ class InputContext:
 
     @cached_property
     def targets(self) -> pd.DataFrame:
-        return year_rows(self.tables["targets"], self.year)
+        """The year's target rows; a plan figure with no row for the year is carried forward from an earlier one."""
+        return year_targets(self.tables["targets"], self.year)
 
     @cached_property
     def fuels(self) -> pd.DataFrame:
@@ -182,7 +184,7 @@ class InputContext:
 
     def target(self, target_id: str, year: int | None = None) -> float | None:
         """The plan's value for ``target_id`` in ``year`` (default: the scenario's), None if absent."""
-        targets = self.targets if year is None else year_rows(self.tables["targets"], year)
+        targets = self.targets if year is None else year_targets(self.tables["targets"], year)
         row = targets[targets["id"] == target_id]
         if row.empty or pd.isna(row["value"].iloc[0]):
             return None

@@ -121,9 +121,7 @@ def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFr
     ``storage_hours`` of energy) or extendable in power and energy up to the site potentials (expand)."""
     rows = _standing_rows(tables, ctx.year)
     bp, be = ctx.technology("battery_power"), ctx.technology("battery_energy")
-    plan_storage = (
-        sc.storage_mw if sc.storage_mw is not None else (ctx.target("storage_capacity", min(ctx.year, 2025)) or 0.0)
-    )
+    plan_storage = sc.storage_mw if sc.storage_mw is not None else (ctx.target("storage_capacity") or 0.0)
     if "storage" in sc.without:
         plan_storage = 0.0
     sites, expand, inherited = ctx.sites, ctx.expand, ctx.inherited

@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 
 CSS = """
-body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1240px;
+body { font-family: "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+  Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1240px;
        color: #212121; line-height: 1.4; }
 h1 { font-size: 24px; margin-bottom: 4px; } h2 { font-size: 19px; margin-top: 32px;
      border-bottom: 2px solid #e0e0e0; padding-bottom: 4px; }

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from gzpower.report.figures import run_figures, to_png
+from gzpower.report.fonts import use_cjk_fallback
 from gzpower.report.page import document, esc, facts, figure_html, fmt, table, write_atomic
 from gzpower.report.run_data import RunData, load_run
 from gzpower.report.verdict import verdict_sections
@@ -82,16 +83,57 @@ def _header(run: RunData) -> list[str]:
         ("CO2", f"{k.get('co2_t', math.nan) / 1e6:,.3f} MtCO2"),
         ("unserved energy", f"{fmt(k.get('unserved_mwh'))} MWh in {fmt(k.get('loss_of_load_hours'))} h"),
         ("imports", f"{k.get('imports_mwh', math.nan) / 1e6:,.3f} TWh"),
-        (
-            "scenario",
-            ", ".join(
-                f"{key}={value}"
-                for key, value in sc.items()
-                if key not in ("year", "mode", "start_hour", "hours", "inherited")
-            ),
-        ),
     ] + _solver(run)
-    return [f"<h1>{esc(title)}</h1>", f'<p class="sub">run folder {esc(run.folder)}</p>', facts(pairs)]
+    return [
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="sub">run folder {esc(run.folder)}</p>',
+        facts(pairs),
+        "<h2>Scenario</h2>",
+        scenario_table(sc),
+    ]
+
+
+#: scenario field -> unit, for the report's scenario table
+SCENARIO_UNITS = {
+    "start_hour": "hour of the year",
+    "hours": "h",
+    "carbon_price": "CNY/tCO2",
+    "co2_cap": "tCO2 over the horizon",
+    "reserve_share": "MW/MW of city load",
+    "value_of_lost_load": "CNY/MWh",
+    "dr_shift_share": "MW/MW of district peak",
+    "import_scale": "x interface capacity",
+    "load_scale": "x load",
+    "storage_mw": "MW",
+    "storage_hours": "h",
+    "dr_share": "share of annual peak",
+    "periods": "representative days",
+    "initial_soc": "MWh per store",
+    "initial_output": "MW per unit",
+    "inherited": "MW per (tech, district)",
+}
+
+
+def _scenario_value(key: str, value) -> str:
+    if key == "plan":
+        if not value:
+            return "none (targets.csv as shipped)"
+        return f"{Path(value.get('source', '')).name} (sha256 {value.get('sha256', '')[:12]})"
+    if value is None:
+        return "- (the plan's)" if key in ("storage_mw", "dr_share") else "-"
+    if isinstance(value, (list, tuple, dict)):
+        return ", ".join(map(str, value.items() if isinstance(value, dict) else value)) or "-"
+    return fmt(value) if isinstance(value, float) else str(value)
+
+
+def scenario_table(sc: dict) -> str:
+    """The manifest's scenario as a table of field, value and unit (not a raw dict)."""
+    rows = [
+        [(esc(key), "id"), (esc(_scenario_value(key, value)), "value"), (esc(SCENARIO_UNITS.get(key, "")), "unit")]
+        for key, value in sc.items()
+        if key not in ("year", "mode")
+    ]
+    return table(["field", "value", "unit"], rows, css_class="scenario")
 
 
 def _clean_zero(margin: float, target: float) -> float:
@@ -143,6 +185,7 @@ def _costs(costs: pd.DataFrame) -> str:
 
 def write_report(run_folder: Path) -> Path:
     """Write ``run_folder/report.html`` (self-contained) and ``run_folder/figures/*.png``; return the html path."""
+    use_cjk_fallback()  # the plan's Chinese quotes in the figures
     run = load_run(run_folder)
     folder = Path(run_folder)
     fig_dir = folder / "figures"

@@ -131,6 +131,7 @@ def scenario_record(sc) -> dict:
     cannot hold, written as a list of ``[tech, bus, MW]`` rows. :func:`scenario_from_record` reverses it."""
     record = asdict(sc)
     record["inherited"] = [[tech, bus, float(mw)] for (tech, bus), mw in sorted(sc.inherited.items())]
+    record["plan"] = sc.plan.record() if getattr(sc, "plan", None) else None  # the plan file: content and hash
     return record
 
 
@@ -147,6 +148,10 @@ def scenario_from_record(record: dict):
     if isinstance(inherited, dict):  # older manifests (asdict) could only hold an empty map
         inherited = []
     values["inherited"] = {(tech, bus): float(mw) for tech, bus, mw in inherited}
+    if values.get("plan"):
+        from gzpower.scenario.plan import PlanOverrides
+
+        values["plan"] = PlanOverrides.from_record(values["plan"])
     check_record_types(Scenario, values, "scenario")
     defaults = Scenario(year=values["year"], mode=values["mode"])
     for name, value in values.items():  # JSON turns tuples into lists: restore the field's type

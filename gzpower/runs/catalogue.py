@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -32,10 +32,27 @@ import pandas as pd
 from gzpower.errors import InputError
 from gzpower.results.folder import read_manifest
 
-RESULT_TABLES = ("balance", "dispatch", "flows", "storage", "curtailment", "capacities", "emissions", "costs",
-                 "target_check", "counterfactuals")
-SOLVER_STATS = ("rows", "columns", "nonzeros", "simplex_iterations", "ipm_iterations", "pdlp_iterations",
-                "highs_model_status")
+RESULT_TABLES = (
+    "balance",
+    "dispatch",
+    "flows",
+    "storage",
+    "curtailment",
+    "capacities",
+    "emissions",
+    "costs",
+    "target_check",
+    "counterfactuals",
+)
+SOLVER_STATS = (
+    "rows",
+    "columns",
+    "nonzeros",
+    "simplex_iterations",
+    "ipm_iterations",
+    "pdlp_iterations",
+    "highs_model_status",
+)
 
 
 def run_folders(runs_dir: Path) -> list[Path]:
@@ -43,15 +60,16 @@ def run_folders(runs_dir: Path) -> list[Path]:
     runs_dir = Path(runs_dir)
     if not runs_dir.is_dir():
         return []
-    return sorted(p for p in runs_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
+    return sorted(
+        p for p in runs_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
+    )
 
 
 def _created(folder: Path) -> datetime:
     try:
         return datetime.strptime(folder.name.split("-", 1)[0], "%Y%m%dT%H%M%S")
     except ValueError:  # a folder renamed by hand: fall back on the manifest's modification time
-        return datetime.fromtimestamp((folder / "manifest.json").stat().st_mtime, timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp((folder / "manifest.json").stat().st_mtime, UTC).replace(tzinfo=None)
 
 
 def _scalar(value):
@@ -71,12 +89,21 @@ def inputs_digest(manifest: dict) -> str | None:
 
 def manifest_row(folder: Path, manifest: dict) -> dict:
     """One flat catalogue row from a manifest (later keys never overwrite the run's own identity columns)."""
-    row = {"run": folder.name, "folder": str(folder), "mode": manifest.get("mode"), "year": manifest.get("year"),
-           "status": manifest.get("status"), "message": manifest.get("message"),
-           "objective_mcny": manifest.get("objective_mcny"), "created": _created(folder)}
+    row = {
+        "run": folder.name,
+        "folder": str(folder),
+        "mode": manifest.get("mode"),
+        "year": manifest.get("year"),
+        "status": manifest.get("status"),
+        "message": manifest.get("message"),
+        "objective_mcny": manifest.get("objective_mcny"),
+        "created": _created(folder),
+    }
     extra: dict = {}
     for key, value in (manifest.get("scenario") or {}).items():
         extra[key] = _scalar(value)
+    plan = (manifest.get("scenario") or {}).get("plan")
+    extra["plan"] = f"{Path(plan.get('source', '')).name}@{plan.get('sha256', '')[:12]}" if plan else None
     solver = manifest.get("solver") or {}
     for key, value in solver.items():
         extra[key] = _scalar(value)
@@ -101,8 +128,9 @@ def runs_frame(runs_dir: Path) -> pd.DataFrame:
     rows = [manifest_row(f, read_manifest(f)) for f in run_folders(runs_dir)]
     frame = pd.DataFrame(rows)
     if frame.empty:
-        frame = pd.DataFrame(columns=["run", "folder", "mode", "year", "status", "message", "objective_mcny",
-                                      "created"])
+        frame = pd.DataFrame(
+            columns=["run", "folder", "mode", "year", "status", "message", "objective_mcny", "created"]
+        )
     frame["created"] = pd.to_datetime(frame["created"])
     return frame
 
@@ -128,6 +156,23 @@ class Catalogue:
             raise InputError("query", str(err).splitlines()[0]) from None
 
 
+def read_only_query(query: str) -> str:
+    """``query`` if it is exactly one SELECT statement (DuckDB's own parser decides); anything else (COPY ... TO,
+    ATTACH, CREATE, INSERT, PRAGMA, SET, several statements) is a one-line input error."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as err:
+        raise InputError("query", str(err).splitlines()[0]) from None
+    if len(statements) != 1:
+        raise InputError("query", f"give exactly one SELECT statement (got {len(statements)})")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise InputError("query", f"runs sql is read-only: only SELECT is allowed, not {kind.name}")
+    return query
+
+
 def open_catalogue(runs_dir: Path) -> Catalogue:
     import duckdb
 
@@ -142,26 +187,55 @@ def open_catalogue(runs_dir: Path) -> Catalogue:
     for name in RESULT_TABLES:
         files = [f / f"{name}.parquet" for f in folders if (f / f"{name}.parquet").is_file()]
         if files:
-            con.execute(f'CREATE VIEW "{name}" AS SELECT {run_of} AS run, * EXCLUDE (filename) '
-                        f"FROM read_parquet({_sql_list(files)}, filename=true, union_by_name=true)")
+            con.execute(
+                f'CREATE VIEW "{name}" AS SELECT {run_of} AS run, * EXCLUDE (filename) '
+                f"FROM read_parquet({_sql_list(files)}, filename=true, union_by_name=true)"
+            )
             views.append(name)
     sweep_dir = Path(runs_dir) / "sweeps"
-    summaries = sorted(p / "summary.parquet" for p in sweep_dir.iterdir()
-                       if p.is_dir() and not p.name.startswith(".") and (p / "summary.parquet").is_file()) \
-        if sweep_dir.is_dir() else []
+    summaries = (
+        sorted(
+            p / "summary.parquet"
+            for p in sweep_dir.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and (p / "summary.parquet").is_file()
+        )
+        if sweep_dir.is_dir()
+        else []
+    )
     if summaries:
-        con.execute(f"CREATE VIEW sweeps AS SELECT {run_of} AS sweep, * EXCLUDE (filename) "
-                    f"FROM read_parquet({_sql_list(summaries)}, filename=true, union_by_name=true)")
+        con.execute(
+            f"CREATE VIEW sweeps AS SELECT {run_of} AS sweep, * EXCLUDE (filename) "
+            f"FROM read_parquet({_sql_list(summaries)}, filename=true, union_by_name=true)"
+        )
         views.append("sweeps")
     return Catalogue(con, frame, views)
 
 
-LIST_COLUMNS = ("run", "mode", "year", "status", "created", "hours", "start_hour", "algorithm", "objective_mcny",
-                "unserved_mwh", "co2_t", "solve_s")
+LIST_COLUMNS = (
+    "run",
+    "mode",
+    "year",
+    "status",
+    "created",
+    "hours",
+    "start_hour",
+    "algorithm",
+    "objective_mcny",
+    "unserved_mwh",
+    "co2_t",
+    "solve_s",
+    "plan",
+)
 
 
-def list_runs(cat: Catalogue, mode: str | None = None, year: int | None = None, status: str | None = None,
-              since: str | None = None, params: list[str] | None = None) -> pd.DataFrame:
+def list_runs(
+    cat: Catalogue,
+    mode: str | None = None,
+    year: int | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    params: list[str] | None = None,
+) -> pd.DataFrame:
     """Runs filtered by mode, year, status, creation time and ``key=value`` equalities on any catalogue column
     (numbers compared numerically to within 1e-9)."""
     where, args = [], []

@@ -19,17 +19,31 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gzpower.runs.catalogue import read_manifest, run_folders
 from gzpower.errors import InputError
+from gzpower.runs.catalogue import read_manifest, run_folders
 
 HOURLY = (  # table, value column, element column, what it is
     ("dispatch", "p_mw", "element", "dispatch (MW) by element"),
     ("balance", "price_cny_per_mwh", "bus", "price (CNY/MWh) by bus"),
     ("flows", "flow_mw", "element", "flow (MW) by line / interface"),
 )
-SOLVER_ROWS = ("algorithm", "interface", "status", "objective_mcny", "simplex_iterations", "ipm_iterations",
-               "pdlp_iterations", "highs_s", "solve_s", "build_s", "rows", "columns", "nonzeros",
-               "max_primal_infeasibility", "max_dual_infeasibility")
+SOLVER_ROWS = (
+    "algorithm",
+    "interface",
+    "status",
+    "objective_mcny",
+    "simplex_iterations",
+    "ipm_iterations",
+    "pdlp_iterations",
+    "highs_s",
+    "solve_s",
+    "build_s",
+    "rows",
+    "columns",
+    "nonzeros",
+    "max_primal_infeasibility",
+    "max_dual_infeasibility",
+)
 
 
 @dataclass
@@ -67,8 +81,9 @@ def load_runs(refs: list[str], runs_dir: Path) -> list[RunInfo]:
     out = []
     for i, ref in enumerate(refs):
         folder = resolve_run(ref, runs_dir)
-        out.append(RunInfo(labels[i % 26] + ("" if i < 26 else str(i // 26)), folder.name, folder,
-                           read_manifest(folder)))
+        out.append(
+            RunInfo(labels[i % 26] + ("" if i < 26 else str(i // 26)), folder.name, folder, read_manifest(folder))
+        )
     return out
 
 
@@ -113,12 +128,17 @@ def _params(runs: list[RunInfo]) -> pd.DataFrame:
     rows = []
     for section in ("scenario", "solver"):
         blocks = [r.manifest.get(section) or {} for r in runs]
-        for key in sorted(set().union(*blocks), key=lambda k: (list(blocks[0]).index(k) if k in blocks[0] else 99)):
+        for key in sorted(set().union(*blocks), key=lambda k: list(blocks[0]).index(k) if k in blocks[0] else 99):
             values = [b.get(key) for b in blocks]
+            if key == "plan":  # a plan file: its name and hash, not its text
+                values = [f"{Path(v.get('source', '')).name}@{v.get('sha256', '')[:12]}" if v else None for v in values]
             if _differ(values):
-                rows.append({"field": f"{section}.{key}",
-                             **{r.label: json.dumps(v) if isinstance(v, (dict, list)) else v
-                                for r, v in zip(runs, values)}})
+                rows.append(
+                    {
+                        "field": f"{section}.{key}",
+                        **{r.label: json.dumps(v) if isinstance(v, (dict, list)) else v for r, v in zip(runs, values)},
+                    }
+                )
     frame = pd.DataFrame(rows, columns=["field", *(r.label for r in runs)])
     return frame.astype(object)
 
@@ -143,8 +163,9 @@ def _targets(runs: list[RunInfo]) -> pd.DataFrame:
         tc = r.table("target_check")
         if tc is None:
             continue
-        part = tc[["id", "unit", "reached", "status"]].rename(columns={"reached": f"reached_{r.label}",
-                                                                      "status": f"status_{r.label}"})
+        part = tc[["id", "unit", "reached", "status"]].rename(
+            columns={"reached": f"reached_{r.label}", "status": f"status_{r.label}"}
+        )
         merged = part if merged is None else merged.merge(part, on=["id", "unit"], how="outer", sort=False)
     return merged if merged is not None else pd.DataFrame()
 
@@ -180,8 +201,9 @@ def hourly_changes(a: pd.DataFrame, b: pd.DataFrame, value: str, key: str, top: 
     mean = both.groupby(key)["change"].mean().rename("mean_change")
     worst = worst.merge(mean, left_on=key, right_index=True)
     worst = worst[worst["abs"] > 1e-6].sort_values("abs", ascending=False).head(top)
-    return worst.rename(columns={"hour": "at_hour", "a": "A", "b": "other"}).drop(columns=["abs"]) \
-        .reset_index(drop=True)
+    return (
+        worst.rename(columns={"hour": "at_hour", "a": "A", "b": "other"}).drop(columns=["abs"]).reset_index(drop=True)
+    )
 
 
 def _solver(runs: list[RunInfo]) -> tuple[pd.DataFrame, dict]:
@@ -216,11 +238,13 @@ def compare_runs(runs: list[RunInfo], top: int = 10) -> Comparison:
             part.insert(0, "run", r.label)
             parts.append(part)
         hourly[table] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return Comparison(runs, identical, inputs, _params(runs), _kpis(runs), _targets(runs),
-                      _capacities(runs, top), hourly, solver, rel)
+    return Comparison(
+        runs, identical, inputs, _params(runs), _kpis(runs), _targets(runs), _capacities(runs, top), hourly, solver, rel
+    )
 
 
 # --- output ------------------------------------------------------------------------------------------------------
+
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     if frame is None or frame.empty:
@@ -265,8 +289,11 @@ def _show(frame: pd.DataFrame) -> str:
 
 def format_comparison(c: Comparison) -> str:
     out = ["runs:"] + [f"  {r.label} = {r.name}" for r in c.runs]
-    out += ["", "inputs: " + ("identical (same sha256 for every input file)" if c.inputs_identical else
-                              f"{len(c.inputs)} file(s) differ"), ]
+    out += [
+        "",
+        "inputs: "
+        + ("identical (same sha256 for every input file)" if c.inputs_identical else f"{len(c.inputs)} file(s) differ"),
+    ]
     if not c.inputs_identical:
         out.append(_show(c.inputs))
     out += ["", "scenario / solver fields that changed:", _show(c.params)]

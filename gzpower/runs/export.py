@@ -139,7 +139,9 @@ def _case(folder: Path, data_dir: Path | None):
 def _add_buses_and_load(n, d, snapshots) -> None:
     coords = d.bus_coords
     for bus in d.districts + d.externals:
-        n.add("Bus", bus, carrier="AC", x=float(coords.at[bus, "lon"]), y=float(coords.at[bus, "lat"]))
+        n.add(
+            "Bus", bus, carrier="AC", v_nom=220.0, x=float(coords.at[bus, "lon"]), y=float(coords.at[bus, "lat"])
+        )  # 220 kV: the corridors' reactance is in ohm
     load = d.load[d.districts].copy()
     load.index = snapshots
     n.add(
@@ -187,7 +189,8 @@ def _add_generators(n, d, caps: pd.Series, snapshots) -> None:
             carrier="import",
             p_nom=float(row["p_max"]),
             p_max_pu=avail[source],
-            marginal_cost=float(row["price_cny_per_mwh"]),
+            # the carbon price applies to imports as well (their CO2 per MWh), as in the run's objective
+            marginal_cost=float(row["price_cny_per_mwh"] + d.scenario.carbon_price * row["co2_t_per_mwh"]),
         )
     for bus, row in d.demand_response.iterrows():
         n.add(
@@ -253,6 +256,11 @@ def _add_solution(n, folder: Path, snapshots) -> None:
     )
     if "dispatch" in tables:
         p = _hourly(tables["dispatch"], "element", "p_mw", snapshots)
+        if "balance" in tables:  # demand response shed and unserved energy are generators here
+            bal = tables["balance"]
+            shed = _hourly(bal, "bus", "dr_shed_mw", snapshots).add_prefix("dr_")
+            unserved = _hourly(bal, "bus", "unserved_mw", snapshots).add_prefix("unserved ")
+            p = pd.concat([p, shed, unserved], axis=1)
         n.generators_t.p = p.reindex(columns=[c for c in n.generators.index if c in p.columns])
     if "storage" in tables:
         st = tables["storage"].assign(p_mw=lambda f: f["discharge_mw"] - f["charge_mw"])

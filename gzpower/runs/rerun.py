@@ -48,9 +48,12 @@ class RerunReport:
         return self.objective_matches and not self.table_differences and not self.inputs_changed
 
     def lines(self) -> list[str]:
-        out = [f"original: {self.original}", f"rerun:    {self.rerun}",
-               f"objective: {self.objective_original} -> {self.objective_rerun} million CNY "
-               f"({'match' if self.objective_matches else 'DIFFERENT'})"]
+        out = [
+            f"original: {self.original}",
+            f"rerun:    {self.rerun}",
+            f"objective: {self.objective_original} -> {self.objective_rerun} million CNY "
+            f"({'match' if self.objective_matches else 'DIFFERENT'})",
+        ]
         if self.inputs_changed:
             out.append(f"inputs changed since the original run: {', '.join(self.inputs_changed)}")
         for name in self.tables_compared:
@@ -87,12 +90,12 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float = RTOL) -> str 
 
 def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = None) -> RerunReport:
     """Re-run the run in ``folder`` from its manifest into a new folder under ``runs_dir`` and compare."""
+    from gzpower.inputs.validate import load_dataset
     from gzpower.results.counterfactuals import counterfactual_table
-    from gzpower.studies.run import counterfactuals, run_and_write
-    from gzpower.studies.verdict import options_of_run, verdict_tables
     from gzpower.results.folder import file_hashes, scenario_from_record
     from gzpower.solve.highs import SolverSettings
-    from gzpower.inputs.validate import load_dataset
+    from gzpower.studies.run import counterfactuals, run_and_write
+    from gzpower.studies.verdict import options_of_run, verdict_tables
 
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -108,6 +111,15 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
     changed = sorted(name for name in set(recorded) | set(now) if recorded.get(name) != now.get(name))
     tables = load_dataset(data_dir)
     had_counterfactuals = (folder / "counterfactuals.parquet").is_file()
+    rolling = manifest.get("rolling")  # a rolling-horizon run is replayed window by window
+    solver = label = None
+    if rolling:
+        from functools import partial
+
+        from gzpower.studies.rolling import rolling_case
+
+        solver = partial(rolling_case, window=rolling["window_h"], lookahead=rolling["lookahead_h"])
+        label = f"{sc.label()}-rolling{rolling['window_h']}"
 
     verdict = options_of_run(folder)  # issue 14: the check's verdict tables, as the original run wrote them
 
@@ -115,10 +127,21 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
         out = verdict_tables(tables, parent, settings, verdict) if verdict is not None else {}
         if not had_counterfactuals:
             return out
-        return {**out, "counterfactuals": counterfactual_table(parent, counterfactuals(tables, parent, settings))}
+        children = counterfactuals(tables, parent, settings, solver=solver)
+        return {**out, "counterfactuals": counterfactual_table(parent, children)}
 
-    result = run_and_write(tables, sc, settings, Path(runs_dir or folder.parent), data_dir,
-                           extra_manifest={"rerun_of": folder.name}, extra_tables=extra)
+    extra_manifest = {"rerun_of": folder.name, **({"rolling": rolling} if rolling else {})}
+    result = run_and_write(
+        tables,
+        sc,
+        settings,
+        Path(runs_dir or folder.parent),
+        data_dir,
+        extra_manifest=extra_manifest,
+        extra_tables=extra,
+        solver=solver,
+        label=label,
+    )
     report = RerunReport(folder, result.folder, manifest.get("objective_mcny"), result.objective, changed)
     for path in sorted(folder.glob("*.parquet")):
         report.tables_compared.append(path.stem)

@@ -8,6 +8,7 @@ from typing import Literal
 
 from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.scenario.plan import PlanOverrides
 from gzpower.types import RunMode
 
 #: the plan's increments a check counterfactual can remove (``without``); "family" names a component family module
@@ -50,6 +51,7 @@ class Scenario:
     thermal_availability_scale: float = 1.0  # every thermal unit's availability (capped at 1)
     clean_import_scale: float = 1.0  # the West-to-East clean import source's capability (p_max)
     import_price_scale: float = 1.0  # every import source's price
+    plan: PlanOverrides | None = None  # a plan file's targets and placements (applied by model.data.assemble)
 
     def label(self) -> str:
         suffix = f"-without-{'-'.join(self.without)}" if self.without else ""

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyomo.environ as pyo
 
+from gzpower import progress
 from gzpower.solve.highs import (
     MESSAGES,
     SolveOutcome,
@@ -131,9 +132,11 @@ def solve_benders(
     settings: SolverSettings,
     start: dict | None = None,
     want_duals: bool = True,
+    on_iteration=progress.benders_iteration,
 ) -> SolveOutcome:
     """Solve an expansion model by Benders decomposition; the best plan and its dispatch are loaded into
-    ``model``. ``start`` maps (var name, index) to a first plan (default: every capacity at its lower bound)."""
+    ``model``. ``start`` maps (var name, index) to a first plan (default: every capacity at its lower bound).
+    ``on_iteration`` is called with each :class:`BendersIteration` (default: one progress line)."""
     import highspy
 
     started = time.perf_counter()
@@ -150,7 +153,7 @@ def solve_benders(
         rows = split.master_rows
         sub.changeRowsBounds(len(rows), rows, np.full(len(rows), -inf), np.full(len(rows), inf))
         handed_over = time.perf_counter()
-        done = _iterate(sub, lb_lp, level_qp, split, settings, start, started)
+        done = _iterate(sub, lb_lp, level_qp, split, settings, start, started, on_iteration)
         if not isinstance(done, _Iterations):  # a dispatch failed with this status
             return _failed(sub, done, started, log_path, form)
     except BaseException:
@@ -251,7 +254,14 @@ def _masters(settings: SolverSettings, form, split: _Split) -> tuple:
 
 
 def _iterate(
-    sub, lb_lp, level_qp, split: _Split, settings: SolverSettings, start: dict | None, started: float
+    sub,
+    lb_lp,
+    level_qp,
+    split: _Split,
+    settings: SolverSettings,
+    start: dict | None,
+    started: float,
+    on_iteration=None,
 ) -> _Iterations | highspy.HighsModelStatus:
     """Dispatch a plan, add its cut, bound, step to the next plan, until the gap, the iteration or the time limit;
     HiGHS's status when a dispatch fails (any failure but a time limit once some plan has its dispatch)."""
@@ -317,6 +327,8 @@ def _iterate(
                 float(np.max(np.abs(plan - best.plan), initial=0.0)),
             )
         )
+        if on_iteration is not None:
+            on_iteration(history[-1])
         if gap <= settings.benders_gap:
             status = "optimal"
             break

@@ -13,17 +13,18 @@ window's objective, which also prices the look-ahead.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from gzpower import progress
 from gzpower.assumptions import ROLLING_INITIAL_SOC_SHARE
 from gzpower.errors import SolveError
 from gzpower.model.data import ModelData, family_inputs
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings
-from gzpower.studies.run import solve_case
+from gzpower.studies.run import RunResult, solve_case
 
 
 @dataclass
@@ -34,6 +35,17 @@ class RollingResult:
     balance: pd.DataFrame
     seconds: float
     seconds_highs: float
+    #: every result table of a full run, stitched from the windows' kept hours (hours counted from the horizon's
+    #: start, as in a single LP); costs and emissions from the kept dispatch
+    tables: dict = field(default_factory=dict)
+    data: ModelData | None = None
+    log: str = ""
+
+
+#: result tables with one row per hour (and element): the kept hours of each window are stitched
+HOURLY_TABLES = ("dispatch", "curtailment", "storage", "flows", "balance")
+#: cost categories charged per year (pro rata to a window's length), not per hour of dispatch
+FIXED_COSTS = ("investment", "plan_investment", "fixed_om")
 
 
 def hourly_operating_cost(tables: dict[str, pd.DataFrame], d: ModelData) -> np.ndarray:
@@ -75,15 +87,19 @@ def hourly_co2(tables: dict[str, pd.DataFrame], d: ModelData) -> np.ndarray:
 def solve_rolling(
     tables: dict, sc: Scenario, settings: SolverSettings | None = None, window: int = 168, lookahead: int = 24
 ) -> RollingResult:
-    """Dispatch the horizon of ``sc`` window by window; returns city KPIs comparable to the full LP's."""
+    """Dispatch the horizon of ``sc`` window by window; returns city KPIs comparable to the full LP's and every
+    result table of a full run (:data:`HOURLY_TABLES` stitched from the kept hours)."""
     started = time.perf_counter()
     end = sc.start_hour + sc.hours
     start = sc.start_hour
     initial_soc: dict | None = None
     initial_output: dict = {}
-    parts, costs, co2s = [], [], []
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in HOURLY_TABLES}
+    costs, co2s, fixed, logs = [], [], [], []
     highs_seconds = 0.0
     windows = 0
+    first = None
+    n_windows = -(-sc.hours // window)
     while start < end:
         keep = min(window, end - start)
         length = min(keep + lookahead, end - start)
@@ -98,15 +114,21 @@ def solve_rolling(
         if initial_soc is None:  # first window: a documented share of each store's energy
             st = family_inputs(tables, win, "storage")[0]["storage"]
             win = replace(win, initial_soc={s: ROLLING_INITIAL_SOC_SHARE * float(e) for s, e in st["e_nom"].items()})
+        progress.say(f"[{sc.year}] rolling window {windows + 1}/{n_windows}: hours {start}..{start + keep}")
         result = solve_case(tables, win, settings)
         if result.status != "optimal":
             raise SolveError(f"rolling window at hour {start}: {result.message}")
+        first = first or result
         highs_seconds += result.timings.get("highs_s") or 0.0
-        bal = result.tables["balance"]
-        bal = bal[bal["hour"] < keep].assign(hour=bal["hour"] + start)
-        parts.append(bal)
+        logs.append(f"--- window {windows + 1}: hours {start}..{start + length} ---\n{result.stats.get('log', '')}")
+        offset = start - sc.start_hour
+        for name in HOURLY_TABLES:
+            frame = result.tables[name]
+            parts[name].append(frame[frame["hour"] < keep].assign(hour=lambda f, o=offset: f["hour"] + o))
         costs.append(hourly_operating_cost(result.tables, result.data)[:keep])
         co2s.append(hourly_co2(result.tables, result.data)[:keep])
+        wc = result.tables["costs"]
+        fixed.append(wc[wc["category"].isin(FIXED_COSTS)].assign(cny=lambda f, r=keep / length: f["cny"] * r))
         st = result.tables["storage"]
         initial_soc = st[st["hour"] == keep - 1].set_index("element")["soc_mwh"].to_dict()
         disp = result.tables["dispatch"]
@@ -116,12 +138,63 @@ def solve_rolling(
         initial_output = last.groupby(last["element"].map(group))["p_mw"].sum().to_dict()
         start += keep
         windows += 1
-    balance = pd.concat(parts, ignore_index=True)
+    out = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+    out["capacities"] = first.tables["capacities"]  # check mode: the same fleet in every window
+    operating = float(np.concatenate(costs).sum())
+    fixed_costs = pd.concat(fixed, ignore_index=True).groupby("category", as_index=False, sort=False)["cny"].sum()
+    out["costs"] = pd.concat(
+        [
+            fixed_costs,
+            pd.DataFrame({"category": ["operating (rolling: the kept hours' dispatch)"], "cny": [operating]}),
+        ],
+        ignore_index=True,
+    )
+    out["emissions"] = _emissions(out["dispatch"], first.data)
+    balance = out["balance"].assign(hour=out["balance"]["hour"] + sc.start_hour)
     city = balance.groupby("hour")["unserved_mw"].sum()
     kpis = {
-        "operating_cost_cny": float(np.concatenate(costs).sum()),
+        "operating_cost_cny": operating,
         "unserved_mwh": float(city.sum()),
         "loss_of_load_hours": int((city > 1e-3).sum()),
         "co2_t": float(np.concatenate(co2s).sum()),
     }
-    return RollingResult(sc, windows, kpis, balance, time.perf_counter() - started, highs_seconds)
+    # the first window's element tables (the same fleet throughout) over the whole horizon's hours
+    stamps = pd.DatetimeIndex(out["balance"].drop_duplicates("hour").sort_values("hour")["timestamp"])
+    data = replace(first.data, scenario=sc, timestamps=stamps, weights=None, period_start=None)
+    return RollingResult(
+        sc, windows, kpis, balance, time.perf_counter() - started, highs_seconds, out, data, "\n".join(logs)
+    )
+
+
+def _emissions(dispatch: pd.DataFrame, d: ModelData) -> pd.DataFrame:
+    factor = pd.concat([d.thermal_units["co2_per_mwh"], d.import_sources["co2_t_per_mwh"]])
+    sel = dispatch[dispatch["element"].isin(factor.index)]
+    tco2 = (sel["p_mw"] * sel["element"].map(factor)).groupby(sel["family"]).sum()
+    return pd.DataFrame({"source": list(tco2.index), "tco2": tco2.to_numpy(dtype=float)})
+
+
+def rolling_case(
+    tables: dict, sc: Scenario, settings: SolverSettings | None = None, window: int = 168, lookahead: int = 24
+) -> RunResult:
+    """:func:`solve_rolling` as a full run's :class:`RunResult` (the target check included), for
+    ``run_and_write(solver=...)`` and the counterfactuals (``functools.partial(rolling_case, window=...)``)."""
+    from gzpower.results.extract import kpis
+    from gzpower.studies.run import target_check
+
+    rolled = solve_rolling(tables, sc, settings, window, lookahead)
+    out = rolled.tables
+    run_kpis = kpis(out, rolled.data)
+    out["target_check"] = target_check(out, rolled.data, run_kpis)
+    message = f"rolling horizon: {rolled.windows} windows of {window} h + {lookahead} h look-ahead, each optimal"
+    return RunResult(
+        sc,
+        "optimal",
+        message,
+        run_kpis["cost_cny"] / 1e6,
+        run_kpis,
+        out,
+        {"solve_s": rolled.seconds, "highs_s": rolled.seconds_highs},
+        {"rolling_windows": rolled.windows, "log": rolled.log},
+        None,
+        rolled.data,
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gzpower import progress
 from gzpower.errors import SolveError
 from gzpower.model.build import build_model
 from gzpower.model.data import ModelData, assemble
@@ -67,7 +68,7 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
 
         outcome = solve_benders(built.model, built.registry.investments, settings, start)
     else:
-        outcome = solve(built.model, settings)
+        outcome = solve(built.model, settings, tee=progress.verbose())
     timings["solve_s"] = outcome.seconds_handover_and_solve
     timings["highs_s"] = outcome.seconds_highs
     if not outcome.has_solution:
@@ -114,10 +115,13 @@ def run_and_write(
     load_seconds: float = 0.0,
     extra_manifest: dict | None = None,
     extra_tables=None,
+    solver=None,
+    label: str | None = None,
 ) -> RunResult:
-    """Solve one scenario and write its run folder atomically. Raises SolveError without a usable solution."""
-    with run_folder(runs_dir, sc.label()) as holder:
-        result = solve_case(tables, sc, settings)
+    """Solve one scenario and write its run folder atomically. Raises SolveError without a usable solution.
+    ``solver`` (default :func:`solve_case`) solves it, e.g. window by window (``studies.rolling.rolling_case``)."""
+    with run_folder(runs_dir, label or sc.label()) as holder:
+        result = (solver or solve_case)(tables, sc, settings)
         folder = holder["path"]
         (folder / "highs.log").write_text(result.stats.pop("log", ""))
         if result.status == "infeasible":
@@ -174,8 +178,8 @@ class CounterfactualResult:
     kpis: dict
 
 
-def _counterfactual(tables: dict, sc: Scenario, settings: SolverSettings) -> CounterfactualResult:
-    result = solve_case(tables, sc, settings)
+def _counterfactual(tables: dict, sc: Scenario, settings: SolverSettings, solver=None) -> CounterfactualResult:
+    result = (solver or solve_case)(tables, sc, settings)
     return CounterfactualResult(sc, result.status, result.message, result.kpis)
 
 
@@ -185,6 +189,7 @@ def counterfactuals(
     settings: SolverSettings,
     increments: tuple[str, ...] = PLAN_INCREMENTS,
     workers: int = 1,
+    solver=None,
 ) -> dict[str, CounterfactualResult]:
     """The parent's scenario re-solved without each of the plan's increments.
 
@@ -192,12 +197,20 @@ def counterfactuals(
     simplex uses one core, so two workers halve the wall time of a full-year check on two cores).
     """
     scenarios = {f: replace(parent.scenario, without=(f,)) for f in increments}
+    desc = f"[{parent.scenario.year}] counterfactuals"
     if workers <= 1 or len(scenarios) <= 1:
-        return {f: _counterfactual(tables, sc, settings) for f, sc in scenarios.items()}
+        bar = progress.bar(scenarios.items(), desc, unit="run")
+        return {f: _counterfactual(tables, sc, settings, solver) for f, sc in bar}
+    from concurrent.futures import as_completed
+
     from gzpower.studies.workers import pool, sigint_ignored, submit
 
     # the workers end with this process and with this block (an interrupt does not wait for their solves)
     with pool(workers, "spawn") as executor:
         with sigint_ignored():
-            futures = {f: submit(executor, _counterfactual, tables, sc, settings) for f, sc in scenarios.items()}
+            futures = {
+                f: submit(executor, _counterfactual, tables, sc, settings, solver) for f, sc in scenarios.items()
+            }
+        for _ in progress.bar(as_completed(futures.values()), desc, total=len(futures), unit="run"):
+            pass
         return {f: future.result() for f, future in futures.items()}

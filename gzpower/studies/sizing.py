@@ -29,6 +29,7 @@ from typing import Literal
 
 import pandas as pd
 
+from gzpower import progress
 from gzpower.model.data import family_inputs
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings
@@ -96,6 +97,10 @@ def bisect_size(evaluate: Evaluator, lower: float, upper: float, tol: float, cri
         e = evaluate(size)
         e = replace(e, meets=has_solution(e.status) and criterion.met(e.unserved_mwh, e.loss_of_load_hours))
         seen.append(e)
+        progress.say(
+            f"sizing step {len(seen)}: size {size:,.4g} -> {e.unserved_mwh:,.1f} MWh unserved in "
+            f"{e.loss_of_load_hours:g} h ({'meets' if e.meets else 'fails'} {criterion.describe()})"
+        )
         return e
 
     result = SizingResult("", "", criterion, tol, lower, upper, None, seen)
@@ -218,6 +223,7 @@ def size(
     for s in curve_sizes(result, plan):
         if s not in done:
             e = evaluate(s)
+            progress.say(f"curve point {s:,.4g}: {e.unserved_mwh:,.1f} MWh unserved in {e.loss_of_load_hours:g} h")
             result.evaluations.append(
                 replace(
                     e,

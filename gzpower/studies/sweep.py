@@ -49,6 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gzpower import progress
 from gzpower.errors import InputError
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import ALGORITHMS, SolverSettings
@@ -279,6 +280,7 @@ def _collect(futures_in_order, total: int, quiet: bool, done_iter, result_of) ->
             res = result_of(fut)
             results.append(res)
             failed += res.status == "failed"
+            progress.say(f"sweep point {res.index} {res.params}: {res.status} ({len(results)}/{total})")
             bar.set_postfix(failed=failed)
             bar.update(1)
     return sorted(results, key=lambda r: r.index)
@@ -291,6 +293,7 @@ def run_local(tasks: list[PointTask], workers: int = 2, quiet: bool = False) -> 
             out = []
             for task in tasks:
                 out.append(run_point(task))
+                progress.say(f"sweep point {task.index} {task.params}: {out[-1].status} ({len(out)}/{len(tasks)})")
                 bar.set_postfix(failed=sum(r.status == "failed" for r in out))
                 bar.update(1)
         return out
