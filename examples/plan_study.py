@@ -60,8 +60,9 @@ def main(argv: list[str] | None = None) -> dict:
 
     # 4. read the tables: in memory (result.tables) or back from the folder
     caps = pd.read_parquet(result.folder / "capacities.parquet")
-    gas = caps[(caps["family"] == "thermal") & (caps["carrier"] == "gas")]["total"].sum()
-    battery = caps[(caps["family"] == "storage") & (caps["carrier"] == "battery")]["total"].sum()
+    # one technology word per row: gas_ccgt / gas_ocgt / ..., battery_power (MW) and battery_energy (MWh)
+    gas = caps[caps["carrier"] == "gas"]["total"].sum()
+    battery = caps[caps["technology"] == "battery_power"]["total"].sum()
     checks = result.tables["target_check"].set_index("id")
     print(f"gas {gas:,.0f} MW, new storage {battery:,.0f} MW; unserved {result.kpis['unserved_mwh']:,.1f} MWh")
     print(checks.loc[["gas_capacity", "storage_capacity", "unserved_energy"], ["target", "reached", "status"]])

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gzpower.model import build, families
+from gzpower.model import families
 from gzpower.model.build import BuiltModel, build_model
 from gzpower.model.data import assemble, family_inputs
 from gzpower.model.registry import COST_SCALE, TARGET_TECHNOLOGIES, by_technology
@@ -134,7 +134,7 @@ def test_plan_floor_from_the_registry_whatever_the_builder_order(monkeypatch):
     # generic block's standing 10 MW charged its annuity as the plan's investment
     assert outcome.objective / COST_SCALE == pytest.approx(5 * 5 + 7 * 20 + 15.0 + 10.0, rel=1e-9)
     # the families in reverse order (system terms still last) give the same optimum
-    monkeypatch.setattr(build, "COMPONENT_BUILDERS", tuple(f.build for f in reversed(families.FAMILIES)))
+    monkeypatch.setattr(families, "FAMILIES", tuple(reversed(families.FAMILIES)))
     reordered = build_model(d)
     again = solve(reordered.model, SolverSettings(algorithm="simplex"))
     assert again.objective == pytest.approx(outcome.objective, rel=1e-9)

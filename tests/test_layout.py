@@ -79,6 +79,23 @@ def test_module_imports_have_no_cycle():
     assert list(nx.simple_cycles(graph)) == []
 
 
+def long_functions(limit: int = 80) -> list[tuple[str, str, int]]:
+    """(module, function, lines) of every function or method in the package longer than ``limit`` lines."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > limit:
+                    found.append((module_name(path), node.name, length))
+    return found
+
+
+def test_no_function_is_longer_than_80_lines():
+    assert long_functions() == []
+    assert long_functions(limit=20), "the measure finds functions longer than 20 lines, so it can fail"
+
+
 def test_the_floor_test_can_fail():
     assert floor_of("gzpower.cli.main") > floor_of("gzpower.model.data")
     assert floor_of("gzpower.inputs.schemas") < floor_of("gzpower.scenario.fleet")

@@ -15,11 +15,7 @@ import pytest
 from gzpower.model.formulation import ComponentDoc, components, model_markdown, variant_scenarios
 
 MODEL_MD = Path(__file__).resolve().parents[1] / "docs" / "MODEL.md"
-REGENERATE = (
-    'PYTHONPATH=$PWD python -c "from pathlib import Path; from gzpower.inputs.validate import load_dataset; '
-    "from gzpower.model.formulation import model_markdown; "
-    "Path('docs/MODEL.md').write_text(model_markdown(load_dataset(Path('data'))))\""
-)
+REGENERATE = "gzpower docs"
 #: an equation's label in a module docstring: the text tag at the end of its line
 LABEL = re.compile(r"\\text\{\(([A-Z]\d+(?:,\s*[A-Z]\d+)*)[):]")
 #: equations cited in a component's doc

@@ -75,7 +75,12 @@ def test_bad_check_option_is_refused_before_any_work(extra, option, allowed, tmp
         (["size", "dr", "--tol", "-1"], "--tol", "> 0"),
         (["size", "storage", "--max-unserved", "nan"], "--max-unserved", ">= 0"),
         (["size", "storage", "--upper", "0"], "--upper", "> 0"),
-        (["size", "storage", "--hours-of-storage", "0"], "--hours-of-storage", "> 0"),
+        (["size", "storage", "--storage-hours", "0"], "--storage-hours", "> 0"),
+        (["size", "storage", "--hours-of-storage", "0"], "--storage-hours", "> 0"),  # the old spelling, hidden
+        (["size", "dr", "--max-lole", "-1"], "--max-loss-of-load-hours", ">= 0"),
+        (["check", "--reserve-share", "1.5"], "--reserve-share", "<= 1"),
+        (["check", "--value-of-lost-load", "0"], "--value-of-lost-load", "> 0"),
+        (["check", "--dr-shift-share", "nan"], "--dr-shift-share", ">= 0"),
         (["sweep", "--param", "storage_mw=-100"], "--param storage_mw", ">= 0"),
         (["sweep", "--param", "dr_share=0:1.5:0.5"], "--param dr_share", "<= 1"),
         (["sweep", "--param", "carbon_price=nan"], "--param carbon_price", ">= 0"),
@@ -90,6 +95,27 @@ def test_bad_option_of_other_commands(argv, option, allowed, tmp_path, capsys):
     code, err = _run(argv + ["--runs-dir", str(tmp_path / "runs")], capsys)
     _assert_refused(code, err, option, allowed)
     assert not (tmp_path / "runs").exists()
+
+
+def test_every_numeric_option_of_every_command_has_a_spec():
+    """An option without a spec would run with any value (a renamed option once did: a size ran the full year)."""
+    import argparse
+
+    from gzpower.cli.args import OPTION_SPECS
+    from gzpower.cli.main import build_parser
+
+    missing = []
+
+    def walk(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*path, name])
+            elif action.type in (int, float) and action.dest not in OPTION_SPECS and not action.choices:
+                missing.append((" ".join(path), action.option_strings[0]))
+
+    walk(build_parser(), [])
+    assert missing == [("runs list", "--year")]  # a filter over finished runs: any year lists what matches
 
 
 def test_unparsable_option_is_one_line_not_a_usage_screen(capsys):

@@ -18,6 +18,7 @@ from gzpower.errors import InputError
 from gzpower.inputs.schemas import HOURS_PER_YEAR
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DOCS = REPO_ROOT / "docs"
 DEFAULT_DATA = Path(os.environ.get("GZPOWER_DATA", REPO_ROOT / "data"))
 DEFAULT_RAW = REPO_ROOT / ".." / "shared" / "data" / "raw"
 DEFAULT_RUNS = Path(os.environ.get("GZPOWER_RUNS", REPO_ROOT / "runs"))
@@ -86,10 +87,15 @@ OPTION_SPECS: dict[str, OptionSpec] = dict(
         _spec("--lookahead", integer=True, min=0, max=HOURS_PER_YEAR),
         _spec("--workers", integer=True, min=1),
         _spec("--max-unserved", min=0),
-        _spec("--max-lole", min=0, max=HOURS_PER_YEAR),
+        _spec("--max-loss-of-load-hours", min=0, max=HOURS_PER_YEAR),
         _spec("--tol", above=0),
         _spec("--upper", above=0),
-        _spec("--hours-of-storage", above=0),
+        _spec("--storage-hours", above=0),
+        _spec("--storage-mw", min=0),
+        _spec("--dr-share", min=0, max=1),
+        _spec("--dr-shift-share", min=0, max=1),
+        _spec("--reserve-share", min=0, max=1),
+        _spec("--value-of-lost-load", above=0),
         _spec("--top", integer=True, min=1),
         _spec("--samples", integer=True, min=1),
         _spec("--seed", integer=True, min=0),

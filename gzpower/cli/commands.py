@@ -489,3 +489,17 @@ def cmd_adequacy(args) -> int:
     if not args.no_report and page is not None:
         print(f"report: {page}")
     return 0
+
+
+def cmd_docs(args) -> int:
+    """``gzpower docs``: docs/MODEL.md from the model modules' docstrings and every component's ``doc=``."""
+    from gzpower.model.formulation import model_markdown
+
+    tables, _ = load_tables(args.data)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(model_markdown(tables))
+    tmp.replace(out)
+    print(f"wrote {out}")
+    return 0

@@ -23,7 +23,15 @@ from pathlib import Path
 
 from gzpower import progress
 from gzpower.cli import commands as C
-from gzpower.cli.args import DEFAULT_DATA, DEFAULT_RAW, DEFAULT_RUNS, add_scenario_args, check_options, explicit_dests
+from gzpower.cli.args import (
+    DEFAULT_DATA,
+    DEFAULT_DOCS,
+    DEFAULT_RAW,
+    DEFAULT_RUNS,
+    add_scenario_args,
+    check_options,
+    explicit_dests,
+)
 from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError
 from gzpower.solve.highs import SolverSettings
 from gzpower.types import Decomposition, RunMode, SizingTarget, choices
@@ -106,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("run", help="run folder (or its name under --runs-dir)")
     rp.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
     rp.set_defaults(func=C.cmd_report)
+    dc = sub.add_parser("docs", help="regenerate docs/MODEL.md from the model's docstrings and component docs")
+    dc.add_argument("--data", type=Path, default=DEFAULT_DATA, help="input data folder the variant models are built on")
+    dc.add_argument(
+        "--out", type=Path, default=DEFAULT_DOCS / "MODEL.md", help="where to write (default docs/MODEL.md)"
+    )
+    dc.set_defaults(func=C.cmd_docs)
     return parser
 
 

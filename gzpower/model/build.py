@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from gzpower.model import families
 from gzpower.model.data import ModelData
-from gzpower.model.families import FAMILIES
 from gzpower.model.policy import build_plan_floors
 from gzpower.model.registry import Registry
 from gzpower.model.system import build_balance, build_co2_and_objective, build_reserve, build_unserved
 
-COMPONENT_BUILDERS = tuple(module.build for module in FAMILIES)
 SYSTEM_BUILDERS = (build_plan_floors, build_unserved, build_balance, build_reserve, build_co2_and_objective)
 
 
@@ -38,6 +37,7 @@ def build_model(d: ModelData) -> BuiltModel:
     m.BUS = pyo.Set(initialize=d.districts + d.externals, ordered=True, doc="all buses, districts and external")
     m.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT, doc="duals of the balance: locational prices")
     reg = Registry()
-    for builder in COMPONENT_BUILDERS + SYSTEM_BUILDERS:
+    # read at each build, not at import: the family tuple is the one place a family is registered
+    for builder in (*(module.build for module in families.FAMILIES), *SYSTEM_BUILDERS):
         builder(m, d, reg)
     return BuiltModel(m, d, reg)

@@ -8,15 +8,21 @@ family's ``inputs`` resolves its element tables (one row per unit, site, line...
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pandas as pd
 
+from gzpower.model import families
 from gzpower.model.copperplate import finish
-from gzpower.model.families import FAMILIES, family
+from gzpower.model.families import family
 from gzpower.model.instance import InputContext, ModelData, extendable, year_rows
 from gzpower.model.thermal import GROUP_KEY, group_identical_units
 from gzpower.scenario.levers import apply_levers
 from gzpower.scenario.scenario import Scenario
+
+#: the element tables ModelData names; any other table a family's ``inputs`` returns goes to ``ModelData.elements``
+MODEL_DATA_FIELDS = frozenset(f.name for f in fields(ModelData))
 
 __all__ = ["GROUP_KEY", "InputContext", "ModelData", "assemble", "extendable", "family_inputs", "group_identical_units"]
 
@@ -27,7 +33,7 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
     tables = apply_levers(tables, sc)  # line, import and price levers on the input tables
     ctx = InputContext(tables, sc)
     parts: dict = {}
-    for module in FAMILIES:
+    for module in families.FAMILIES:
         parts.update(module.inputs(tables, sc, ctx))
     agg = ctx.aggregation
     hour_index = ctx.hour_index
@@ -51,7 +57,8 @@ def assemble(tables: dict[str, pd.DataFrame], sc: Scenario) -> ModelData:
         targets=ctx.targets,
         peak_load_mw=ctx.peak,
         **aggregated,
-        **parts,
+        **{name: frame for name, frame in parts.items() if name in MODEL_DATA_FIELDS},
+        elements={name: frame for name, frame in parts.items() if name not in MODEL_DATA_FIELDS},
     )
     return finish(d)  # the thermal availability lever; sc.network == "city": copperplate.as_city
 
@@ -64,7 +71,7 @@ def family_inputs(tables: dict[str, pd.DataFrame], sc: Scenario, name: str) -> t
     tables = sc.plan.apply(tables, sc.year) if sc.plan else tables
     tables = apply_levers(tables, sc)
     ctx = InputContext(tables, sc)
-    for module in FAMILIES:
+    for module in families.FAMILIES:
         parts = module.inputs(tables, sc, ctx)
         if module is wanted:
             return parts, ctx

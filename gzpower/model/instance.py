@@ -84,6 +84,9 @@ class ModelData:
     chronology: np.ndarray | None = None
     #: thermal units one by one (``thermal`` holds groups of identical units): columns group and share as well
     thermal_units: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: element tables of families that have no attribute of their own here (a new family's ``inputs`` may return
+    #: any table name; it lands here, so adding a family needs no change to this class)
+    elements: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.timestamps)

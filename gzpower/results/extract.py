@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from gzpower.model import families
 from gzpower.model.build import BuiltModel
-from gzpower.model.families import FAMILIES
 from gzpower.model.registry import COST_SCALE, evaluate
 from gzpower.model.system import element_positions
 from gzpower.model.tidy import matrix
@@ -27,7 +27,7 @@ FAMILY_TABLES = ("capacities", "dispatch", "curtailment", "storage", "flows")
 def extract(built: BuiltModel, duals: dict | None) -> dict[str, pd.DataFrame]:
     m, d, reg = built.model, built.data, built.registry
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in FAMILY_TABLES}
-    for module in FAMILIES:
+    for module in families.FAMILIES:
         for name, frame in module.outputs(m, d, reg).items():
             parts[name].append(frame)
     out = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items() if frames}

@@ -253,6 +253,12 @@ def _masters(settings: SolverSettings, form, split: _Split) -> tuple:
     return lb_lp, level_qp
 
 
+def _dispatch_of(value: float, plan: np.ndarray, solution) -> _Dispatch:
+    """The dispatch of ``plan`` kept as the best so far: its cost, plan, primal and dual values."""
+    names = ("col_value", "row_dual", "col_dual", "row_value")
+    return _Dispatch(value, plan.copy(), *(np.array(getattr(solution, name), dtype=float) for name in names))
+
+
 def _iterate(
     sub,
     lb_lp,
@@ -292,14 +298,7 @@ def _iterate(
         solution = sub.getSolution()
         subgradient = np.asarray(solution.col_dual)[cols]
         if best is None or value < best.value:
-            best = _Dispatch(
-                value,
-                plan.copy(),
-                *(
-                    np.array(getattr(solution, name), dtype=float)
-                    for name in ("col_value", "row_dual", "col_dual", "row_value")
-                ),
-            )
+            best = _dispatch_of(value, plan, solution)
         del solution
         cuts.append((value, subgradient, plan.copy()))
         t_master = time.perf_counter()
