@@ -64,6 +64,25 @@ MESSAGES: dict[SolveStatus, str] = {
 }
 
 
+#: Costs reach HiGHS in million CNY (:data:`gzpower.model.registry.COST_SCALE`), so a dual feasibility tolerance
+#: of d leaves up to d / COST_SCALE CNY/MWh of slack in a balance row's dual, the price: HiGHS's default 1e-7 is
+#: 0.1 CNY/MWh, and full-year prices were seen 9 CNY/MWh off a tight re-solve. 1e-9 (0.001 CNY/MWh) is the simplex
+#: default here: on the 720-h 2030 check (hour 4344 on) prices came within 0.0002 CNY/MWh of a 1e-10 re-solve with
+#: no more HiGHS time (3.8 s against 4.1 s at the default; tests/test_prices.py holds them within 0.01).
+PRICE_DUAL_TOLERANCE = 1e-9
+#: HiGHS's own default dual feasibility tolerance
+HIGHS_DEFAULT_DUAL_TOLERANCE = 1e-7
+COST_SCALE_TOLERANCE_NOTE = "dual feasibility tolerance / 1e-6 = the largest slack in a price, CNY/MWh"
+
+
+def dual_tolerance_cny_per_mwh(settings: SolverSettings) -> float:
+    """The dual feasibility tolerance of ``settings`` in real units: CNY/MWh on a locational price."""
+    from gzpower.model.registry import COST_SCALE
+
+    tolerance = settings.dual_feasibility_tolerance
+    return (HIGHS_DEFAULT_DUAL_TOLERANCE if tolerance is None else tolerance) / COST_SCALE
+
+
 @dataclass
 class SolverSettings:
     algorithm: Algorithm = "auto"  # auto: simplex for dispatch (check), interior point for expansion (measured fastest)
@@ -110,7 +129,12 @@ class SolverSettings:
         algorithm: Algorithm = self.algorithm
         if algorithm == "auto":
             algorithm = "ipm" if mode == "expand" and decomposition != "benders" else "simplex"
-        return replace(self, algorithm=algorithm, decomposition=decomposition)
+        dual_tolerance = self.dual_feasibility_tolerance
+        if dual_tolerance is None and algorithm in ("simplex", "dual-simplex"):
+            dual_tolerance = PRICE_DUAL_TOLERANCE  # prices exact to 0.001 CNY/MWh (see PRICE_DUAL_TOLERANCE)
+        return replace(
+            self, algorithm=algorithm, decomposition=decomposition, dual_feasibility_tolerance=dual_tolerance
+        )
 
     def highs_options(self) -> dict[str, OptionValue]:
         if self.algorithm == "auto":

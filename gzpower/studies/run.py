@@ -22,7 +22,7 @@ from gzpower.results.kpis import kpis
 from gzpower.results.targets import target_check
 from gzpower.scenario.scenario import PLAN_INCREMENTS, Scenario
 from gzpower.solve.benders import capacities_of
-from gzpower.solve.highs import SolverSettings, solve
+from gzpower.solve.highs import SolverSettings, dual_tolerance_cny_per_mwh, solve
 from gzpower.studies.expansion import start_plan
 from gzpower.types import SolveStatus, has_solution
 
@@ -143,6 +143,8 @@ def run_and_write(
             "objective_mcny": result.objective,
             "scenario": scenario_record(sc),
             "solver": settings.resolved(sc).to_dict(),
+            # the dual tolerance in real units: the largest slack HiGHS may leave in a reported price
+            "price_tolerance_cny_per_mwh": dual_tolerance_cny_per_mwh(settings.resolved(sc)),
             "solver_stats": result.stats,
             "timings_s": result.timings,
             "kpis": result.kpis,
