@@ -19,7 +19,7 @@ run: setup
 	$(BIN)/gzpower check --year 2025 --year 2030
 
 test: setup lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check gzpower tests benchmarks examples

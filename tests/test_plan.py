@@ -54,7 +54,7 @@ def test_plan_file_sets_capacities_and_the_target_table(plan_run):
     _, _, folder = plan_run
     caps = pd.read_parquet(folder / "capacities.parquet")
     gas = caps[(caps["family"] == "thermal") & (caps["carrier"] == "gas")]["total"].sum()
-    battery = caps[(caps["family"] == "storage") & (caps["carrier"] == "battery")]
+    battery = caps[caps["technology"] == "battery_power"]  # MW rows (battery_energy rows hold the MWh)
     assert gas == pytest.approx(14000.0, abs=1e-3)
     assert battery["total"].sum() == pytest.approx(1000.0, abs=1e-6)
     assert battery.set_index("element").at["battery_Tianhe", "total"] == pytest.approx(300.0)

@@ -34,6 +34,8 @@ def test_month_prices_within_a_fen_of_a_tight_resolve(solved):
 
 def test_the_scaled_tolerance_is_stated_in_cny_per_mwh():
     settings = SolverSettings().resolved(MONTH)
-    assert dual_tolerance_cny_per_mwh(settings) == pytest.approx(settings.dual_feasibility_tolerance / 1e-6)
+    assert settings.dual_feasibility_tolerance is None  # not given: the simplex default applies
+    assert dual_tolerance_cny_per_mwh(settings) == pytest.approx(settings.effective_dual_tolerance() / 1e-6)
+    assert settings.highs_options()["dual_feasibility_tolerance"] == settings.effective_dual_tolerance() == 1e-9
     assert dual_tolerance_cny_per_mwh(settings) <= 0.01
     assert "CNY/MWh" in COST_SCALE_TOLERANCE_NOTE

@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     _analysis_parsers(sub)
     _adequacy_parser(sub)
     _plan_and_export_parsers(sub)
+    _run_folder_parsers(sub)
+    return parser
+
+
+def _run_folder_parsers(sub) -> None:
+    """rerun, report, docs: commands on finished run folders and on the documentation."""
     rr = sub.add_parser("rerun", help="re-run a run from its manifest; exit 0 if objective and tables reproduce")
     rr.add_argument("run", help="run folder (or its name under --runs-dir)")
     rr.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS)
@@ -120,7 +126,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=DEFAULT_DOCS / "MODEL.md", help="where to write (default docs/MODEL.md)"
     )
     dc.set_defaults(func=C.cmd_docs)
-    return parser
 
 
 def _analysis_parsers(sub) -> None:

@@ -79,8 +79,7 @@ def dual_tolerance_cny_per_mwh(settings: SolverSettings) -> float:
     """The dual feasibility tolerance of ``settings`` in real units: CNY/MWh on a locational price."""
     from gzpower.model.registry import COST_SCALE
 
-    tolerance = settings.dual_feasibility_tolerance
-    return (HIGHS_DEFAULT_DUAL_TOLERANCE if tolerance is None else tolerance) / COST_SCALE
+    return settings.effective_dual_tolerance() / COST_SCALE
 
 
 @dataclass
@@ -129,22 +128,27 @@ class SolverSettings:
         algorithm: Algorithm = self.algorithm
         if algorithm == "auto":
             algorithm = "ipm" if mode == "expand" and decomposition != "benders" else "simplex"
-        dual_tolerance = self.dual_feasibility_tolerance
-        if dual_tolerance is None and algorithm in ("simplex", "dual-simplex"):
-            dual_tolerance = PRICE_DUAL_TOLERANCE  # prices exact to 0.001 CNY/MWh (see PRICE_DUAL_TOLERANCE)
-        return replace(
-            self, algorithm=algorithm, decomposition=decomposition, dual_feasibility_tolerance=dual_tolerance
-        )
+        return replace(self, algorithm=algorithm, decomposition=decomposition)
+
+    def effective_dual_tolerance(self) -> float:
+        """The dual feasibility tolerance HiGHS runs at: the one given, else :data:`PRICE_DUAL_TOLERANCE` for the
+        simplex (prices exact to 0.001 CNY/MWh), else HiGHS's own default."""
+        if self.dual_feasibility_tolerance is not None:
+            return self.dual_feasibility_tolerance
+        if self.algorithm in ("auto", "simplex", "dual-simplex"):
+            return PRICE_DUAL_TOLERANCE
+        return HIGHS_DEFAULT_DUAL_TOLERANCE
 
     def highs_options(self) -> dict[str, OptionValue]:
         if self.algorithm == "auto":
-            return dict(ALGORITHMS["simplex"])
+            return {**ALGORITHMS["simplex"], "dual_feasibility_tolerance": self.effective_dual_tolerance()}
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"unknown algorithm '{self.algorithm}' (choose from {', '.join(ALGORITHMS)})")
         opts: dict[str, OptionValue] = dict(ALGORITHMS[self.algorithm])
         for name in ("primal_feasibility_tolerance", "dual_feasibility_tolerance", "ipm_optimality_tolerance"):
             if getattr(self, name) is not None:
                 opts[name] = getattr(self, name)
+        opts["dual_feasibility_tolerance"] = self.effective_dual_tolerance()
         opts.update(self.extra)
         return opts
 

@@ -160,7 +160,7 @@ def solve_rolling(
     }
     # the first window's element tables (the same fleet throughout) over the whole horizon's hours
     stamps = pd.DatetimeIndex(out["balance"].drop_duplicates("hour").sort_values("hour")["timestamp"])
-    data = replace(first.data, scenario=sc, timestamps=stamps, weights=None, period_start=None)
+    data = replace(first.data, scenario=sc, timestamps=stamps, weights=np.zeros(0), period_start=np.zeros(0, bool))
     return RollingResult(
         sc, windows, kpis, balance, time.perf_counter() - started, highs_seconds, out, data, "\n".join(logs)
     )
