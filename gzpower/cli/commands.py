@@ -104,13 +104,15 @@ def _say(text: str) -> None:
 
 
 def _verdict_options(args):
+    from gzpower.inputs.schemas import HOURS_PER_YEAR
     from gzpower.studies.verdict import VerdictOptions
 
     full = bool(getattr(args, "tipping_full_year", False))
-    return VerdictOptions(
-        tipping_points=full or bool(getattr(args, "tipping_points", False)),
-        tipping_horizon="full-year" if full else "tightest",
-    )
+    asked = getattr(args, "tipping_points", None)
+    # a full-year check gives its verdict with the tipping points (on its tightest weeks: minutes); a short
+    # horizon is a screening run, where they are asked for
+    on = asked if asked is not None else getattr(args, "hours", 0) >= HOURS_PER_YEAR
+    return VerdictOptions(tipping_points=full or bool(on), tipping_horizon="full-year" if full else "tightest")
 
 
 def _check_adequacy(args, tables, sc, parent, target_check=None) -> dict:

@@ -54,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-counterfactuals", action="store_true", help="skip the 'what each target buys' runs")
     c.add_argument(
         "--tipping-points",
-        action="store_true",
-        help="the value of each uncertain assumption at which the verdict flips, on the tightest week (bisection)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the value of each uncertain assumption at which the verdict flips, on the tightest week (bisection); "
+        "default: on for a full-year check, off for a shorter horizon",
     )
     c.add_argument(
         "--tipping-full-year", action="store_true", help="tipping points over the full year (the final word; slow)"
