@@ -10,7 +10,7 @@ and by Benders decomposition (the full-year optimum, to a 1e-6 gap); the expansi
 days, each plan also priced over the full year (error in objective, in each technology's built capacity and in the
 full-year cost of the plan against the full-year optimum, and the speed-up); each HiGHS algorithm on the 2030 check
 and the aggregated expansion (with a time limit); probabilistic adequacy (sequential Monte Carlo) at growing
-sample counts and horizons, with issue 18's 1,000 x 8,760 h case. Writes ``runs/bench/<timestamp>.json``; prints tables.
+sample counts and horizons, with the 1,000 x 8,760 h case. Writes ``runs/bench/<timestamp>.json``; prints tables.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def run_one(case: dict) -> dict:
 
 
 def run_adequacy_case(case: dict, tables: dict, load_s: float, t0: float) -> dict:
-    """A probabilistic adequacy run (issue 18): seconds per sample year on the case's workers."""
+    """A probabilistic adequacy run: seconds per sample year on the case's workers."""
     from gzpower.studies.adequacy import Settings
     from gzpower.studies.adequacy.run import Study, run_study
 

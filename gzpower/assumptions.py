@@ -759,7 +759,7 @@ WTE_CAPEX_CNY_PER_KW = _assume(
     "(the DEA 8000+ EUR/kW is a Danish CHP plant).",
 )
 
-# --- performance options (issue 4) ---
+# --- performance options ---
 ROLLING_INITIAL_SOC_SHARE = _assume(
     "ROLLING_INITIAL_SOC_SHARE",
     0.5,
@@ -779,7 +779,7 @@ CAPACITY_FACTOR_FLOOR = _assume(
     "energy.",
 )
 
-# --- the verdict: adequacy levels, what binds, tipping points (issue 14) ---
+# --- the verdict: adequacy levels, what binds, tipping points ---
 VERDICT_MAX_UNSERVED_MWH = _assume(
     "VERDICT_MAX_UNSERVED_MWH",
     1.0,
@@ -861,7 +861,7 @@ SHORTFALL_ROUNDOFF = _assume(
     "Unserved energy below this is solver round-off: an hour or an adequacy row with less counts as no shortfall "
     "(the rule the target check's adequacy rows use).",
 )
-# --- probabilistic adequacy (issue 18) ---
+# --- probabilistic adequacy ---
 # The sequential Monte Carlo of gzpower.studies.adequacy replaces the LP's flat availability derating
 # (AVAILABILITY_GAS 0.92, AVAILABILITY_COAL 0.88, AVAILABILITY_WASTE 0.90: planned and forced outages together) by
 # two-state Markov chains of forced outages: each unit fails OUTAGE_RATE times per year in service and is repaired

@@ -93,7 +93,7 @@ def cmd_check(args) -> int:
                 tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest, extra, solver, label
             )
         print(format_check(result))
-        print(format_verdict(result.tables))  # issue 14: both adequacy levels, what binds, tipping points
+        print(format_verdict(result.tables))  # both adequacy levels, what binds, tipping points
         print(f"run folder: {result.folder}")
         _report(args, result.folder)
     return 0

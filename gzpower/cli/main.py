@@ -254,7 +254,7 @@ def _internal_error(err: BaseException) -> str:
 
 
 def _adequacy_parser(sub) -> None:
-    """gzpower adequacy: LOLE and EUE by sequential Monte Carlo (issue 18)."""
+    """gzpower adequacy: LOLE and EUE by sequential Monte Carlo."""
     a = sub.add_parser("adequacy", help="probabilistic adequacy: LOLE and EUE by sequential Monte Carlo")
     a.add_argument("--year", type=int, default=2030, choices=(2025, 2030), help="milestone year (default 2030)")
     a.add_argument("--samples", type=int, default=200, help="sample years (default 200)")

@@ -193,7 +193,7 @@ def write_report(run_folder: Path) -> Path:
     tc = run.tables["target_check"]
     body = _header(run)
     body += ["<h2>Target check</h2>", _verdict(tc), target_table(tc)]
-    body += verdict_sections(run)  # issue 14: both adequacy levels, what binds, tipping points
+    body += verdict_sections(run)  # both adequacy levels, what binds, tipping points
     body.append("<h2>Figures</h2>")
     for stem, caption, fig in run_figures(run):
         png = to_png(fig)

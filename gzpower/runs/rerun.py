@@ -121,7 +121,7 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
         solver = partial(rolling_case, window=rolling["window_h"], lookahead=rolling["lookahead_h"])
         label = f"{sc.label()}-rolling{rolling['window_h']}"
 
-    verdict = options_of_run(folder)  # issue 14: the check's verdict tables, as the original run wrote them
+    verdict = options_of_run(folder)  # the verdict tables, as the original run wrote them
 
     def extra(parent):
         out = verdict_tables(tables, parent, settings, verdict) if verdict is not None else {}

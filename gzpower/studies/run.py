@@ -89,7 +89,7 @@ def solve_case(tables: dict, sc: Scenario, settings: SolverSettings | None = Non
     out = extract(built, outcome.duals)
     run_kpis = kpis(out, data)
     out["target_check"] = target_check(out, data, run_kpis)
-    out["binding"] = binding_table(built, outcome, out)  # issue 14: what binds in the shortfall hours
+    out["binding"] = binding_table(built, outcome, out)  # what binds in the shortfall hours
     timings["extract_s"] = time.perf_counter() - t1
     return RunResult(
         sc,

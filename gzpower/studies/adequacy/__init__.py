@@ -1,4 +1,4 @@
-"""Probabilistic resource adequacy by sequential Monte Carlo (issue 18): LOLE, EUE and their standard errors.
+"""Probabilistic resource adequacy by sequential Monte Carlo: LOLE, EUE and their standard errors.
 
 ``system`` reads the model's data into arrays, ``montecarlo`` draws sample years (forced outages, weather and
 load days) and steps them hour by hour, ``dispatch`` screens and solves the short hours, ``engine`` runs the
