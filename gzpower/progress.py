@@ -77,13 +77,14 @@ def phase(text: str) -> Iterator[None]:
     say(f"{text}: done in {time.perf_counter() - t:.1f} s")
 
 
-def bar(iterable: Iterable | None = None, desc: str = "", total: int | None = None, unit: str = "it"):
-    """A tqdm bar on stderr, disabled when quiet."""
+def bar(
+    iterable: Iterable | None = None, desc: str = "", total: int | None = None, unit: str = "it", quiet: bool = False
+):
+    """A tqdm bar on stderr, disabled when quiet (the job's setting, or ``quiet`` for this bar)."""
     from tqdm import tqdm
 
-    return tqdm(
-        iterable, desc=desc, total=total, unit=unit, disable=not _STATE.enabled, file=_out(), dynamic_ncols=True
-    )
+    disable = quiet or not _STATE.enabled
+    return tqdm(iterable, desc=desc, total=total, unit=unit, disable=disable, file=_out(), dynamic_ncols=True)
 
 
 def benders_iteration(it) -> None:

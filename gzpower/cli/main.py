@@ -282,10 +282,15 @@ def _adequacy_parser(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     _one_line_errors(parser)
+    previous: dict = {}
     try:
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        # SIGTERM unwinds like Ctrl-C, and Ctrl-C works even when a script started us with SIGINT ignored (a
+        # background job): for the whole command, not only while a run folder is open (an adequacy study samples
+        # for a minute before it opens its folder)
+        for signum, handler in ((signal.SIGTERM, _terminate), (signal.SIGINT, signal.default_int_handler)):
+            previous[signum] = signal.signal(signum, handler)
     except ValueError:  # not the main thread (an embedding application): its signal handling stays
-        previous = None
+        previous = {}
     try:
         args = parser.parse_args(argv)
         args.explicit = explicit_dests(parser, argv)  # the command line wins over a plan file's [scenario] values
@@ -308,5 +313,5 @@ def main(argv: list[str] | None = None) -> int:
         print(_internal_error(err), file=sys.stderr)
         return EXIT_INTERNAL
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -38,7 +38,6 @@ import math
 import os
 import secrets
 import socket
-import sys
 import time
 import tomllib
 import traceback
@@ -266,16 +265,10 @@ def run_point(task: PointTask) -> PointResult:
     )
 
 
-def _progress(total: int, quiet: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="point", desc="sweep", disable=quiet, file=sys.stderr, dynamic_ncols=True)
-
-
-def _collect(futures_in_order, total: int, quiet: bool, done_iter, result_of) -> list[PointResult]:
+def _collect(total: int, quiet: bool, done_iter, result_of) -> list[PointResult]:
     results: list[PointResult] = []
     failed = 0
-    with _progress(total, quiet) as bar:
+    with progress.bar(total=total, desc="sweep", unit="point", quiet=quiet) as bar:
         for fut in done_iter:
             res = result_of(fut)
             results.append(res)
@@ -288,15 +281,8 @@ def _collect(futures_in_order, total: int, quiet: bool, done_iter, result_of) ->
 
 def run_local(tasks: list[PointTask], workers: int = 2, quiet: bool = False) -> list[PointResult]:
     """Run the points on ``workers`` local processes (1: in this process)."""
-    if workers <= 1:
-        with _progress(len(tasks), quiet) as bar:
-            out = []
-            for task in tasks:
-                out.append(run_point(task))
-                progress.say(f"sweep point {task.index} {task.params}: {out[-1].status} ({len(out)}/{len(tasks)})")
-                bar.set_postfix(failed=sum(r.status == "failed" for r in out))
-                bar.update(1)
-        return out
+    if workers <= 1:  # in this process, one point after the other: each result is ready when it is yielded
+        return _collect(len(tasks), quiet, (run_point(task) for task in tasks), lambda res: res)
     from concurrent.futures import as_completed
 
     from gzpower.studies.workers import pool, sigint_ignored, submit
@@ -313,7 +299,7 @@ def run_local(tasks: list[PointTask], workers: int = 2, quiet: bool = False) -> 
                 t = futures[fut]
                 return PointResult(t.index, t.params, "failed", f"worker process failed: {err}")
 
-        return _collect(futures, len(tasks), quiet, as_completed(futures), result_of)
+        return _collect(len(tasks), quiet, as_completed(futures), result_of)
 
 
 def run_dask(tasks: list[PointTask], scheduler, quiet: bool = False) -> list[PointResult]:
@@ -335,7 +321,7 @@ def run_dask(tasks: list[PointTask], scheduler, quiet: bool = False) -> list[Poi
                 t = futures[fut]
                 return PointResult(t.index, t.params, "failed", f"dask task failed: {err}")
 
-        return _collect(futures, len(tasks), quiet, as_completed(list(futures)), result_of)
+        return _collect(len(tasks), quiet, as_completed(list(futures)), result_of)
     finally:
         if own:
             client.close()

@@ -37,17 +37,29 @@ class _Terminated(SystemExit):
     """SIGTERM in a worker: a SystemExit, so that an idle worker leaves without a traceback."""
 
 
+#: True while a worker runs a task: only then has SIGTERM cleanup to unwind
+_in_task = False
+
+
 def _terminated(signum, frame):
+    if not _in_task:
+        # between tasks (importing, unpickling the next call) there is nothing to clean up, and an exception raised
+        # inside an import would surface as an ImportError traceback: leave at once
+        os._exit(128 + signum)
     raise _Terminated(128 + signum)
 
 
 def _call(fn, *args):
     """A task in a worker: on SIGTERM (raised as _Terminated, or as KeyboardInterrupt by a run folder's own
     handler) the task's cleanup runs as the exception unwinds, then the worker exits without a word."""
+    global _in_task
+    _in_task = True
     try:
         return fn(*args)
     except (_Terminated, KeyboardInterrupt):
         os._exit(128 + signal.SIGTERM)
+    finally:
+        _in_task = False
 
 
 def submit(executor: ProcessPoolExecutor, fn, *args):

@@ -7,8 +7,6 @@ and each watches its parent: if the parent dies, the worker ends itself rather t
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,16 +21,6 @@ from gzpower.studies.adequacy.montecarlo import ChunkResult, Settings, simulate_
 HEADLINE = ("lole_h", "eue_mwh", "lol_days", "max_shortfall_mw")
 
 
-def _watch_parent(parent_pid: int) -> None:
-    def watch():
-        while True:
-            if os.getppid() != parent_pid:
-                os._exit(1)
-            time.sleep(1.0)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def chunks(n: int, workers: int, size: int | None = None) -> list[list[int]]:
     size = size or max(1, min(16, -(-n // (4 * max(workers, 1)))))
     return [list(range(lo, min(n, lo + size))) for lo in range(0, n, size)]
@@ -40,19 +28,15 @@ def chunks(n: int, workers: int, size: int | None = None) -> list[list[int]]:
 
 @contextmanager
 def worker_pool(workers: int):
-    """Spawned local worker processes that end with the parent (``None`` for 1 worker: run in process)."""
+    """Spawned local worker processes that end with the parent and with an interrupt (:func:`studies.workers.pool`;
+    ``None`` for 1 worker: run in process)."""
     if workers <= 1:
         yield None
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from gzpower.studies.workers import pool
 
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),))
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with pool(workers, "spawn") as executor:
+        yield executor
 
 
 def run_chunks(system, settings: Settings, workers=1, scheduler=None, size=None, pool=None) -> list[ChunkResult]:
@@ -76,7 +60,11 @@ def run_chunks(system, settings: Settings, workers=1, scheduler=None, size=None,
             return run_chunks(system, settings, workers, None, size, own_pool)
     if pool is None:
         return [simulate_chunk(system, settings, p, c) for p in parts]
-    return [f.result() for f in [pool.submit(simulate_chunk, system, settings, p, c) for p in parts]]
+    from gzpower.studies.workers import sigint_ignored, submit
+
+    with sigint_ignored():  # workers are born ignoring Ctrl-C: the parent ends them
+        futures = [submit(pool, simulate_chunk, system, settings, p, c) for p in parts]
+    return [f.result() for f in futures]
 
 
 @dataclass
