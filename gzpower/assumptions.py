@@ -545,6 +545,14 @@ MIN_STABLE_COAL = _assume(
 MIN_STABLE_WASTE = _assume(
     "MIN_STABLE_WASTE", 0.6, "MW/MW", "fleet", "Waste must be burnt as it arrives: the plant runs at 60 % or more."
 )
+CHP_FLAG_NOT_FOUND = _assume(
+    "CHP_FLAG_NOT_FOUND",
+    False,
+    "-",
+    "fleet",
+    "A GEM gas unit whose CHP column reads 'not found' (Pearl River LNG phase I, Baiyun Hengyun 1-1 and 1-2, "
+    "Datang Conghua) is read as not CHP: no heat floor without evidence of a heat host.",
+)
 AVAILABILITY_GAS = _assume("AVAILABILITY_GAS", 0.92, "MW/MW", "fleet", "Gas units: planned and forced outages.")
 AVAILABILITY_COAL = _assume("AVAILABILITY_COAL", 0.88, "MW/MW", "fleet", "Ageing coal units: outages.")
 AVAILABILITY_WASTE = _assume("AVAILABILITY_WASTE", 0.90, "MW/MW", "fleet", "Waste-to-energy, ~8000 h/yr of operation.")

@@ -43,6 +43,7 @@ from gzpower.assumptions import (
     BATTERY_MAX_HOURS,
     BATTERY_POWER_POTENTIAL_MW,
     BATTERY_ROUND_TRIP_EFFICIENCY,
+    CHP_FLAG_NOT_FOUND,
     CO2_GUANGDONG_GRID_T_PER_MWH,
     CO2_WEST_EAST_CLEAN_T_PER_MWH,
     COAL_PRICE_CNY_PER_T,
@@ -836,6 +837,25 @@ def _status(value: str, file: str) -> str:
     return GEM_STATUS_MAP[key]
 
 
+#: GEM GGPT's CHP column: "Y" and "N" as given, "not found" (or blank) by the assumption CHP_FLAG_NOT_FOUND
+GEM_GAS_CHP_VALUES = {"y": True, "n": False, "not found": CHP_FLAG_NOT_FOUND, "": CHP_FLAG_NOT_FOUND}
+#: GEM GCPT's columns that name a unit's captive use; a unit is CHP where either says CHP
+GEM_COAL_CHP_COLUMNS = ("Captive industry use", "Captive residential use")
+
+
+def _gas_chp(value: object, row: int) -> bool:
+    """The GGPT CHP flag of data row ``row`` (1-based); a value other than Y, N, 'not found' or blank is refused."""
+    key = "" if pd.isna(value) else str(value).strip().lower()
+    if key not in GEM_GAS_CHP_VALUES:
+        raise InputError(GEM_GAS_FILE, f"unknown CHP value {value!r} (Y, N or 'not found')", row=row, column="CHP")
+    return bool(GEM_GAS_CHP_VALUES[key])
+
+
+def _coal_chp(r: pd.Series) -> bool:
+    """True where a GCPT captive-use column names CHP (the Refinery units: 'CHP', heat host 'chemicals')."""
+    return any(isinstance(r.get(c), str) and "chp" in r[c].lower() for c in GEM_COAL_CHP_COLUMNS)
+
+
 def _operation(carrier: str, technology: str) -> tuple[float, float, float]:
     return OPERATION_BY_TECH.get((carrier, technology)) or OPERATION_BY_TECH[(carrier, "*")]
 
@@ -862,7 +882,8 @@ def _unit_om(raw: Path, carrier: str, technology: str) -> tuple[float, float]:
 
 def gem_gas_units(raw: Path) -> pd.DataFrame:
     """Every unit of the GEM gas extract. Technology CC->CCGT, GT->OCGT, ST->ST, unknown->GAS_UNKNOWN_TECHNOLOGY;
-    heat rate 1/efficiency (CCGT, OCGT: costs_2025.csv; ST: GAS_ST_EFFICIENCY); CO2 from the costs csv."""
+    heat rate 1/efficiency (CCGT, OCGT: costs_2025.csv; ST: GAS_ST_EFFICIENCY); CO2 from the costs csv; ``chp``
+    from GEM's CHP column (Y, N; 'not found' -> CHP_FLAG_NOT_FOUND)."""
     gem = pd.read_csv(Path(raw) / GEM_GAS_FILE)
     costs = read_costs(raw, YEARS[0])
     efficiency = {
@@ -872,7 +893,7 @@ def gem_gas_units(raw: Path) -> pd.DataFrame:
     }
     co2 = cost_param(costs, "gas", "CO2 intensity")
     rows = []
-    for _, r in gem.iterrows():
+    for i, r in gem.iterrows():
         tech = GEM_GAS_TECHNOLOGY_MAP.get(str(r["Technology"]).strip(), GAS_UNKNOWN_TECHNOLOGY)
         start = _gem_year(r["Start year"])
         retire = _gem_year(r["Retired year"])
@@ -898,7 +919,7 @@ def gem_gas_units(raw: Path) -> pd.DataFrame:
                 "retire_year": retire,
                 "heat_rate": 1.0 / efficiency[tech],
                 "co2_t_per_mwh_th": co2,
-                "chp": str(r["CHP"]).strip() == "Y",
+                "chp": _gas_chp(r["CHP"], int(i) + 1),
                 "ramp_pu_per_h": ramp,
                 "min_stable_pu": min_stable,
                 "availability_pu": avail,
@@ -917,8 +938,10 @@ def _replacement_gas_ids() -> set[str]:
 
 
 def gem_coal_units(raw: Path) -> pd.DataFrame:
-    """Every unit of the GEM coal extract; heat rate Btu/kWh / 3412.14, CO2 kg/TJ x 3.6e-6; CHP where GEM names
-    a captive/CHP use; ``replaced_by_plan`` for operating units of the Zhujiang and Hengyun plants."""
+    """Every unit of the GEM coal extract; heat rate Btu/kWh / 3412.14, CO2 kg/TJ x 3.6e-6; ``chp`` where a
+    captive-use column (GEM_COAL_CHP_COLUMNS) names CHP (the extract has no CHP column of its own: plant names with
+    'Cogen' are all retired, the operating Paper Group captive unit names no use); ``replaced_by_plan`` for
+    operating units of the Zhujiang and Hengyun plants."""
     gem = pd.read_csv(Path(raw) / GEM_COAL_FILE)
     rows = []
     for _, r in gem.iterrows():
@@ -929,7 +952,6 @@ def gem_coal_units(raw: Path) -> pd.DataFrame:
             retire = _gem_year(r["Planned retirement"])
         ramp, min_stable, avail = _operation("coal", "*")
         vom, fom = _unit_om(raw, "coal", "*")
-        chp = isinstance(r["Captive industry use"], str) and "CHP" in r["Captive industry use"]
         replaced = status == "operating" and r["Plant name"] in COAL_REPLACEMENT_PLANTS
         rows.append(
             {
@@ -949,7 +971,7 @@ def gem_coal_units(raw: Path) -> pd.DataFrame:
                 "retire_year": retire,
                 "heat_rate": heat_rate_from_btu_per_kwh(r["Heat rate (Btu per kWh)"]),
                 "co2_t_per_mwh_th": co2_t_per_mwh_th_from_kg_per_tj(r["Emission factor (kg of CO2 per TJ)"]),
-                "chp": chp,
+                "chp": _coal_chp(r),
                 "ramp_pu_per_h": ramp,
                 "min_stable_pu": min_stable,
                 "availability_pu": avail,
