@@ -545,6 +545,71 @@ MIN_STABLE_COAL = _assume(
 MIN_STABLE_WASTE = _assume(
     "MIN_STABLE_WASTE", 0.6, "MW/MW", "fleet", "Waste must be burnt as it arrives: the plant runs at 60 % or more."
 )
+# CHP must-run: the heat-led floor of the units GEM marks as cogeneration (gas 'CHP' = Y; coal 'Captive industry
+# use' naming CHP). FACTS.md names one project as CHP (Huadu gas CHP) and gives no heat demand, steam contract or
+# utilisation figure for the city's cogeneration: every value below is an estimate.
+CHP_MUST_RUN = _assume(
+    "CHP_MUST_RUN",
+    True,
+    "-",
+    "fleet",
+    "Default of Scenario.chp_must_run (off: --no-chp-must-run). CHP units supply process steam under contract to "
+    "the industrial parks around them, so they stay online all year: thermal T13 holds them, without "
+    "--min-stable, at the higher of their minimum stable output (the LP relaxation of T6) and the seasonal "
+    "heat-led floor CHP_HEAT_FLOOR_*.",
+)
+CHP_SEASON_OF_MONTH = _assume(
+    "CHP_SEASON_OF_MONTH",
+    (
+        "winter",
+        "winter",
+        "shoulder",
+        "shoulder",
+        "summer",
+        "summer",
+        "summer",
+        "summer",
+        "summer",
+        "shoulder",
+        "shoulder",
+        "winter",
+    ),
+    "-",
+    "fleet",
+    "Season of each month Jan..Dec for the CHP heat floor, by the monthly mean dry-bulb temperature of the "
+    "Guangzhou TMYx weather file (raw/CHN_GD_Guangzhou.592870_TMYx.2009-2023.epw): winter below 18 C (Dec 15.4, "
+    "Jan 14.1, Feb 17.3), summer above 26 C (May-Sep 26.3, 28.7, 30.0, 29.2, 28.2), shoulder between (Mar, Apr, Oct, "
+    "Nov: 19.8-24.3 C).",
+)
+CHP_HEAT_FLOOR_WINTER = _assume(
+    "CHP_HEAT_FLOOR_WINTER",
+    0.55,
+    "MW/MW of available capacity",
+    "fleet",
+    "Estimate. Electrical output a CHP unit cannot go below while it raises the steam its hosts take, Dec-Feb. "
+    "Guangzhou has no space heating; the heat load is industrial process steam (petrochemicals, cars, food, paper "
+    "in Huangpu, Zengcheng, Nansha, Huadu) all year, plus hot water for hospitals, hotels and campuses (University "
+    "City). Winter takes most: colder make-up water and air, larger steam-network losses, more hot water. An "
+    "extraction CCGT supplying steam keeps its gas turbine loaded above its minimum stable load (0.4), the more so "
+    "the more steam is drawn.",
+)
+CHP_HEAT_FLOOR_SHOULDER = _assume(
+    "CHP_HEAT_FLOOR_SHOULDER",
+    0.50,
+    "MW/MW of available capacity",
+    "fleet",
+    "Estimate. Heat-led floor in Mar, Apr, Oct, Nov: process steam unchanged, less hot water and smaller losses "
+    "than in winter.",
+)
+CHP_HEAT_FLOOR_SUMMER = _assume(
+    "CHP_HEAT_FLOOR_SUMMER",
+    0.45,
+    "MW/MW of available capacity",
+    "fleet",
+    "Estimate. Heat-led floor May-Sep: process steam only, the warmest make-up water, the least loss. With the "
+    "winter and shoulder floors and AVAILABILITY_GAS it ties a gas CHP unit to at least (3 x 0.55 + 4 x 0.50 + "
+    "5 x 0.45) / 12 x 0.92 x 8760 = 3,962 h a year at full output.",
+)
 CHP_FLAG_NOT_FOUND = _assume(
     "CHP_FLAG_NOT_FOUND",
     False,

@@ -189,6 +189,12 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-unserved", action="store_true", help="forbid unserved energy (may make the LP infeasible)")
     p.add_argument("--min-stable", action="store_true", help="minimum stable output as an LP relaxation")
     p.add_argument(
+        "--no-chp-must-run",
+        action="store_true",
+        help="CHP units free to follow the price: no seasonal heat-led floor and no minimum stable output for them "
+        "(default: they stay online for their steam hosts)",
+    )
+    p.add_argument(
         "--import-scale", type=float, default=1.0, help="factor on every import interface capacity (default 1)"
     )
     p.add_argument("--load-scale", type=float, default=1.0, help="factor on the load (default 1)")
@@ -227,7 +233,11 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
 
 
 #: command-line dest -> Scenario field, where they differ (the option names are the field names otherwise)
-DEST_TO_FIELD = {"no_coal_replacement": "coal_replacement", "no_unserved": "allow_unserved"}
+DEST_TO_FIELD = {
+    "no_coal_replacement": "coal_replacement",
+    "no_unserved": "allow_unserved",
+    "no_chp_must_run": "chp_must_run",
+}
 
 
 def add_plan_and_lever_args(p: argparse.ArgumentParser) -> None:
@@ -385,6 +395,7 @@ def scenario_from_args(args, mode: str, year: int, tables: dict | None = None):
         co2_cap=args.co2_cap,
         allow_unserved=not args.no_unserved,
         min_stable=args.min_stable,
+        chp_must_run=not args.no_chp_must_run,
         import_scale=args.import_scale,
         load_scale=args.load_scale,
         network=getattr(args, "network", "districts"),

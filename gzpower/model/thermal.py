@@ -14,6 +14,15 @@ Symbols (symbol = variable or ModelData column, unit: meaning):
 - :math:`a_u` = ``d.thermal["availability"]``, p.u.: availability after outage derating
 - :math:`r_u` = ``d.thermal["ramp"]``, p.u. of capacity per hour: ramp limit (ramp rows only where :math:`r_u < 1`)
 - :math:`m_u` = ``d.thermal["min_stable"]``, p.u. of available capacity: minimum stable output
+- :math:`\\chi_u` = ``d.thermal["chp"]``, 1 or 0: a combined heat and power unit (GEM's CHP flag; 0 when the
+  column is absent)
+- :math:`\\kappa` = ``d.scenario.chp_must_run``, 1 or 0: CHP must-run (default ``CHP_MUST_RUN``;
+  ``--no-chp-must-run``)
+- :math:`\\phi_s` = ``CHP_HEAT_FLOOR_WINTER``, ``_SHOULDER``, ``_SUMMER``, p.u. of available capacity: heat-led
+  floor of a CHP unit in season :math:`s`; :math:`s(t)` = ``CHP_SEASON_OF_MONTH`` of the calendar month of
+  ``d.timestamps[t]`` (a representative day keeps its own date)
+- :math:`C` = units with :math:`\\kappa \\chi_u = 1`: the CHP units under must-run;
+  :math:`f_{u,t} = \\max(m_u, \\phi_{s(t)})`, p.u. of available capacity: the floor of a unit of :math:`C`
 - :math:`c_u` = ``d.thermal["marginal_cost"]``, CNY/MWh: :math:`h_u \\pi_u + v_u + \\tau \\varepsilon_u`, from
   :math:`h_u` = ``d.thermal["heat_rate"]`` (MWh_th/MWh), :math:`\\pi_u` = ``d.thermal["fuel_price"]``
   (CNY/MWh_th), :math:`v_u` = ``d.thermal["vom"]`` (CNY/MWh)
@@ -40,10 +49,22 @@ Constraints (:math:`t-1` is the previous hour of the same period; ``T_LINKED`` a
     \\qquad\\text{(T4)}\\\\
     p_{u,0} - p^0_u \\le r_u P_u, \\quad p^0_u - p_{u,0} \\le r_u P_u
     \\quad \\forall u: r_u < 1, p^0_u \\text{ given} \\qquad\\text{(T5)}\\\\
-    p_{u,t} - m_u a_u N_u \\ge m_u a_u \\bar P_u \\quad \\forall u: m_u > 0, t \\in T
-    \\quad \\text{(only with } \\texttt{min\\_stable}\\text{)} \\qquad\\text{(T6)}
+    p_{u,t} - m_u a_u N_u \\ge m_u a_u \\bar P_u \\quad \\forall u \\notin C: m_u > 0, t \\in T
+    \\quad \\text{(only with } \\texttt{min\\_stable}\\text{)} \\qquad\\text{(T6)}\\\\
+    p_{u,t} - f_{u,t}\\, a_u N_u \\ge f_{u,t}\\, a_u \\bar P_u
+    \\quad \\forall (u, t): u \\in C, f_{u,t} > 0 \\qquad\\text{(T13)}
 
-T6 is the LP relaxation of unit commitment: every unit is treated as committed in every hour.
+T6 is the LP relaxation of unit commitment: every unit it covers is treated as committed in every hour. T13 is
+the CHP must-run, on by default (:math:`\\kappa = 1`): a CHP unit stays online all year for its steam hosts, so
+the same relaxation holds it at its minimum stable output :math:`m_u` without ``--min-stable``, and above that
+at its heat-led floor :math:`\\phi_{s(t)}`, the electrical output below which it cannot raise the steam its hosts
+take in the season. One row per CHP unit and hour carries the higher of the two (T6 leaves the units of
+:math:`C` out), and only where it is positive. Both floors are relative to available capacity :math:`a_u P_u`: a
+derated unit (a lower :math:`a_u`, e.g. by the availability lever) has a lower floor, a floor never exceeds what
+the unit can give, and a unit removed from the fleet (a counterfactual without the plan's gas) has no rows.
+Surplus a floor forces is absorbed by taking less import (the city imports most of its energy), by charging
+storage, or by exporting over the 220 kV corridors; where it cannot be (a load below the floors), the LP is
+infeasible and the diagnosis names ``thermal_chp_floor``.
 
 Registered with the system (:mod:`gzpower.model.system`): the injection :math:`+p_{u,t}` at the unit's bus
 (balance Y2); costs in CNY, by category (objective Y5, which scales them by :math:`10^{-6}`); emissions in tCO2 per
@@ -83,6 +104,19 @@ FAMILY = "thermal"
 #: the capacity registry's technology of a gas unit, by the unit table's technology
 GAS_TECHNOLOGY = {"CCGT": "gas_ccgt", "OCGT": "gas_ocgt", "ST": "gas_steam"}
 
+#: phi_s of T13: the heat-led floor of a CHP unit by season, p.u. of available capacity
+CHP_HEAT_FLOOR = {
+    "winter": A.CHP_HEAT_FLOOR_WINTER,
+    "shoulder": A.CHP_HEAT_FLOOR_SHOULDER,
+    "summer": A.CHP_HEAT_FLOOR_SUMMER,
+}
+
+
+def chp_heat_floor(timestamps: pd.DatetimeIndex) -> np.ndarray:
+    """phi_{s(t)} of every hour: the heat-led floor of the season of the hour's calendar month (T13)."""
+    by_month = np.array([CHP_HEAT_FLOOR[season] for season in A.CHP_SEASON_OF_MONTH], dtype=float)
+    return by_month[np.asarray(timestamps.month, dtype=int) - 1]
+
 
 def technology(carrier: str, unit_technology: str) -> str:
     """One word per technology: gas units by their cycle, coal and waste-to-energy by their carrier."""
@@ -107,6 +141,7 @@ def _standing_table(tables: dict, sc: Scenario, fuels: pd.DataFrame) -> pd.DataF
             "availability": units["availability_pu"].to_numpy(dtype=float),
             "ramp": units["ramp_pu_per_h"].to_numpy(dtype=float),
             "min_stable": units["min_stable_pu"].to_numpy(dtype=float),
+            "chp": units["chp"].to_numpy(dtype=bool),
             "heat_rate": units["heat_rate"].to_numpy(dtype=float),
             "fuel_price": fuel.loc[units["carrier"], "price_cny_per_mwh_th"].to_numpy(dtype=float),
             "co2_per_mwh": (units["heat_rate"] * units["co2_t_per_mwh_th"]).to_numpy(dtype=float),
@@ -152,6 +187,7 @@ def _add_generic_gas(
                 "availability": A.AVAILABILITY_GAS,
                 "ramp": A.RAMP_GAS_CCGT,
                 "min_stable": A.MIN_STABLE_GAS_CCGT,
+                "chp": False,  # no heat host is known for the plan's generic blocks
                 "heat_rate": heat_rate,
                 "fuel_price": float(fuel_row["price_cny_per_mwh_th"]),
                 "co2_per_mwh": heat_rate * float(fuel_row["co2_t_per_mwh_th"]),
@@ -201,6 +237,7 @@ GROUP_KEY = (
     "availability",
     "ramp",
     "min_stable",
+    "chp",
     "heat_rate",
     "fuel_price",
     "co2_per_mwh",
@@ -246,7 +283,8 @@ def group_identical_units(th: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
-    """Sets, variables, capacity, ramp and minimum-stable rows; injections, costs, emissions, reserve, capacities."""
+    """Sets, variables, capacity, ramp, minimum-stable and CHP heat-floor rows; injections, costs, emissions,
+    reserve, capacities."""
     th = d.thermal
     units = list(th.index)
     p_nom, p_max = th["p_nom"].to_dict(), th["p_nom_max"].to_dict()
@@ -259,13 +297,13 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         m.T,
         domain=pyo.NonNegativeReals,
         bounds=lambda _m, u, t: (0.0, avail[u] * p_max[u]),
-        doc="(T1, T2, T3, T4, T5, T6, T7, T11, T12) thermal output p[u,t] (MW)",
+        doc="(T1, T2, T3, T4, T5, T6, T7, T11, T12, T13) thermal output p[u,t] (MW)",
     )
     m.thermal_new = pyo.Var(
         m.THERMAL_EXT,
         domain=pyo.NonNegativeReals,
         bounds=lambda _m, u: (0.0, p_max[u] - p_nom[u]),
-        doc="(T1, T2, T3, T4, T5, T6, T9, T12) thermal capacity added N_u (MW)",
+        doc="(T1, T2, T3, T4, T5, T6, T9, T12, T13) thermal capacity added N_u (MW)",
     )
     reg.invest(m.thermal_new)
     rows = _UnitRows(m, d, ext)
@@ -278,6 +316,7 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     )
     _build_ramps(m, d, rows)
     _build_min_stable(m, d, rows)
+    _build_chp_floor(m, d, rows)
     _register(m, d, reg, ext)
 
 
@@ -357,13 +396,25 @@ def _build_ramps(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> None:
     )
 
 
+def chp_units(d: ModelData) -> list:
+    """The units with chi_u = 1 when CHP must-run is on (kappa = 1), else none."""
+    th = d.thermal
+    if not d.scenario.chp_must_run or "chp" not in th.columns:
+        return []
+    return list(th.index[th["chp"].fillna(False).astype(bool)])
+
+
 def _build_min_stable(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> None:
     th = d.thermal
     stable, avail = th["min_stable"].to_dict(), th["availability"].to_dict()
-    stable_units = [u for u in th.index if stable[u] > 0] if d.scenario.min_stable else []
+    must_run = set(chp_units(d))  # held by T13 instead
+    stable_units = [u for u in th.index if stable[u] > 0 and u not in must_run] if d.scenario.min_stable else []
     floor_share = {u: stable[u] * avail[u] for u in stable_units}
     m.THERMAL_STABLE = pyo.Set(
-        within=m.THERMAL, initialize=stable_units, ordered=True, doc="units held at or above a minimum stable output"
+        within=m.THERMAL,
+        initialize=stable_units,
+        ordered=True,
+        doc="units held at or above a minimum stable output by --min-stable, CHP units under must-run left to T13",
     )
     m.thermal_min_stable = rows.rows(stable_units, floor_share).build(
         m.THERMAL_STABLE,
@@ -371,6 +422,36 @@ def _build_min_stable(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> No
         lower=rows.standing(stable_units, floor_share, len(stable_units) * d.n_hours),
         upper=np.inf,
         doc="(T6) minimum stable output p[u,t] >= m_u a_u P_u, LP relaxation (all units treated as committed) (MW)",
+    )
+
+
+def _build_chp_floor(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> None:
+    """T13 rows over the (CHP unit, hour) pairs with a positive floor f_{u,t} = max(m_u, phi_{s(t)})."""
+    phi = chp_heat_floor(d.timestamps) if d.n_hours else np.zeros(0)
+    th, n = d.thermal, d.n_hours
+    avail, stable = th["availability"].to_dict(), th["min_stable"].to_dict()
+    floor = {u: np.maximum(float(stable[u]), phi) for u in chp_units(d)}
+    pairs = [(u, int(t)) for u, f in floor.items() for t in np.flatnonzero(f * avail[u] > 0)]
+    m.THERMAL_CHP_FLOOR = pyo.Set(
+        initialize=pairs,
+        dimen=2,
+        ordered=True,
+        doc="(CHP unit, hour) pairs held at a must-run floor, when chp_must_run is on (T13)",
+    )
+    units = np.array([rows.unit_position[u] for u, _ in pairs], dtype=np.int64)
+    hours = np.array([t for _, t in pairs], dtype=np.int64)
+    share = np.array([floor[u][t] * avail[u] for u, t in pairs], dtype=float)  # f_{u,t} a_u
+    block = RowBuilder(len(pairs)).add(m.thermal_p, np.arange(len(pairs)), hourly(units, hours, n), 1.0)
+    new = [(i, rows.ext_position[u]) for i, (u, _) in enumerate(pairs) if u in rows.ext_position]
+    if new:
+        r, k = (np.array(x, dtype=np.int64) for x in zip(*new))
+        block.add(m.thermal_new, r, k, -share[r])
+    m.thermal_chp_floor = block.build(
+        m.THERMAL_CHP_FLOOR,
+        lower=share * np.array([rows.p_nom[u] for u, _ in pairs], dtype=float),
+        upper=np.inf,
+        doc="(T13) CHP must-run p[u,t] - f_ut a_u N_u >= f_ut a_u Pbar_u, f_ut = max(m_u, phi_s(t)): minimum "
+        "stable output or the season's heat-led floor (MW)",
     )
 
 

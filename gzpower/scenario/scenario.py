@@ -30,6 +30,9 @@ class Scenario:
     value_of_lost_load: float = A.VALUE_OF_LOST_LOAD
     allow_unserved: bool = True
     min_stable: bool = False  # minimum stable output as an LP relaxation (output >= min_stable * available)
+    #: CHP units stay online for their steam hosts: minimum stable output on for them and a seasonal heat-led floor
+    #: (thermal T6, T13); False drops both (--no-chp-must-run)
+    chp_must_run: bool = A.CHP_MUST_RUN
     dr_shift_share: float = A.DR_SHIFT_SHARE
     plan_floors: bool = True  # expand: the plan's capacity targets as lower bounds
     without: tuple[str, ...] = ()  # check counterfactual: these plan increments removed

@@ -51,6 +51,7 @@ FAMILY_WEIGHT = {
     "co2_cap": 0.1,
     "reserve": 0.1,
     "thermal_min_stable": 0.1,
+    "thermal_chp_floor": 0.1,
     "balance": 1.0,
     "plan_floor": 1.0,
     "dr_daily_energy": 1.0,
@@ -62,6 +63,7 @@ UNITS = {
     "plan_floor": "MW",
     "reserve": "MW",
     "thermal_min_stable": "MW",
+    "thermal_chp_floor": "MW",
     "thermal_ramp_up": "MW",
     "thermal_ramp_down": "MW",
     "thermal_capacity": "MW",
@@ -448,10 +450,11 @@ def _explain(table: pd.DataFrame, el: _Elastic, built, top: int = 3) -> list[str
                 f"spinning reserve: short in {len(frame)} hour(s), by up to {worst.amount:,.0f} MW "
                 f"(at {_when(worst.timestamp)})"
             )
-        elif family == "thermal_min_stable":
+        elif family in ("thermal_min_stable", "thermal_chp_floor"):
             per_unit = frame.groupby("element")["amount"].sum().sort_values(ascending=False)
+            what = "minimum stable output" if family == "thermal_min_stable" else "CHP heat-led floor"
             lines.append(
-                f"minimum stable output: {len(per_unit)} unit(s) could not stay at their minimum in "
+                f"{what}: {len(per_unit)} unit(s) could not stay at their minimum in "
                 f"{frame['hour'].nunique()} hour(s), {frame['amount'].sum():,.0f} MWh below it "
                 f"({', '.join(f'{u} {v:,.0f} MWh' for u, v in per_unit.head(3).items())})"
             )
@@ -492,6 +495,8 @@ def option_causes(sc, families: list[str]) -> list[str]:
         causes.append(f"CO2 was capped at {sc.co2_cap:,.0f} tCO2 by --co2-cap")
     if "thermal_min_stable" in families and sc.min_stable:
         causes.append("minimum stable output was imposed by --min-stable")
+    if "thermal_chp_floor" in families and sc.chp_must_run:
+        causes.append("CHP units were held online at their seasonal heat-led floor (--no-chp-must-run drops it)")
     if "plan_floor" in families and sc.mode == "expand" and sc.plan_floors:
         causes.append("the plan's targets were imposed as floors (--no-floors drops them)")
     return causes
