@@ -172,8 +172,9 @@ def test_shipped_seasons_and_floors_are_what_their_rationale_says():
 
 def test_shipped_fleet_floors_hold_and_counterfactual_units_carry_none(tables):
     """A winter day of 2030 on the shipped data: every CHP group is held at max(m, phi_winter) a P in every hour
-    (and no non-CHP unit is), the switch off is cheaper, and the counterfactual without the plan's gas drops the
-    floors of the removed (not yet operating) CHP units with the units."""
+    (and no non-CHP unit is), the switch off is cheaper, the availability lever lowers the floors with the
+    capacity, and the counterfactual without the plan's gas drops the floors of the removed (not yet operating)
+    CHP units with the units."""
     sc = Scenario(year=2030, start_hour=0, hours=24)
     d = assemble(tables, sc)
     th = d.thermal
@@ -187,6 +188,9 @@ def test_shipped_fleet_floors_hold_and_counterfactual_units_carry_none(tables):
         assert (by_group.loc[u] >= floor[u] - 1e-6).all(), u
     _, free, _ = _run(assemble(tables, replace(sc, chp_must_run=False)))
     assert free < objective
+    # the availability lever derates every unit: the floors follow the available capacity, halved at 0.5
+    half = build_model(assemble(tables, replace(sc, thermal_availability_scale=0.5)))
+    assert half.model.thermal_chp_floor.lower == pytest.approx(0.5 * built.model.thermal_chp_floor.lower)
     without_gas = build_model(assemble(tables, replace(sc, without=("gas",))))
     kept = {u for u, _ in without_gas.model.THERMAL_CHP_FLOOR}
     removed = set(th.index[th["increment"] & th["chp"]])

@@ -401,7 +401,7 @@ def chp_units(d: ModelData) -> list:
     th = d.thermal
     if not d.scenario.chp_must_run or "chp" not in th.columns:
         return []
-    return list(th.index[th["chp"].fillna(False).astype(bool)])
+    return list(th.index[th["chp"].eq(True).to_numpy()])  # a blank flag (NaN) is not CHP
 
 
 def _build_min_stable(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> None:
