@@ -18,7 +18,9 @@ Symbols (symbol = variable or ModelData column, unit: meaning):
   power and energy
 - :math:`P^{max}_s` = ``d.storage["p_nom_max"]``, MW; :math:`E^{max}_s` = ``d.storage["e_nom_max"]``, MWh: the
   largest; :math:`P_s = \\bar P_s + N^P_s`, :math:`E_s = \\bar E_s + N^E_s`
-- :math:`\\eta^c_s` = ``d.storage["eff_charge"]``, :math:`\\eta^d_s` = ``d.storage["eff_discharge"]``, p.u.
+- :math:`\\eta^c_s` = ``d.storage["eff_charge"]``, :math:`\\eta^d_s` = ``d.storage["eff_discharge"]``, p.u.: the
+  efficiency of one leg each, so the round trip is :math:`\\eta^c_s \\eta^d_s` (batteries: both legs are the
+  ``efficiency`` of technologies.csv's battery_power row, the square root of ``BATTERY_ROUND_TRIP_EFFICIENCY``)
 - :math:`A^P_s` = ``d.storage["annuity_p"]``, CNY/(MW year); :math:`A^E_s` = ``d.storage["annuity_e"]``,
   CNY/(MWh year): annuities
 - :math:`I` = units with ``d.storage["increment"]``: the plan's batteries (check mode)
@@ -126,7 +128,8 @@ def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFr
         plan_storage = 0.0
     sites, expand, inherited = ctx.sites, ctx.expand, ctx.inherited
     energy_max = sites[sites["tech"] == "battery_energy"].set_index("bus")["p_max_mw"]
-    eff = float(np.sqrt(bp["efficiency"])) if bp["efficiency"] < 1 else 0.95
+    # technologies.csv holds the efficiency of one leg (charging and discharging alike): the round trip is its square
+    eff = float(bp["efficiency"])
     for s in sites[sites["tech"] == "battery_power"].itertuples():
         fixed_p = 0.0 if expand else plan_storage * s.plan_share
         fixed_p += inherited.get(("battery_power", s.bus), 0.0)
