@@ -71,3 +71,53 @@ def test_battery_arbitrage_round_trip_is_exactly_the_assumed_one(tables):
     assert charged == pytest.approx(40.0, abs=1e-9)
     assert discharged / charged == pytest.approx(0.88, abs=1e-9)
     assert outcome.objective / COST_SCALE == pytest.approx(2640.0, rel=1e-9)
+
+
+# --- 2. battery costs from Chinese prices ------------------------------------------------------------------------
+
+
+def test_battery_cost_assumptions_follow_from_the_facts_rows():
+    """FACTS_PROVINCE.md section 5, in CNY/Wh: CEEC June 2025 2 h 0.4646 and 4 h 0.4249; 2 h November 2025 0.544;
+    LFP EPC 1.07 against systems 0.59 (November 2024); Foshan Shishan all-in 1.5 (0.6 bn CNY / 400 MWh).
+
+    By hand: price per Wh = e + p/h through the CEEC pair gives p = 0.0397 / 0.25 = 0.1588 CNY/W; the 2025 2 h level
+    (0.4646 + 0.544) / 2 = 0.5043 less p/2 = 0.0794 leaves e = 0.4249 CNY/Wh; EPC 1.07 - 0.59 = 0.48 CNY/Wh; the
+    connection is what the Foshan station's 3 CNY/W leaves after 2 h of system and EPC: 3 - 2 (0.5043 + 0.48) =
+    1.0314 CNY/W."""
+    power = (0.4646 - 0.4249) / (1 / 2 - 1 / 4)
+    level_2h = (0.4646 + 0.544) / 2
+    assert A.BATTERY_SYSTEM_POWER_CNY_PER_MW == pytest.approx(power * 1e6, abs=0.5)
+    assert A.BATTERY_SYSTEM_ENERGY_CNY_PER_MWH == pytest.approx((level_2h - power / 2) * 1e6, abs=0.5)
+    assert A.BATTERY_EPC_ADDER_CNY_PER_MWH == pytest.approx((1.07 - 0.59) * 1e6, abs=0.5)
+    connection = 1.5 * 2 - 2 * (level_2h + 1.07 - 0.59)
+    assert A.BATTERY_GRID_CONNECTION_CNY_PER_MW == pytest.approx(connection * 1e6, abs=0.5)
+
+
+def _crf(years: float, rate: float = 0.06) -> float:
+    return rate / (1 - (1 + rate) ** -years)
+
+
+@pytest.mark.parametrize(
+    "year, cny_per_wh_2h",
+    [
+        # 2025: (158,800 + 1,031,400) + 2 x (424,900 + 480,000) = 3,000,000 CNY/MW over 2 MWh
+        (2025, 1.5),
+        # 2030: (0.8 x 158,800 + 1,031,400) + 2 x (0.8 x 424,900 + 480,000) = 2,798,280 CNY/MW over 2 MWh
+        (2030, 1.39914),
+    ],
+)
+def test_a_two_hour_battery_costs_the_hand_value(tables, year, cny_per_wh_2h):
+    """A 2 h system's capex per Wh of the technologies table, and battery_power's annuity: its PCS annuitised over the
+    costs csv's inverter lifetime (10 years) and its connection over BATTERY_GRID_CONNECTION_LIFETIME_YR (40 years),
+    plus fixed O&M: in 2025 158,800 x CRF(6 %, 10) + 1,031,400 x CRF(6 %, 40) + 2,975.5 = 21,575.8 + 68,548.4 +
+    2,975.5 = 93,099.8 CNY/MW/yr (CRF(r, n) = r / (1 - (1 + r)^-n))."""
+    tech = tables["technologies"].set_index(["tech", "year"])
+    power, energy = tech.loc[("battery_power", year)], tech.loc[("battery_energy", year)]
+    assert (power["capex_cny"] + 2 * energy["capex_cny"]) / 2 / 1e6 == pytest.approx(cny_per_wh_2h, rel=1e-9)
+    factor = 1.0 if year == 2025 else A.BATTERY_SYSTEM_COST_FACTOR_2030
+    pcs = A.BATTERY_SYSTEM_POWER_CNY_PER_MW * factor * _crf(10)
+    connection = A.BATTERY_GRID_CONNECTION_CNY_PER_MW * _crf(A.BATTERY_GRID_CONNECTION_LIFETIME_YR)
+    assert power["annuity_cny_per_yr"] == pytest.approx(pcs + connection + power["fom_cny_per_yr"], rel=1e-8)
+    if year == 2025:
+        assert power["annuity_cny_per_yr"] == pytest.approx(93099.8, abs=0.1)
+    assert "CEEC" in power["source"] and "Foshan" in energy["source"]
