@@ -65,6 +65,18 @@ PLAN_BATTERY_DURATION_H = _assume(
     "Energy-to-power ratio of the plan's ~200 MW of new-type storage (typical "
     "Chinese grid-side lithium-ion projects are 2 h).",
 )
+STORAGE_MIN_DURATION_H = _assume(
+    "STORAGE_MIN_DURATION_H",
+    2.0,
+    "h",
+    "model",
+    "Least energy-to-power ratio of new batteries (E >= this x P; the plan's own are PLAN_BATTERY_DURATION_H and "
+    "a check refuses a storage_hours below this): the grid-side stations near Guangzhou are 2 h (Baotang 300 MW / "
+    "600 MWh, Foshan Shishan 200 MW / 400 MWh), 2 h is the largest lot of the 2025 tenders (CEEC: 12 of 25 GWh) and "
+    "China's new-type storage averaged 2.3 h in 2024 (FACTS_PROVINCE.md sections 1, 4, 5). Guangdong's 10 % x 1 h "
+    "rule is a floor for storage paired with new wind and PV, not for grid-side stations, and 1 h systems are off "
+    "the cost line the battery costs are fitted on (0.79 CNY/Wh in the CEEC tender). The plan's ~200 MW is power.",
+)
 PLAN_DR_SHARE_2025 = _assume(
     "PLAN_DR_SHARE_2025",
     0.03,

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from gzpower import assumptions as A
+from gzpower.cli.args import OPTION_SPECS
+from gzpower.errors import InputError
 from gzpower.model.build import build_model
 from gzpower.model.data import family_inputs
 from gzpower.model.registry import COST_SCALE
 from gzpower.results.extract import extract
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings, solve
+from gzpower.studies.run import solve_case
 from tests.factory import make_data, storage, thermal, with_marginal_cost
 
 
@@ -121,3 +125,74 @@ def test_a_two_hour_battery_costs_the_hand_value(tables, year, cny_per_wh_2h):
     if year == 2025:
         assert power["annuity_cny_per_yr"] == pytest.approx(93099.8, abs=0.1)
     assert "CEEC" in power["source"] and "Foshan" in energy["source"]
+
+
+# --- 3. new storage holds at least its minimum duration --------------------------------------------------------------
+
+
+def _storage_floor(mw: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"id": "storage_capacity", "year": 2030, "value": mw, "unit": "MW", "kind": "at_least", "tolerance": 0.0}]
+    )
+
+
+def test_expand_meets_a_storage_floor_with_energy_of_the_minimum_duration():
+    """Expand, one bus, 24 h of a flat 50 MW load served by a 10 CNY/MWh unit; an extendable battery (up to 100 MW
+    / 400 MWh, per-leg efficiency sqrt(0.88), 2 h minimum duration) whose energy is worth nothing here (flat price,
+    losses); the plan's storage floor is 30 MW. Annuities 87,600 CNY/MW/yr and 43,800 CNY/MWh/yr, charged for
+    24/8760 of a year: 240 CNY per MW and 120 CNY per MWh.
+
+    By hand: the floor makes P = 30 MW and S14 E >= 2 h x 30 MW = 60 MWh; more costs more. Objective: fuel
+    50 x 24 x 10 = 12,000 + 30 x 240 + 60 x 120 = 26,400 CNY. Without S14 the battery would hold 0 MWh (19,200)."""
+    units = with_marginal_cost(thermal([{"unit": "g", "bus": "A", "p_nom": 100.0}]), {"g": 10.0})
+    leg = math.sqrt(0.88)
+    st = storage(
+        [
+            {
+                "id": "bat",
+                "bus": "A",
+                "p_nom": 0.0,
+                "e_nom": 0.0,
+                "p_nom_max": 100.0,
+                "e_nom_max": 400.0,
+                "eff_charge": leg,
+                "eff_discharge": leg,
+                "annuity_p": 87600.0,
+                "annuity_e": 43800.0,
+                "min_duration_h": A.STORAGE_MIN_DURATION_H,
+            }
+        ]
+    )
+    data = make_data({"A": [50.0] * 24}, thermal_units=units, storage_units=st, mode="expand")
+    data.targets = _storage_floor(30.0)
+    built, outcome, _ = _run(data)
+    m = built.model
+    assert list(m.STORAGE_MIN_DURATION) == ["bat"]
+    assert m.storage_new_p["bat"].value == pytest.approx(30.0, abs=1e-6)
+    assert m.storage_new_e["bat"].value == pytest.approx(2.0 * 30.0, abs=1e-6)
+    assert outcome.objective / COST_SCALE == pytest.approx(26400.0, rel=1e-9)
+
+
+def test_shipped_expand_builds_no_battery_shorter_than_the_minimum(tables):
+    """The shipped 2030 expansion over one summer day: the plan's 200 MW floor is met, and every new battery holds
+    at least STORAGE_MIN_DURATION_H x its power (with 200 MW built, at least 400 MWh in all)."""
+    result = solve_case(tables, Scenario(year=2030, mode="expand", hours=24, start_hour=4800))
+    caps = result.tables["capacities"]
+    batteries = caps[caps["technology"] == "battery_power"].set_index("element")["total"]
+    energy = caps[caps["technology"] == "battery_energy"].set_index("element")["total"]
+    energy.index = energy.index.str.removesuffix(":energy")
+    assert batteries.sum() >= 200.0 - 1e-6
+    assert (energy[batteries.index] >= A.STORAGE_MIN_DURATION_H * batteries - 1e-6).all()
+    assert energy.sum() >= A.STORAGE_MIN_DURATION_H * 200.0 - 1e-6
+
+
+def test_a_check_refuses_plan_batteries_shorter_than_the_minimum(tables):
+    """A check's plan batteries hold storage_hours of energy: below STORAGE_MIN_DURATION_H they are refused, from
+    Python as from the command line (the option's spec)."""
+    with pytest.raises(InputError, match="storage_hours: 1 h of energy per MW of new storage is below"):
+        family_inputs(tables, Scenario(year=2030, hours=24, storage_hours=1.0), "storage")
+    parts, _ = family_inputs(tables, Scenario(year=2030, hours=24, storage_hours=A.STORAGE_MIN_DURATION_H), "storage")
+    batteries = parts["storage"][parts["storage"]["carrier"] == "battery"]
+    assert batteries["e_nom"].sum() == pytest.approx(A.STORAGE_MIN_DURATION_H * 200.0)
+    with pytest.raises(InputError, match=">= 2"):
+        OPTION_SPECS["storage_hours"].check(1.5)

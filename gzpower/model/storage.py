@@ -24,6 +24,9 @@ Symbols (symbol = variable or ModelData column, unit: meaning):
 - :math:`A^P_s` = ``d.storage["annuity_p"]``, CNY/(MW year); :math:`A^E_s` = ``d.storage["annuity_e"]``,
   CNY/(MWh year): annuities
 - :math:`I` = units with ``d.storage["increment"]``: the plan's batteries (check mode)
+- :math:`h^{min}_s` = ``d.storage["min_duration_h"]``, h: least energy per MW of power (new batteries:
+  ``STORAGE_MIN_DURATION_H``; 0 for standing stores); ``STORAGE_MIN_DURATION`` = the units of ``STORAGE_EXT`` with
+  :math:`h^{min}_s > 0`
 - :math:`e^0_s` = ``d.scenario.initial_soc[s]`` (0 when absent), MWh: state before a rolling window
 - :math:`\\pi(t)` = ``d.period_of_hour()[t]``: the period of hour :math:`t`; :math:`p(\\delta)` =
   ``d.chronology[day]``: the representative period of calendar day :math:`\\delta`; :math:`\\text{last}(\\pi)`: the
@@ -41,7 +44,13 @@ Bounds and hourly constraints; :math:`t^-` is the hour before :math:`t` in its p
     \\qquad\\text{(S2)}\\\\
     c_{s,t} - N^P_s \\le \\bar P_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S3)}\\\\
     d_{s,t} - N^P_s \\le \\bar P_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S4)}\\\\
-    e_{s,t} - N^E_s \\le \\bar E_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S5)}
+    e_{s,t} - N^E_s \\le \\bar E_s \\quad \\forall s \\in \\text{STORAGE\\_EXT}, t \\in T \\qquad\\text{(S5)}\\\\
+    N^E_s - h^{min}_s N^P_s \\ge h^{min}_s \\bar P_s - \\bar E_s, \\;\\text{i.e. } E_s \\ge h^{min}_s P_s
+    \\quad \\forall s \\in \\text{STORAGE\\_MIN\\_DURATION} \\qquad\\text{(S14)}
+
+S14 keeps a power floor (the plan's ``storage_capacity`` in ``expand``) from being met by batteries without energy.
+The plan's batteries in a check are fixed at ``storage_hours`` of energy, which ``inputs`` refuses below
+``STORAGE_MIN_DURATION_H``; the standing pumped storage has no minimum.
 
 At the first hour of a period, :math:`e_{s,t^-}` in S2 is: the period's last hour (cyclic, ``d.scenario.cyclic``,
 no aggregation: one period, :math:`e_{s,-1} \\equiv e_{s,T-1}`); or the constant :math:`e^0_s`, moved to the
@@ -80,6 +89,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from gzpower import assumptions as A
+from gzpower.errors import InputError
 from gzpower.model.instance import CAPACITY_PAIRS, InputContext, ModelData, extendable, extendable_elements
 from gzpower.model.registry import Headroom, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
@@ -112,6 +123,7 @@ def _standing_rows(tables: dict, year: int) -> list[dict]:
             "annuity_p": 0.0,
             "annuity_e": 0.0,
             "increment": False,
+            "min_duration_h": 0.0,
         }
         for s in tables["storage_units"].itertuples()
         if s.start_year <= year
@@ -120,12 +132,19 @@ def _standing_rows(tables: dict, year: int) -> list[dict]:
 
 def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFrame]:
     """Standing stores plus one battery per district: the plan's new battery power split by plan_share (check,
-    ``storage_hours`` of energy) or extendable in power and energy up to the site potentials (expand)."""
+    ``storage_hours`` of energy) or extendable in power and energy up to the site potentials (expand). New batteries
+    hold at least STORAGE_MIN_DURATION_H of energy (S14 in expand; a check refuses a shorter ``storage_hours``)."""
     rows = _standing_rows(tables, ctx.year)
     bp, be = ctx.technology("battery_power"), ctx.technology("battery_energy")
     plan_storage = sc.storage_mw if sc.storage_mw is not None else (ctx.target("storage_capacity") or 0.0)
     if "storage" in sc.without:
         plan_storage = 0.0
+    if not ctx.expand and plan_storage > 0 and sc.storage_hours < A.STORAGE_MIN_DURATION_H * (1 - 1e-9):
+        raise InputError(
+            "storage_hours",
+            f"{sc.storage_hours:g} h of energy per MW of new storage is below STORAGE_MIN_DURATION_H "
+            f"({A.STORAGE_MIN_DURATION_H:g} h), the least duration new batteries are modelled (and costed) at",
+        )
     sites, expand, inherited = ctx.sites, ctx.expand, ctx.inherited
     energy_max = sites[sites["tech"] == "battery_energy"].set_index("bus")["p_max_mw"]
     # technologies.csv holds the efficiency of one leg (charging and discharging alike): the round trip is its square
@@ -153,6 +172,7 @@ def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFr
                 "annuity_p": float(bp["annuity_cny_per_yr"]),
                 "annuity_e": float(be["annuity_cny_per_yr"]),
                 "increment": not expand,
+                "min_duration_h": A.STORAGE_MIN_DURATION_H,
             }
         )
     stores = pd.DataFrame(rows).set_index("id")
@@ -222,7 +242,28 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         upper=standing_e,
         doc="(S5) state of charge within energy capacity e[s,t] <= E_s (extendable units, MWh)",
     )
+    _min_duration(m, d, ext)
     _register(m, d, reg, ext)
+
+
+def _min_duration(m: pyo.ConcreteModel, d: ModelData, ext: list) -> None:
+    """New storage holds at least its minimum duration of energy; fixed stores are what they are (a check refuses
+    plan batteries shorter than STORAGE_MIN_DURATION_H in ``inputs``)."""
+    st = d.storage
+    # tables made by hand may leave the column out: no minimum
+    h_min = st["min_duration_h"].astype(float).to_dict() if "min_duration_h" in st.columns else {}
+    durable = [s for s in ext if h_min.get(s, 0.0) > 0]
+    m.STORAGE_MIN_DURATION = pyo.Set(
+        within=m.STORAGE_EXT, initialize=durable, ordered=True, doc="(S14) extendable stores with a minimum duration"
+    )
+    m.storage_min_duration = pyo.Constraint(
+        m.STORAGE_MIN_DURATION,
+        rule=lambda _m, s: (
+            _m.storage_new_e[s] - h_min[s] * _m.storage_new_p[s]
+            >= h_min[s] * float(st.at[s, "p_nom"]) - float(st.at[s, "e_nom"])
+        ),
+        doc="(S14) energy at least the minimum duration times power, E_s >= h_min_s P_s (extendable stores, MWh)",
+    )
 
 
 def _soc_balance(m: pyo.ConcreteModel, d: ModelData, ids: list, linked: bool) -> None:
