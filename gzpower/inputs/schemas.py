@@ -340,7 +340,7 @@ TECHNOLOGIES = Table(
             "efficiency",
             "float",
             "MWh/MWh",
-            "electrical efficiency; for battery_power that of one leg, charging and discharging alike (round trip: its square)",
+            "electrical efficiency; battery_power: one leg, charging and discharging alike (round trip: its square)",
             above=0,
             max=1,
         ),
