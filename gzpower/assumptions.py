@@ -77,6 +77,16 @@ STORAGE_MIN_DURATION_H = _assume(
     "rule is a floor for storage paired with new wind and PV, not for grid-side stations, and 1 h systems are off "
     "the cost line the battery costs are fitted on (0.79 CNY/Wh in the CEEC tender). The plan's ~200 MW is power.",
 )
+RESERVE_DURATION_H = _assume(
+    "RESERVE_DURATION_H",
+    1.0,
+    "h",
+    "model",
+    "How long a store must be able to keep up the spinning reserve it offers: it stands in for lost supply until "
+    "re-dispatch and slower reserves take over, within the hour (ENTSO-E's replacement reserves relieve the "
+    "15-minute frequency restoration reserves within it), and one hour is the model's dispatch step. So a store "
+    "offers at most its discharge efficiency x state of charge / 1 h (S16), besides its power headroom (S15).",
+)
 PLAN_DR_SHARE_2025 = _assume(
     "PLAN_DR_SHARE_2025",
     0.03,

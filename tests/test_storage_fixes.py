@@ -5,6 +5,7 @@ docstring."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ from gzpower import assumptions as A
 from gzpower.cli.args import OPTION_SPECS
 from gzpower.errors import InputError
 from gzpower.model.build import build_model
-from gzpower.model.data import family_inputs
+from gzpower.model.data import assemble, family_inputs
 from gzpower.model.registry import COST_SCALE
 from gzpower.results.extract import extract
 from gzpower.scenario.scenario import Scenario
@@ -196,3 +197,95 @@ def test_a_check_refuses_plan_batteries_shorter_than_the_minimum(tables):
     assert batteries["e_nom"].sum() == pytest.approx(A.STORAGE_MIN_DURATION_H * 200.0)
     with pytest.raises(InputError, match=">= 2"):
         OPTION_SPECS["storage_hours"].check(1.5)
+
+
+# --- 4. the reserve storage offers is limited by its state of charge ----------------------------------------------
+
+
+def _reserve_case(initial_soc: float):
+    """One bus, one hour (not cyclic: the battery starts from ``initial_soc``), load 300 MW, spinning reserve 10 % of
+    load = 30 MW. Energy: an import at 20 CNY/MWh over a 300 MW interface (imports offer no reserve). Reserve: a
+    battery of 50 MW / 100 MWh (legs 0.9), and an extendable peaker (up to 100 MW, 100 CNY/MWh, annuity 438,000
+    CNY/MW/yr: 50 CNY per MW for this hour) whose idle capacity counts as headroom."""
+    peaker = thermal([{"unit": "peaker", "bus": "A", "p_nom": 0.0, "annuity": 438000.0}])
+    peaker["p_nom_max"] = 100.0
+    st = storage([{"id": "bat", "bus": "A", "p_nom": 50.0, "e_nom": 100.0, "eff_charge": 0.9, "eff_discharge": 0.9}])
+    sources = pd.DataFrame(
+        {"bus": ["EXT"], "p_max": [1000.0], "price_cny_per_mwh": [20.0], "co2_t_per_mwh": [0.5], "clean": [False]},
+        index=pd.Index(["grid"], name="source"),
+    )
+    links = pd.DataFrame(
+        {"bus0": ["EXT"], "bus1": ["A"], "p_nom": [300.0], "efficiency": [1.0], "p_nom_max": [300.0], "annuity": [0.0]},
+        index=pd.Index(["EXT-A"], name="link"),
+    )
+    return make_data(
+        {"A": [300.0]},
+        thermal_units=with_marginal_cost(peaker, {"peaker": 100.0}),
+        storage_units=st,
+        sources=sources,
+        links=links,
+        externals=["EXT"],
+        availability=pd.DataFrame({"grid": [1.0]}),
+        mode="expand",
+        reserve_share=0.1,
+        cyclic=False,
+        initial_soc={"bat": initial_soc},
+    )
+
+
+def test_reserve_from_a_battery_is_what_its_state_of_charge_sustains():
+    """The battery starts the hour with 20 MWh: it offers 0.9 x 20 MWh / 1 h = 18 MW (S16), below its 50 MW of power
+    headroom (S15, the old limit), and the peaker is built for the other 30 - 18 = 12 MW.
+
+    By hand: discharging d MW saves 20 d of import but cuts the offer by d, which the peaker makes up at 50 per MW;
+    charging needs energy beyond the full interface, i.e. from the peaker at 100 CNY/MWh plus capacity. So the battery
+    idles. Objective: 300 MWh x 20 = 6,000 + 12 MW x 50 = 600: 6,600 CNY (with the old limit, 6,000)."""
+    built, outcome, out = _run(_reserve_case(initial_soc=20.0))
+    assert out["storage"]["reserve_mw"].tolist() == pytest.approx([0.9 * 20.0], abs=1e-9)
+    assert built.model.thermal_new["peaker"].value == pytest.approx(30.0 - 18.0, abs=1e-9)
+    assert outcome.objective / COST_SCALE == pytest.approx(6600.0, rel=1e-9)
+
+
+def test_an_empty_battery_offers_no_reserve():
+    """The same hour with the battery empty: however large its power, it sustains no reserve, so the peaker is built
+    for all 30 MW. Charging to offer reserve would take peaker energy (100 CNY/MWh for 0.81 MW of offer per MW
+    charged, plus its capacity), dearer than 50 CNY per MW of peaker headroom.
+
+    By hand: 6,000 CNY of import + 30 MW x 50 = 1,500: 7,500 CNY (with the old limit the empty battery covered all
+    30 MW: 6,000)."""
+    built, outcome, out = _run(_reserve_case(initial_soc=0.0))
+    assert out["storage"]["reserve_mw"].tolist() == pytest.approx([0.0], abs=1e-9)
+    assert out["storage"]["charge_mw"].tolist() == pytest.approx([0.0], abs=1e-9)
+    assert built.model.thermal_new["peaker"].value == pytest.approx(30.0, abs=1e-9)
+    assert outcome.objective / COST_SCALE == pytest.approx(7500.0, rel=1e-9)
+
+
+def test_no_reserve_variables_without_a_reserve_requirement():
+    data = _reserve_case(initial_soc=20.0)
+    data.scenario = replace(data.scenario, reserve_share=0.0)
+    built, outcome, out = _run(data)
+    assert len(built.model.storage_reserve) == 0 and len(built.model.storage_reserve_energy) == 0
+    assert out["storage"]["reserve_mw"].tolist() == [0.0]
+    assert outcome.objective / COST_SCALE == pytest.approx(6000.0 - 0.9 * 20.0 * 20.0, rel=1e-9)
+
+
+def test_reserve_with_representative_days_rests_on_every_calendar_day(tables):
+    """An aggregated expansion (two representative days standing for the year): in every hour each store's offer is
+    within eta_d x (its intra-day state + the lowest inter-day level of the calendar days that hour's day stands
+    for), read back from the solved variables, and within its power headroom."""
+    data = assemble(tables, Scenario(year=2030, mode="expand", periods=2))
+    built, _, _ = _run(data)
+    m, st = built.model, data.storage
+    tau, period = A.RESERVE_DURATION_H, data.period_of_hour()
+    assert len(m.storage_reserve) == len(st) * data.n_hours > 0
+    for s in st.index:
+        lowest = {}
+        for day, p in enumerate(data.chronology):
+            lowest[int(p)] = min(lowest.get(int(p), math.inf), m.storage_soc_inter[s, day].value)
+        eta, p_total = float(st.at[s, "eff_discharge"]), float(st.at[s, "p_nom"])
+        if s in m.STORAGE_EXT:
+            p_total += m.storage_new_p[s].value
+        for t in range(data.n_hours):
+            r = m.storage_reserve[s, t].value
+            assert tau * r <= eta * (m.storage_soc[s, t].value + lowest[int(period[t])]) + 1e-6
+            assert r <= p_total - m.storage_discharge[s, t].value + m.storage_charge[s, t].value + 1e-6
