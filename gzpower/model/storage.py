@@ -92,9 +92,9 @@ allowed is 0.
     F_{s,p(\\delta)} \\le E^{inter}_{s,\\delta}, \\quad F_{s,\\pi} \\ge 0 \\quad \\forall s, \\delta
     \\;\\text{(aggregated runs)} \\qquad\\text{(S17)}
 
-S16 is :math:`r_{s,t} \\le \\eta^d_s (e_{s,t} - 0) / \\tau`: an empty store offers no reserve, however large its
-power; with representative days the state on calendar day :math:`\\delta` is :math:`E^{inter}_{s,\\delta} + e_{s,t}`,
-and S16 holds for the lowest of those days (S17).
+S16 is :math:`r_{s,t} \\le \\eta^d_s (e_{s,t} - e^{min}_s) / \\tau` with the lowest state :math:`e^{min}_s = 0`: an
+empty store offers no reserve, however large its power. With representative days the state on calendar day
+:math:`\\delta` is :math:`E^{inter}_{s,\\delta} + e_{s,t}`, and S16 holds for the lowest of those days (S17).
 
 Registered with the system: the injections :math:`+d_{s,t}` and :math:`-c_{s,t}` at the unit's bus (balance Y2),
 the costs in CNY (objective Y5, scaled there by :math:`10^{-6}`; storage has no hourly cost) and the reserve
@@ -418,7 +418,8 @@ def _register(m: pyo.ConcreteModel, d: ModelData, reg: Registry, ext: list) -> N
 
 def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]:
     """Capacities (power and energy rows) and the storage table: state of charge, charge, discharge and the reserve
-    offered per hour."""
+    counted per hour (``reserve_mw``; in hours whose reserve row is slack the LP may count any feasible share, 0
+    included: it is what the solution assigns to the store, not its capability)."""
     st, n = d.storage, d.n_hours
     new_e = scalar(m.storage_new_e, list(m.STORAGE_EXT))
     charge, discharge = matrix(m.storage_charge, len(st), n), matrix(m.storage_discharge, len(st), n)
