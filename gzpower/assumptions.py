@@ -65,6 +65,28 @@ PLAN_BATTERY_DURATION_H = _assume(
     "Energy-to-power ratio of the plan's ~200 MW of new-type storage (typical "
     "Chinese grid-side lithium-ion projects are 2 h).",
 )
+STORAGE_MIN_DURATION_H = _assume(
+    "STORAGE_MIN_DURATION_H",
+    2.0,
+    "h",
+    "model",
+    "Least energy-to-power ratio of new batteries (E >= this x P; the plan's own are PLAN_BATTERY_DURATION_H and "
+    "a check refuses a storage_hours below this): the grid-side stations near Guangzhou are 2 h (Baotang 300 MW / "
+    "600 MWh, Foshan Shishan 200 MW / 400 MWh), 2 h is the largest lot of the 2025 tenders (CEEC: 12 of 25 GWh) and "
+    "China's new-type storage averaged 2.3 h in 2024 (FACTS_PROVINCE.md sections 1, 4, 5). Guangdong's 10 % x 1 h "
+    "rule is a floor for storage paired with new wind and PV, not for grid-side stations, and 1 h systems are off "
+    "the cost line the battery costs are fitted on (0.79 CNY/Wh in the CEEC tender). The plan's ~200 MW is power.",
+)
+RESERVE_DURATION_H = _assume(
+    "RESERVE_DURATION_H",
+    1.0,
+    "h",
+    "model",
+    "How long a store must be able to keep up the spinning reserve it offers: it stands in for lost supply until "
+    "re-dispatch and slower reserves take over, within the hour (ENTSO-E's replacement reserves relieve the "
+    "15-minute frequency restoration reserves within it), and one hour is the model's dispatch step. So a store "
+    "offers at most its discharge efficiency x state of charge / 1 h (S16), besides its power headroom (S15).",
+)
 PLAN_DR_SHARE_2025 = _assume(
     "PLAN_DR_SHARE_2025",
     0.03,
@@ -763,6 +785,70 @@ BATTERY_ROUND_TRIP_EFFICIENCY = _assume(
     "MWh/MWh",
     "costs",
     "AC-to-AC round trip of Li-ion storage (costs csv gives only the DC inverter 0.96); each leg sqrt of it.",
+)
+# Battery capex from Chinese prices (FACTS_PROVINCE.md section 5). A system tender buys the equipment (DC battery
+# cabins, PCS, EMS); a station also needs installation and civil works, and a grid-side station its step-up
+# substation, line and land. The system price per Wh of an h-hour system is taken as e + p / h (energy part e per
+# Wh, power part p per W); the two parts are read off the one tender that priced 2 h and 4 h side by side.
+BATTERY_SYSTEM_POWER_CNY_PER_MW = _assume(
+    "BATTERY_SYSTEM_POWER_CNY_PER_MW",
+    158800.0,
+    "CNY/MW",
+    "costs",
+    "Power part of a 2025 Chinese BESS system price (PCS and the transformers in the cabins): the CEEC 25 GWh "
+    "tender of June 2025 averaged 0.4646 CNY/Wh for its 2 h lot and 0.4249 for its 4 h lot (FACTS_PROVINCE.md "
+    "section 5, ESS News 2025-06-26); with price per Wh = e + p/h, p = (0.4646 - 0.4249) / (1/2 - 1/4) = 0.1588 "
+    "CNY/W. Its 1 h lot (0.7863) is off this line (high-rate cells for regulation), so the split holds from 2 h "
+    "up (STORAGE_MIN_DURATION_H).",
+)
+BATTERY_SYSTEM_ENERGY_CNY_PER_MWH = _assume(
+    "BATTERY_SYSTEM_ENERGY_CNY_PER_MWH",
+    424900.0,
+    "CNY/MWh",
+    "costs",
+    "Energy part of a 2025 system price (LFP cells, racks, BMS, cabins, fire protection): a 2025 2 h system at "
+    "0.5043 CNY/Wh, the mean of the two 2025 2 h averages in FACTS_PROVINCE.md section 5 (CEEC June 0.4646; "
+    "November 0.544, after cell prices rose), less the power part 0.1588 / 2 = 0.0794 CNY/Wh: 0.4249 CNY/Wh. Near "
+    "the 5 MWh DC cabins of January 2025 (0.435, SMM) and above 314 Ah cells (about 0.33, 2024).",
+)
+BATTERY_EPC_ADDER_CNY_PER_MWH = _assume(
+    "BATTERY_EPC_ADDER_CNY_PER_MWH",
+    480000.0,
+    "CNY/MWh",
+    "costs",
+    "Installation, civil works, cabling, station transformers and commissioning on top of the system price: LFP "
+    "EPC contracts averaged 1.07 CNY/Wh in November 2024 against 0.59 for systems in the same month's tally "
+    "(FACTS_PROVINCE.md section 5, 星球储能所): 0.48 CNY/Wh. Charged per MWh (footprint and cabin count scale with "
+    "energy) and held at this level to 2030 (construction work does not follow cell prices).",
+)
+BATTERY_GRID_CONNECTION_CNY_PER_MW = _assume(
+    "BATTERY_GRID_CONNECTION_CNY_PER_MW",
+    0.0,
+    "CNY/MW",
+    "costs",
+    "Grid connection beyond the turnkey (EPC) station, left out: the other technologies' capex (CCGT, PV, wind) "
+    "are plant costs without their transmission connection, and a district battery connects at an existing "
+    "110/220 kV substation. The all-in Foshan Shishan budget (200 MW / 400 MWh for 0.6 bn CNY, 1.5 CNY/Wh, an "
+    "estimate in FACTS_PROVINCE.md section 5) would put 1,031,400 CNY/MW here (1.5 less the 2 h system 2 x 0.5043 "
+    "and the EPC adder 2 x 0.48 CNY/Wh): a sensitivity, not the base case.",
+)
+BATTERY_GRID_CONNECTION_LIFETIME_YR = _assume(
+    "BATTERY_GRID_CONNECTION_LIFETIME_YR",
+    40.0,
+    "yr",
+    "costs",
+    "Economic lifetime of a battery station's substation and line (grid assets, as IMPORT_INTERFACE_LIFETIME_YR); "
+    "battery_power's lifetime is the one whose annuity equals the PCS's (costs csv inverter lifetime) plus this.",
+)
+BATTERY_SYSTEM_COST_FACTOR_2030 = _assume(
+    "BATTERY_SYSTEM_COST_FACTOR_2030",
+    0.80,
+    "CNY/CNY",
+    "costs",
+    "2030 system price (energy and power parts) as a share of 2025; the EPC and connection adders stay. The costs "
+    "csv's DEA rows fall 24 % (storage 187 -> 142 EUR/kWh) and 26 % (inverter 215 -> 160 EUR/kW) from 2025 to "
+    "2030, but Chinese systems already sit close to their cells (0.44-0.50 CNY/Wh systems on about 0.33 CNY/Wh "
+    "cells in 2024-25) and rose again late in 2025 (2 h 0.544 in November): a smaller fall, 20 % in five years.",
 )
 DR_HOLDING_COST_CNY_PER_MW_YR = _assume(
     "DR_HOLDING_COST_CNY_PER_MW_YR",

@@ -75,8 +75,9 @@ def test_bad_check_option_is_refused_before_any_work(extra, option, allowed, tmp
         (["size", "dr", "--tol", "-1"], "--tol", "> 0"),
         (["size", "storage", "--max-unserved", "nan"], "--max-unserved", ">= 0"),
         (["size", "storage", "--upper", "0"], "--upper", "> 0"),
-        (["size", "storage", "--storage-hours", "0"], "--storage-hours", "> 0"),
-        (["size", "storage", "--hours-of-storage", "0"], "--storage-hours", "> 0"),  # the old spelling, hidden
+        (["size", "storage", "--storage-hours", "0"], "--storage-hours", ">= 2"),
+        (["size", "storage", "--storage-hours", "1"], "--storage-hours", ">= 2"),  # STORAGE_MIN_DURATION_H
+        (["size", "storage", "--hours-of-storage", "0"], "--storage-hours", ">= 2"),  # the old spelling, hidden
         (["size", "dr", "--max-lole", "-1"], "--max-loss-of-load-hours", ">= 0"),
         (["check", "--reserve-share", "1.5"], "--reserve-share", "<= 1"),
         (["check", "--value-of-lost-load", "0"], "--value-of-lost-load", "> 0"),

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gzpower.assumptions import STORAGE_MIN_DURATION_H
 from gzpower.errors import InputError
 from gzpower.inputs.schemas import HOURS_PER_YEAR
 
@@ -90,7 +91,7 @@ OPTION_SPECS: dict[str, OptionSpec] = dict(
         _spec("--max-loss-of-load-hours", min=0, max=HOURS_PER_YEAR),
         _spec("--tol", above=0),
         _spec("--upper", above=0),
-        _spec("--storage-hours", above=0),
+        _spec("--storage-hours", min=STORAGE_MIN_DURATION_H),  # new batteries hold at least this (storage.py S14)
         _spec("--storage-mw", min=0),
         _spec("--dr-share", min=0, max=1),
         _spec("--dr-shift-share", min=0, max=1),
@@ -113,7 +114,7 @@ FIELD_SPECS: dict[str, OptionSpec] = {
     for spec in (
         *OPTION_SPECS.values(),
         OptionSpec("storage_mw", "storage_mw", min=0),
-        OptionSpec("storage_hours", "storage_hours", above=0),
+        OptionSpec("storage_hours", "storage_hours", min=STORAGE_MIN_DURATION_H),
         OptionSpec("dr_share", "dr_share", min=0, max=1),
         OptionSpec("dr_shift_share", "dr_shift_share", min=0, max=1),
         OptionSpec("reserve_share", "reserve_share", min=0, max=1),

@@ -340,7 +340,7 @@ TECHNOLOGIES = Table(
             "efficiency",
             "float",
             "MWh/MWh",
-            "electrical efficiency (round-trip share per leg for storage)",
+            "electrical efficiency; battery_power: one leg, charging and discharging alike (round trip: its square)",
             above=0,
             max=1,
         ),

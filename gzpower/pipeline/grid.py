@@ -20,7 +20,9 @@ Rules, in the order of the tables:
 * storage_units: Conghua pumped storage x PSH_CITY_SHARE.
 * technologies: capex China-specific where the literature review has CNY rows (median of the CNY-denominated
   studies, linear in the year between its decade columns), else the costs csv in EUR; FOM (%/yr of capex), VOM,
-  lifetime, efficiency from costs_<year>.csv; annuity = capex x CRF(DISCOUNT_RATE, lifetime) + FOM.
+  lifetime, efficiency from costs_<year>.csv; annuity = capex x CRF(DISCOUNT_RATE, lifetime) + FOM. Batteries
+  from Chinese 2024-25 prices instead (:func:`battery_technology_row`): battery_power = the system's power part +
+  the grid connection, battery_energy = its energy part + the EPC adder; battery_power's efficiency is one leg.
 * fuels: Chinese gas and coal prices (assumptions; the csv's BP 2019 European prices are noted), CO2 from the csv.
 * sites: existing capacity, potential and plan shares per tech and district (:func:`build_sites`).
 * targets: the FACTS.md plan-target table as data (:data:`TARGET_ROWS`).
@@ -40,9 +42,15 @@ from gzpower.assumptions import (
     AVAILABILITY_COAL,
     AVAILABILITY_GAS,
     AVAILABILITY_WASTE,
+    BATTERY_EPC_ADDER_CNY_PER_MWH,
+    BATTERY_GRID_CONNECTION_CNY_PER_MW,
+    BATTERY_GRID_CONNECTION_LIFETIME_YR,
     BATTERY_MAX_HOURS,
     BATTERY_POWER_POTENTIAL_MW,
     BATTERY_ROUND_TRIP_EFFICIENCY,
+    BATTERY_SYSTEM_COST_FACTOR_2030,
+    BATTERY_SYSTEM_ENERGY_CNY_PER_MWH,
+    BATTERY_SYSTEM_POWER_CNY_PER_MW,
     CHP_FLAG_NOT_FOUND,
     CO2_GUANGDONG_GRID_T_PER_MWH,
     CO2_WEST_EAST_CLEAN_T_PER_MWH,
@@ -245,8 +253,8 @@ TECH_COST_ROWS: dict[str, tuple[str, str | None, str | None]] = {
     "pv_rooftop": ("solar-rooftop", "Distributed solar", "cny/kw"),
     "pv_ground": ("solar-utility", "solar-utility", "cny/kw"),
     "wind_onshore": ("onwind", "onwind", "cny/kw"),
-    "battery_power": ("battery inverter", None, None),
-    "battery_energy": ("battery storage", "battery storage", "cny/kwh"),
+    "battery_power": ("battery inverter", None, None),  # capex from Chinese prices: battery_technology_row
+    "battery_energy": ("battery storage", None, None),
 }
 TECH_CARRIER = {
     "gas_ccgt": "gas",
@@ -684,6 +692,9 @@ def build_technologies(raw: Path) -> pd.DataFrame:
     for year in YEARS:
         costs = read_costs(raw, year)
         for tech, (csv_tech, china_tech, china_unit) in TECH_COST_ROWS.items():
+            if tech in BATTERY_TECHS:
+                rows.append(battery_technology_row(tech, year, costs))
+                continue
             if china_tech is not None:
                 capex, refs = china_capex_cny(china, china_tech, china_unit, year)
                 capex_src = f"capex: median of China studies '{china_tech}' {china_unit} ({refs})"
@@ -693,24 +704,18 @@ def build_technologies(raw: Path) -> pd.DataFrame:
             fom_share = cost_param(costs, csv_tech, "FOM", default=0.0) / 100.0
             lifetime = cost_param(costs, csv_tech, "lifetime")
             vom = cost_param(costs, csv_tech, "VOM", default=0.0) * EUR_TO_CNY
-            if tech == "battery_power":
-                eff = math.sqrt(BATTERY_ROUND_TRIP_EFFICIENCY)
-            elif tech == "battery_energy":
-                eff = 1.0
-            else:
-                eff = cost_param(costs, csv_tech, "efficiency", default=1.0)
+            eff = cost_param(costs, csv_tech, "efficiency", default=1.0)
             rows.append(
                 _tech_row(
                     tech,
                     year,
-                    "MWh" if tech == "battery_energy" else "MW",
+                    "MW",
                     capex,
                     capex * fom_share,
                     vom,
                     lifetime,
                     eff,
-                    f"{capex_src}; FOM/VOM/lifetime/efficiency: costs_{year}.csv '{csv_tech}'"
-                    + ("; efficiency per leg = sqrt(BATTERY_ROUND_TRIP_EFFICIENCY)" if tech == "battery_power" else ""),
+                    f"{capex_src}; FOM/VOM/lifetime/efficiency: costs_{year}.csv '{csv_tech}'",
                 )
             )
         rows.append(
@@ -762,6 +767,60 @@ def _tech_row(tech, year, capacity_unit, capex, fom, vom, lifetime, eff, source)
         "efficiency": eff,
         "source": source,
     }
+
+
+BATTERY_TECHS = ("battery_power", "battery_energy")
+#: Chinese battery system prices of a milestone year relative to 2025 (the EPC and connection adders stay)
+BATTERY_SYSTEM_COST_FACTOR = {2025: 1.0, 2030: BATTERY_SYSTEM_COST_FACTOR_2030}
+BATTERY_PRICES = (
+    "FACTS_PROVINCE.md section 5: CEEC 25 GWh tender June 2025, 2 h 0.4646 and 4 h 0.4249 CNY/Wh (ESS News "
+    "2025-06-26); 2 h systems November 2025 0.544 (chddoor); LFP EPC 1.07 vs systems 0.59 CNY/Wh November 2024 "
+    "(星球储能所); Foshan Shishan 200 MW/400 MWh all-in 0.6 bn CNY"
+)
+
+
+def equivalent_lifetime(parts: list[tuple[float, float]], rate: float) -> float:
+    """The lifetime at which ``sum(capex)`` has the annuity of its ``(capex, lifetime)`` parts annuitised each over
+    its own life: CRF(L) = sum(c_i CRF(L_i)) / sum(c_i), solved for L."""
+    total = sum(c for c, _ in parts)
+    crf = sum(c * capital_recovery_factor(rate, life) for c, life in parts) / total
+    if rate == 0:
+        return 1.0 / crf
+    return -math.log(1.0 - rate / crf) / math.log(1.0 + rate)
+
+
+def battery_technology_row(tech: str, year: int, costs: pd.DataFrame) -> dict:
+    """battery_power (CNY/MW) or battery_energy (CNY/MWh) from Chinese prices: the system's power part plus the
+    grid connection, or its energy part plus the EPC adder (assumptions BATTERY_*; the system parts scaled by
+    BATTERY_SYSTEM_COST_FACTOR). FOM, VOM and the PCS's and cells' lifetimes from the costs csv; efficiency: one
+    leg, charging and discharging alike, sqrt(BATTERY_ROUND_TRIP_EFFICIENCY)."""
+    factor = BATTERY_SYSTEM_COST_FACTOR[year]
+    scaled = "" if factor == 1 else f" x BATTERY_SYSTEM_COST_FACTOR_{year} {factor:g}"
+    if tech == "battery_power":
+        csv_tech = "battery inverter"
+        system, adder = BATTERY_SYSTEM_POWER_CNY_PER_MW * factor, BATTERY_GRID_CONNECTION_CNY_PER_MW
+        # the PCS lives as long as an inverter, the substation and line as long as grid assets
+        pcs_life = cost_param(costs, csv_tech, "lifetime")
+        parts = [(system, pcs_life), (adder, BATTERY_GRID_CONNECTION_LIFETIME_YR)]
+        lifetime, eff = equivalent_lifetime(parts, DISCOUNT_RATE), math.sqrt(BATTERY_ROUND_TRIP_EFFICIENCY)
+        capex_src = (
+            f"capex: BATTERY_SYSTEM_POWER_CNY_PER_MW{scaled} + BATTERY_GRID_CONNECTION_CNY_PER_MW; lifetime: "
+            f"annuity-equivalent of costs_{year}.csv '{csv_tech}' ({pcs_life:g} yr) and "
+            "BATTERY_GRID_CONNECTION_LIFETIME_YR; efficiency of one leg = sqrt(BATTERY_ROUND_TRIP_EFFICIENCY)"
+        )
+    else:
+        csv_tech = "battery storage"
+        system, adder = BATTERY_SYSTEM_ENERGY_CNY_PER_MWH * factor, BATTERY_EPC_ADDER_CNY_PER_MWH
+        lifetime, eff = cost_param(costs, csv_tech, "lifetime"), 1.0
+        capex_src = (
+            f"capex: BATTERY_SYSTEM_ENERGY_CNY_PER_MWH{scaled} + BATTERY_EPC_ADDER_CNY_PER_MWH; "
+            f"lifetime: costs_{year}.csv '{csv_tech}'"
+        )
+    capex = system + adder
+    fom = capex * cost_param(costs, csv_tech, "FOM", default=0.0) / 100.0
+    vom = cost_param(costs, csv_tech, "VOM", default=0.0) * EUR_TO_CNY
+    source = f"{capex_src}; FOM/VOM: costs_{year}.csv '{csv_tech}'; prices: {BATTERY_PRICES}"
+    return _tech_row(tech, year, "MW" if tech == "battery_power" else "MWh", capex, fom, vom, lifetime, eff, source)
 
 
 def coal_price_cny_per_mwh_th() -> float:
