@@ -373,7 +373,6 @@ def refuse_dishonest_modes(args, mode: str) -> None:
     seven-fold), and a horizon that runs past the year's end (it does not wrap), are one-line input errors."""
     from gzpower.errors import InputError
     from gzpower.inputs.schemas import HOURS_PER_YEAR
-from gzpower.types import Boundary, choices
 
     if mode == "check" and args.periods:
         raise InputError(

@@ -98,7 +98,7 @@ def column_or_default(frame: pd.DataFrame, table: str, column: str, where: str) 
     default = next((c.default for c in schema.columns if c.name == column), None)
     if default is None:
         raise InputError(where, f"no column '{column}' and no default for it in the schema", column=column)
-    return pd.Series(float(default), index=frame.index)
+    return pd.Series(default, index=frame.index, dtype=float)
 
 
 def _boundary_sources(src: pd.DataFrame, ctx: InputContext) -> pd.DataFrame:
