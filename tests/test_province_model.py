@@ -445,3 +445,84 @@ def test_fixed_price_node_sells_at_its_flat_price_within_its_derate():
     assert k["cost_cny"] == pytest.approx(686_850.0, rel=1e-9) and k["system_cost_cny"] == k["cost_cny"]
     assert k["imports_mwh"] == pytest.approx(1450.0, abs=1e-6)
     assert k["co2_t"] == pytest.approx(1450 * 0.5 + 50 * 0.4, rel=1e-9)
+
+
+#: a summer week of the shipped data, and the objective (MCNY) the model without the province gave on it: main at
+#: 7312400, ``solve_case(tables, Scenario(year=year, mode="check", start_hour=5163, hours=168))``
+WEEK = dict(start_hour=5163, hours=168)
+MAIN_OBJECTIVE = {2030: 2165.5188296622086, 2025: 1365.588922775736}
+
+
+@pytest.mark.parametrize("year", [2030, 2025])
+def test_fixed_price_week_reproduces_the_model_before_the_province(tables, year):
+    """The fixed-price boundary is the model before the province was added: the same objective on a summer week
+    to 1e-9 (relative), and none of the province's components or tables."""
+    from gzpower.scenario.scenario import Scenario
+    from gzpower.studies.run import solve_case
+
+    result = solve_case(tables, Scenario(year=year, mode="check", boundary="fixed_price", **WEEK))
+    assert result.objective == pytest.approx(MAIN_OBJECTIVE[year], rel=1e-9)
+    assert "province" not in result.tables
+    assert not (result.tables["dispatch"]["bus"] == P).any()
+    assert set(result.tables["prices"]["bus"]) >= {"Guangdong_grid", "West_East_clean"}
+
+
+@pytest.fixture(scope="module")
+def province_day(tables):
+    from gzpower.scenario.scenario import Scenario
+    from gzpower.studies.run import solve_case
+
+    return solve_case(tables, Scenario(year=2030, mode="check", start_hour=4800, hours=24))
+
+
+def test_province_boundary_on_the_shipped_data(tables, province_day):
+    """The shipped 2030 data with the province boundary: Guangdong_grid is gone, its five interfaces run both ways
+    from the province bus, West_East_clean stays; the West-to-East supply into the province takes at least its
+    must-take share in every hour; the balance at the province bus closes; the city's capacity targets read the
+    same as with the fixed price (the province's fleet counts toward none)."""
+    from gzpower.scenario.scenario import Scenario
+    from gzpower.studies.run import solve_case
+
+    d, out = province_day.data, province_day.tables
+    assert P in d.externals and "Guangdong_grid" not in d.externals and "West_East_clean" in d.externals
+    from_province = d.links[d.links["bus0"] == P]
+    assert len(from_province) == 5 and from_province["bidirectional"].all()
+    assert not d.links.loc[d.links["bus0"] == "West_East_clean", "bidirectional"].any()
+    assert "guangdong_grid" not in d.import_sources.index
+    src = d.import_sources.loc["west_east_province"]
+    taken = out["dispatch"].query("element == 'west_east_province'")["p_mw"].to_numpy()
+    floor = src["min_take"] * src["p_max"] * d.import_availability["west_east_province"].to_numpy()
+    assert src["min_take"] > 0 and (taken >= floor - 1e-6).all()
+    assert set(d.province["technology"]) == set(tables["province_fleet"].query("year == 2030")["technology"])
+    prices = out["prices"].query("bus == @P")["price_cny_per_mwh"].to_numpy()
+    assert prices == pytest.approx(out["province"]["price_cny_per_mwh"].to_numpy(), rel=1e-12)
+    assert np.isfinite(prices).all()
+    fixed = solve_case(tables, Scenario(year=2030, mode="check", start_hour=4800, hours=24, boundary="fixed_price"))
+    targets = ["gas_capacity", "re_capacity", "storage_capacity", "coal"]
+    province_tc = out["target_check"].set_index("id").loc[targets, "reached"]
+    fixed_tc = fixed.tables["target_check"].set_index("id").loc[targets, "reached"]
+    assert province_tc.to_numpy() == pytest.approx(fixed_tc.to_numpy(), rel=1e-12)
+    k = province_day.kpis
+    assert k["system_cost_cny"] > k["cost_cny"]  # the province's fleet is in the objective, not in the city's cost
+    assert province_day.objective == pytest.approx(k["system_cost_cny"] * COST_SCALE, rel=1e-9)
+
+
+def test_import_scale_moves_the_interfaces_and_import_supply_scale_the_sources(tables):
+    """``import_scale`` multiplies the interfaces' transfer capability only, ``import_supply_scale`` the sources'
+    capability only (each source's p_max, the province's West-to-East supply included)."""
+    from gzpower.model.data import family_inputs
+    from gzpower.scenario.scenario import Scenario
+
+    base, _ = family_inputs(tables, Scenario(year=2030, hours=24), "imports")
+    interfaces, _ = family_inputs(tables, Scenario(year=2030, hours=24, import_scale=0.5), "imports")
+    supply, _ = family_inputs(tables, Scenario(year=2030, hours=24, import_supply_scale=0.5), "imports")
+    assert interfaces["links"]["p_nom"].to_numpy() == pytest.approx(0.5 * base["links"]["p_nom"].to_numpy())
+    assert interfaces["import_sources"]["p_max"].to_numpy() == pytest.approx(base["import_sources"]["p_max"])
+    assert supply["import_sources"]["p_max"].to_numpy() == pytest.approx(0.5 * base["import_sources"]["p_max"])
+    assert supply["links"]["p_nom"].to_numpy() == pytest.approx(base["links"]["p_nom"].to_numpy())
+    # in expand mode every interface may take its district's whole potential, all of them together no more (I8)
+    expand, _ = family_inputs(tables, Scenario(year=2030, hours=24, mode="expand"), "imports")
+    links = expand["links"]
+    assert (links["p_nom_max"] - links["p_nom"]).to_numpy() == pytest.approx(links["contract_potential"].to_numpy())
+    assert set(links["contract_potential"]) == {2000.0}
+    assert links.groupby("contract_district").size().max() == 2

@@ -218,10 +218,12 @@ def _register(m: pyo.ConcreteModel, d: ModelData, reg: Registry, units: list, di
     )
     for k, r in fleet.iterrows():
         tech = r["technology"]
-        reg.capacity(k, FAMILY, capacity_technology(tech), r["bus"], "MW", r["p_nom"], carrier=tech)
+        # the carrier column holds fuels and stores, as the city's (its renewables have none)
+        carrier = None if r["kind"] == "variable" else tech
+        reg.capacity(k, FAMILY, capacity_technology(tech), r["bus"], "MW", r["p_nom"], carrier=carrier)
         if k in set(stores):
             energy = capacity_technology(tech, energy=True)
-            reg.capacity(f"{k}:energy", FAMILY, energy, r["bus"], "MWh", r["e_nom"], carrier=tech)
+            reg.capacity(f"{k}:energy", FAMILY, energy, r["bus"], "MWh", r["e_nom"], carrier=carrier)
 
 
 def outputs(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]:
