@@ -526,3 +526,18 @@ def test_import_scale_moves_the_interfaces_and_import_supply_scale_the_sources(t
     assert (links["p_nom_max"] - links["p_nom"]).to_numpy() == pytest.approx(links["contract_potential"].to_numpy())
     assert set(links["contract_potential"]) == {2000.0}
     assert links.groupby("contract_district").size().max() == 2
+
+
+@pytest.mark.parametrize(
+    "extra, option",
+    [(["--boundary", "nowhere"], "--boundary"), (["--import-supply-scale", "-1"], "--import-supply-scale")],
+)
+def test_bad_boundary_options_are_one_line_errors(extra, option, tmp_path, capsys):
+    """A boundary that is not province or fixed_price, and a negative supply scale, are refused before any work:
+    exit 2, one line naming the option."""
+    from gzpower.cli import main
+
+    argv = ["check", "--year", "2030", "--hours", "24", "--data", str(tmp_path / "none"), "--runs-dir", str(tmp_path)]
+    code = main(argv + extra)
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 2 and len(err) == 1 and option in err[0], err

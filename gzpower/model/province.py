@@ -1,5 +1,7 @@
-"""The rest of Guangdong as one bus: its aggregated fleet, its load and (in :mod:`gzpower.model.system`) its unserved
-energy. Present with the province boundary (``d.scenario.boundary == "province"``); empty with the fixed price.
+"""The rest of Guangdong as one bus: its aggregated fleet and its load
+
+Present with the province boundary (``d.scenario.boundary == "province"``), empty with the fixed price; the province's
+unserved energy is a variable of its own in :mod:`gzpower.model.system` (Y1).
 
 The province bus :math:`P` (``Guangdong_rest``) carries the provincial load less Guangzhou's; the city's interfaces
 run to it (:mod:`gzpower.model.imports`), so the dual of its balance is the provincial price and the city's plants
@@ -67,6 +69,7 @@ from gzpower.model.tidy import long, matrix, per_hour, recorded_capacities
 from gzpower.scenario.scenario import Scenario
 
 FAMILY = "province"
+
 
 def element_id(bus: str, technology: str) -> str:
     return f"{bus}:{technology}"
