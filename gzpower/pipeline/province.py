@@ -316,10 +316,12 @@ def build_province_load(raw: Path, years: tuple[int, ...] = DATA_YEARS, gd_load=
     """The ``load`` rows of the province bus."""
     gd_load = P.read_gd_load(raw) if gd_load is None else gd_load
     frames = [
-        P._frame(year, "bus", [PROVINCE_BUS], rest_of_guangdong_load(raw, year, gd_load)["rest"][None, :], "load_mw")
+        P.long_frame(
+            year, "bus", [PROVINCE_BUS], rest_of_guangdong_load(raw, year, gd_load)["rest"][None, :], "load_mw"
+        )
         for year in years
     ]
-    return P._finish(frames, [c.name for c in LOAD.columns], list(LOAD.key))
+    return P.finish_frame(frames, [c.name for c in LOAD.columns], list(LOAD.key))
 
 
 # ==========================================================================================================
@@ -352,8 +354,8 @@ def build_province_capacity_factors(
     frames = []
     for year in years:
         for tech, cf in province_capacity_factors(rows, meta, year).items():
-            frames.append(P._frame(year, "bus", [PROVINCE_BUS], cf[None, :], "cf", extra={"tech": tech}))
-    return P._finish(frames, [c.name for c in CAPACITY_FACTORS.columns], list(CAPACITY_FACTORS.key))
+            frames.append(P.long_frame(year, "bus", [PROVINCE_BUS], cf[None, :], "cf", extra={"tech": tech}))
+    return P.finish_frame(frames, [c.name for c in CAPACITY_FACTORS.columns], list(CAPACITY_FACTORS.key))
 
 
 def w2e_province_availability(year: int) -> np.ndarray:
@@ -365,10 +367,10 @@ def w2e_province_availability(year: int) -> np.ndarray:
 def build_province_import_availability(years: tuple[int, ...] = DATA_YEARS) -> pd.DataFrame:
     """The ``import_availability`` rows of ``west_east_province``."""
     frames = [
-        P._frame(year, "source", [W2E_SOURCE], w2e_province_availability(year)[None, :], "availability")
+        P.long_frame(year, "source", [W2E_SOURCE], w2e_province_availability(year)[None, :], "availability")
         for year in years
     ]
-    return P._finish(frames, [c.name for c in IMPORT_AVAILABILITY.columns], list(IMPORT_AVAILABILITY.key))
+    return P.finish_frame(frames, [c.name for c in IMPORT_AVAILABILITY.columns], list(IMPORT_AVAILABILITY.key))
 
 
 # ==========================================================================================================
