@@ -310,3 +310,16 @@ def test_jan_may_2023_cross_checks(tables):
     check = G.province_stats(tables)["jan_may_2023_check"]
     assert check["hydro_twh"] == pytest.approx(7.93, rel=0.05)
     assert check["wind_twh"] == pytest.approx(15.36, rel=0.05)
+
+
+def test_raw_files_without_guangdong_are_refused_in_one_line(tmp_path):
+    (tmp_path / G.PROVINCIAL_LOAD_FILE).write_text(",2020,2025\nGuangxi,1,2\n")
+    with pytest.raises(InputError, match="no Guangdong row") as info:
+        G.provincial_energy_2025_mwh(tmp_path)
+    assert len(str(info.value).splitlines()) == 1
+    (tmp_path / G.PROVINCIAL_LOAD_FILE).write_text(",2020,2025\nGuangdong,1,n/a\n")
+    with pytest.raises(InputError, match="not a positive number"):
+        G.provincial_energy_2025_mwh(tmp_path)
+    (tmp_path / G.EDGES_FILE).write_text("Guangdong,Hebei,3000\n")
+    with pytest.raises(InputError, match="West-to-East corridors"):
+        G.w2e_corridor_mw(tmp_path)

@@ -107,6 +107,7 @@ from gzpower.assumptions import (
     PROVINCE_WIND_ONSHORE_SPEED_FACTOR,
     PSH_HOURS_AT_FULL_POWER,
 )
+from gzpower.errors import InputError
 from gzpower.inputs.schemas import (
     BUSES,
     CALIBRATION_YEAR,
@@ -281,8 +282,18 @@ def province_bus() -> pd.DataFrame:
 
 def provincial_energy_2025_mwh(raw: Path) -> float:
     """Guangdong's 2025 energy from Provincial_Load_2020_2060_MWh.csv (row Guangdong, column 2025)."""
-    frame = pd.read_csv(Path(raw) / PROVINCIAL_LOAD_FILE, index_col=0)
-    return float(frame.loc["Guangdong", "2025"])
+    path = Path(raw) / PROVINCIAL_LOAD_FILE
+    frame = pd.read_csv(path, index_col=0)
+    if "Guangdong" not in frame.index or "2025" not in frame.columns:
+        raise InputError(str(path), "no Guangdong row with a 2025 column", column="2025")
+    value = pd.to_numeric(frame.loc["Guangdong", "2025"], errors="coerce")
+    if not np.isfinite(value) or value <= 0:
+        raise InputError(
+            str(path),
+            f"Guangdong 2025 energy '{frame.loc['Guangdong', '2025']}' is not a positive number",
+            column="2025",
+        )
+    return float(value)
 
 
 def province_load_targets(raw: Path) -> dict[int, dict[str, float]]:
@@ -378,10 +389,14 @@ def build_province_import_availability(years: tuple[int, ...] = DATA_YEARS) -> p
 # ==========================================================================================================
 def w2e_corridor_mw(raw: Path) -> float:
     """Sum of Guangdong's interties with the West-to-East partners in edges_current.csv (MW)."""
-    edges = pd.read_csv(Path(raw) / EDGES_FILE, header=None, names=["a", "b", "mw"])
+    path = Path(raw) / EDGES_FILE
+    edges = pd.read_csv(path, header=None, names=["a", "b", "mw"])
     gd = edges[(edges["a"] == "Guangdong") & edges["b"].isin(W2E_CORRIDOR_PARTNERS)]
     gd = pd.concat([gd, edges[(edges["b"] == "Guangdong") & edges["a"].isin(W2E_CORRIDOR_PARTNERS)]])
-    return float(gd["mw"].sum())
+    mw = pd.to_numeric(gd["mw"], errors="coerce")
+    if gd.empty or mw.isna().any():
+        raise InputError(str(path), "no numeric Guangdong West-to-East corridors (Guangxi, Guizhou, Yunnan, Hainan)")
+    return float(mw.sum())
 
 
 def w2e_province_p_max(raw: Path) -> float:
