@@ -17,6 +17,7 @@ from pathlib import Path
 from gzpower.assumptions import STORAGE_MIN_DURATION_H
 from gzpower.errors import InputError
 from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.types import Boundary, choices
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DOCS = REPO_ROOT / "docs"
@@ -76,6 +77,7 @@ OPTION_SPECS: dict[str, OptionSpec] = dict(
         _spec("--carbon-price", min=0),
         _spec("--co2-cap", min=0),
         _spec("--import-scale", min=0),
+        _spec("--import-supply-scale", min=0),
         _spec("--load-scale", above=0),
         _spec("--periods", integer=True, min=1, max=DAYS_PER_YEAR),
         _spec("--threads", integer=True, min=1),
@@ -181,7 +183,13 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
         help="horizon length, h (default 8760: the full year; the horizon does not wrap past the year's end)",
     )
     p.add_argument("--carbon-price", type=float, default=0.0, help="carbon price, CNY/tCO2 (default 0)")
-    p.add_argument("--co2-cap", type=float, default=None, help="CO2 cap, tCO2 over the horizon (default: none)")
+    p.add_argument(
+        "--co2-cap",
+        type=float,
+        default=None,
+        help="CO2 cap on the city's plants and own import sources, tCO2 over the horizon (default: none); with "
+        "--boundary province the CO2 of power bought from the province is reported, not capped",
+    )
     p.add_argument(
         "--no-coal-replacement",
         action="store_true",
@@ -195,8 +203,43 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
         help="CHP units free to follow the price: no seasonal heat-led floor and no minimum stable output for them "
         "(default: they stay online for their steam hosts)",
     )
+    add_boundary_and_scale_args(p)
+    p.add_argument("--quiet", action="store_true", help="print only the tables: no progress lines, bars or HiGHS log")
+    p.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
     p.add_argument(
-        "--import-scale", type=float, default=1.0, help="factor on every import interface capacity (default 1)"
+        "--periods",
+        type=int,
+        default=None,
+        help="representative days instead of consecutive hours (time-series aggregation; expand only: refused in "
+        "check mode, where it understates the shortfall about seven-fold; default: consecutive hours)",
+    )
+    add_solver_args(p)
+    add_plan_and_lever_args(p)
+
+
+def add_boundary_and_scale_args(p: argparse.ArgumentParser) -> None:
+    """The boundary with the province, the network level, and the factors on interfaces, supply, load, lines,
+    thermal availability and prices (the levers tipping points and sweeps move)."""
+    p.add_argument(
+        "--boundary",
+        choices=choices(Boundary),
+        default="province",
+        help="province: the rest of Guangdong as one bus with its load, fleet and West-to-East supply, the import "
+        "price the dual of its balance, interfaces both ways (default); fixed_price: the Guangdong_grid node at its "
+        "flat price and derate, as before the province was modelled",
+    )
+    p.add_argument(
+        "--import-scale",
+        type=float,
+        default=1.0,
+        help="factor on every import interface's transfer capability (the 500 kV links to the rest of the province "
+        "and the West-to-East links; default 1); the supply behind them: --import-supply-scale",
+    )
+    p.add_argument(
+        "--import-supply-scale",
+        type=float,
+        default=1.0,
+        help="factor on every import source's capability p_max (default 1)",
     )
     p.add_argument("--load-scale", type=float, default=1.0, help="factor on the load (default 1)")
     p.add_argument(
@@ -220,17 +263,6 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--import-price-scale", type=float, default=1.0, help="factor on every import source's price (default 1)"
     )
-    p.add_argument("--quiet", action="store_true", help="print only the tables: no progress lines, bars or HiGHS log")
-    p.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
-    p.add_argument(
-        "--periods",
-        type=int,
-        default=None,
-        help="representative days instead of consecutive hours (time-series aggregation; expand only: refused in "
-        "check mode, where it understates the shortfall about seven-fold; default: consecutive hours)",
-    )
-    add_solver_args(p)
-    add_plan_and_lever_args(p)
 
 
 #: command-line dest -> Scenario field, where they differ (the option names are the field names otherwise)
@@ -261,7 +293,8 @@ def add_plan_and_lever_args(p: argparse.ArgumentParser) -> None:
         "--reserve-share",
         type=float,
         default=None,
-        help=f"spinning reserve as a share of city load, MW/MW (default {A.RESERVE_SHARE_OF_LOAD:g})",
+        help=f"spinning reserve as a share of the load, MW/MW: the city's, and with --boundary province the "
+        f"province's too, met by every unit's headroom (default {A.RESERVE_SHARE_OF_LOAD:g})",
     )
     g.add_argument(
         "--value-of-lost-load",
@@ -397,7 +430,9 @@ def scenario_from_args(args, mode: str, year: int, tables: dict | None = None):
         allow_unserved=not args.no_unserved,
         min_stable=args.min_stable,
         chp_must_run=not args.no_chp_must_run,
+        boundary=getattr(args, "boundary", "province"),
         import_scale=args.import_scale,
+        import_supply_scale=getattr(args, "import_supply_scale", 1.0),
         load_scale=args.load_scale,
         network=getattr(args, "network", "districts"),
         line_scale=getattr(args, "line_scale", 1.0),
