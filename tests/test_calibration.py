@@ -254,3 +254,46 @@ def test_bad_calibrate_option_is_one_line_and_exit_2(extra, option, words, tmp_p
     assert len(lines) == 1 and lines[0].startswith(f"error: {option}"), err
     assert words in lines[0], err
     assert not runs.exists()
+
+
+def test_report_section_marks_each_row():
+    from gzpower.report.calibration import calibration_section
+
+    frame = K.calibration_table(synthetic_tables(), K.observed_figures(0.53))
+    html = "\n".join(calibration_section(frame))
+    held = int(frame["within"].sum())
+    assert f"{held} of {len(frame)} metrics within their bands" in html
+    assert html.count('<tr class="pass">') == held
+    assert html.count('<tr class="fail">') == len(frame) - held
+    assert calibration_section(None) == []
+
+
+# --- on the shipped data -----------------------------------------------------------------------------------------
+SERVES_2023 = (DATA / "profiles" / "load.parquet").is_file() and 2023 in set(
+    pd.read_parquet(DATA / "profiles" / "load.parquet", columns=["year"])["year"].unique()
+)
+needs_2023 = pytest.mark.skipif(not (RAW.is_dir() and SERVES_2023), reason="raw data or the 2023 data absent")
+
+
+def _calibrate(argv: list[str], tmp_path: Path, capsys) -> tuple[int, str, str]:
+    code = main(["calibrate", "--runs-dir", str(tmp_path / "runs"), "--raw", str(RAW), "--quiet", *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@needs_2023
+def test_calibrate_json_on_a_short_2023_horizon_equals_the_parquet_rows(tmp_path, capsys):
+    """Two days of January 2023 end to end: stdout is the JSON list alone, and it equals calibration.parquet."""
+    code, out, err = _calibrate(["--hours", "48", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    rows = json.loads(out)
+    (folder,) = (tmp_path / "runs").iterdir()
+    frame = pd.read_parquet(folder / "calibration.parquet")
+    assert list(frame.columns) == list(K.COLUMNS)
+    assert rows == K.calibration_records(frame)
+    assert [r["metric"] for r in rows] == [o.metric for o in K.observed_figures(0.53)]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["year"] == 2023 and manifest["mode"] == "check"
+    assert manifest["calibration"]["gem_coal_capacity_factor"] == pytest.approx(0.53)
+    consumption = next(r for r in rows if r["metric"] == "guangzhou_consumption")
+    assert consumption["note"] == "annualised from 48 h"

@@ -539,4 +539,5 @@ def cmd_calibrate(args) -> int:
     print(f"== gzpower calibrate 2023: {result.status}; {span}; objective {result.objective:,.1f} MCNY ==")
     print(format_calibration(frame))
     print(f"run folder: {result.folder}")
+    _report(args, result.folder)
     return 0

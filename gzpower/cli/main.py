@@ -318,7 +318,12 @@ def _calibrate_parser(sub) -> None:
         "--clean-import-scale", type=float, default=1.0, help="factor on the West-to-East supply (default 1)"
     )
     k.add_argument("--import-price-scale", type=float, default=1.0, help="factor on import prices (default 1)")
-    k.add_argument("--json", action="store_true", help="print the calibration rows as a JSON list, and nothing else")
+    k.add_argument(
+        "--json",
+        action="store_true",
+        help="print the calibration rows as a JSON list, and nothing else (no report: gzpower report RUN writes it)",
+    )
+    k.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
     k.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     k.add_argument("--verbose", action="store_true", help="also print HiGHS's own log (on stdout; not with --json)")
     add_solver_args(k)
