@@ -3,7 +3,7 @@
 Each entry is declared once with :func:`_assume`; code imports the module-level constant. The registry
 :data:`ASSUMPTIONS` drives ``data/PROVENANCE.md`` so the documentation cannot drift from the numbers used.
 Sections: currency and finance; load; renewables profiles; imports; grid; fleet; costs and operation; model;
-calibration.
+the calibration year 2023 and the rest of Guangdong (province); calibration bands.
 """
 
 from __future__ import annotations
@@ -1001,6 +1001,412 @@ ADEQUACY_SHORTFALL_TOLERANCE_MW = _assume(
 )
 ADEQUACY_HOUR_BAND_H = _assume(
     "ADEQUACY_HOUR_BAND_H", 4, "h", "adequacy", "Width of the hour-of-day bands the shortfall is attributed to."
+)
+
+# --- the calibration year 2023 and the rest of Guangdong (the province bus) ---
+# Figures the facts files (FACTS.md, FACTS_PROVINCE.md) give as official or news are source figures in
+# gzpower/pipeline/province.py; everything here is an assumption: an "estimate" of the facts, a projection, a
+# derivation step, or a calibration knob (stated as such: the 2023 calibration is expected to move it).
+COSTS_YEAR_FOR_2023 = _assume(
+    "COSTS_YEAR_FOR_2023",
+    2025,
+    "year",
+    "costs",
+    "No costs_2023.csv exists: the calibration year 2023 takes the 2025 technology costs (costs_2025.csv and the "
+    "China capex at 2025) and the 2025 fuel prices; its technologies and fuels rows copy 2025's.",
+)
+LOAD_ENERGY_GROWTH_2023_2024 = _assume(
+    "LOAD_ENERGY_GROWTH_2023_2024",
+    0.07,
+    "1/yr",
+    "load",
+    "Guangzhou consumption growth 2023->2024, the reported +7.0 % of Jan-Sep 2024 on Jan-Sep 2023 (FACTS.md) taken "
+    "for the whole year: E_2023 = 98.5 TWh / LOAD_JAN_SEP_SHARE / 1.07 = 121.4 TWh (112 TWh in 2021; Guangdong's "
+    "2022 was flat).",
+)
+LOAD_PEAK_GROWTH_2023_2024 = _assume(
+    "LOAD_PEAK_GROWTH_2023_2024",
+    0.045,
+    "1/yr",
+    "load",
+    "Guangzhou peak growth 2023->2024 (no 2023 peak in the facts): P_2023 = 22.49 GW / 1.045 = 21.5 GW; the same "
+    "4.5 %/yr as LOAD_PEAK_GROWTH_2024_2025 (19.44 GW in 2021 -> 22.49 GW in 2024 is +5.0 %/yr).",
+)
+PROVINCE_ENERGY_GROWTH_2025_2030 = _assume(
+    "PROVINCE_ENERGY_GROWTH_2025_2030",
+    0.035,
+    "1/yr",
+    "province",
+    "Guangdong consumption growth 2025->2030 on the 912.1 TWh of Provincial_Load_2020_2060_MWh.csv for 2025. The "
+    "file's own 2030 value (811.5 TWh) is not used: it lies below the 850.2 TWh consumed in 2023 (its 2025 value "
+    "is an exogenous figure above the model's path, see LOAD_ENERGY_GROWTH_2025_2030), and with Guangzhou growing "
+    "4.5 %/yr it would shrink the rest of Guangdong by 17 %. 3.5 %/yr continues 2023->2025 (850.2 -> 912.1 TWh, "
+    "+3.6 %/yr), below 2020->2023 (+7.1 %/yr).",
+)
+PROVINCE_LOAD_FACTOR_2030 = _assume(
+    "PROVINCE_LOAD_FACTOR_2030",
+    0.64,
+    "MWh/MWh",
+    "province",
+    "Guangdong's 2030 load factor (energy / 8760 h peak) sets the 2030 peak: between 2023 (850.2 TWh / 145 GW = "
+    "0.669) and 2025 (912.1 TWh / 170 GW = 0.612), near the 2018 hourly curve's 0.65. Note that the energy is "
+    "consumption (全社会) and the peaks are dispatched load (统调).",
+)
+PROVINCE_NUCLEAR_2023_MW = _assume(
+    "PROVINCE_NUCLEAR_2023_MW",
+    16100.0,
+    "MW",
+    "province",
+    "Guangdong nuclear in 2023, the facts' estimate: Daya Bay base 6.12 GW + Yangjiang 6 x ~1.09 GW + Taishan "
+    "2 x 1.75 GW = ~16.1 GW (PyPSA-China-PIK's GEM table: 16,136 MW).",
+)
+PROVINCE_TAIPINGLING_UNITS_2025 = _assume(
+    "PROVINCE_TAIPINGLING_UNITS_2025",
+    1,
+    "units",
+    "province",
+    "Taipingling Hualong One units (1.2 GW each) in service in 2025: unit 1 (due about 2025).",
+)
+PROVINCE_TAIPINGLING_UNITS_2030 = _assume(
+    "PROVINCE_TAIPINGLING_UNITS_2030",
+    4,
+    "units",
+    "province",
+    "Taipingling units in service in 2030: 1-2 under construction, 3-4 approved Dec 2023 (about six years to build).",
+)
+PROVINCE_LIANJIANG_UNITS_2030 = _assume(
+    "PROVINCE_LIANJIANG_UNITS_2030",
+    2,
+    "units",
+    "province",
+    "Lianjiang units (1.25 GW each) in service in 2030: both units under construction in 2023.",
+)
+PROVINCE_COAL_PIPELINE_SHARE_2025 = _assume(
+    "PROVINCE_COAL_PIPELINE_SHARE_2025",
+    0.5,
+    "MW/MW",
+    "province",
+    "Share of the 46.1 GW of coal in development in 2022 (due 2023-25) standing in 2025, on top of the ~68 GW of "
+    "mid 2023: 68 + 0.5 x 46.1 = 91 GW, short of the revised plan's ~95 GW (projects slip; some were only "
+    "permitted).",
+)
+PROVINCE_COAL_PIPELINE_SHARE_2030 = _assume(
+    "PROVINCE_COAL_PIPELINE_SHARE_2030",
+    0.8,
+    "MW/MW",
+    "province",
+    "Share of the 2022 coal pipeline standing in 2030; the rest is taken as cancelled or shelved.",
+)
+PROVINCE_COAL_RETIRED_2030_MW = _assume(
+    "PROVINCE_COAL_RETIRED_2030_MW",
+    4000.0,
+    "MW",
+    "province",
+    "Old small coal units retired between 2023 and 2030 (PyPSA-China-PIK's GEM bins: 8.5 GW commissioned before "
+    "2005, some of it gone already).",
+)
+PROVINCE_OTHER_2023_MW = _assume(
+    "PROVINCE_OTHER_2023_MW",
+    4000.0,
+    "MW",
+    "province",
+    "Biomass, waste-to-energy, oil and other plant inside Guangdong's 193 GW of 2023, not modelled in the "
+    "province (not found in the facts; Guangdong has China's largest waste-to-energy fleet, Guangzhou alone "
+    "~0.85 GW). Only used to derive the 2023 gas fleet as the remainder of the total.",
+)
+PROVINCE_GAS_2025_MW = _assume(
+    "PROVINCE_GAS_2025_MW",
+    50800.0,
+    "MW",
+    "province",
+    "Guangdong gas in 2025: the facts' estimate of ~50.8 GW (91.05 % of South China's 55.78 GW, about 2024-25).",
+)
+PROVINCE_GAS_ADDED_2025_2030_MW = _assume(
+    "PROVINCE_GAS_ADDED_2025_2030_MW",
+    12000.0,
+    "MW",
+    "province",
+    "Gas added 2025->2030 (not in the facts): gas stays Guangdong's flexible thermal build (48 bcm of gas use "
+    "planned for 2025, six LNG terminals); about the 2023->2025 pace (~40 -> 50.8 GW) slowed by half. "
+    "Guangzhou's own plan adds 3 GW of it.",
+)
+PROVINCE_HYDRO_MW = _assume(
+    "PROVINCE_HYDRO_MW",
+    8000.0,
+    "MW",
+    "province",
+    "Conventional hydro inside Guangdong, every year: not found in the facts, an estimate. NBS Jan-May 2023 hydro "
+    "generation 7.93 TWh (dry season, drought year) over ~3,600 h is ~2.2 GW on average; with the "
+    "PROVINCE_HYDRO_MONTHLY_CF profile (Jan-May mean 0.27) 8 GW gives 7.8 TWh for Jan-May. Mostly small hydro; "
+    "few new sites.",
+)
+PROVINCE_HYDRO_MONTHLY_CF = _assume(
+    "PROVINCE_HYDRO_MONTHLY_CF",
+    (0.18, 0.18, 0.22, 0.30, 0.45, 0.55, 0.50, 0.48, 0.40, 0.28, 0.20, 0.17),
+    "MW/MW",
+    "province",
+    "Guangdong hydro capacity factor per month Jan..Dec, at mid-month and interpolated daily, constant within the "
+    "day: dry season Oct-Mar, the pre-flood 'dragon-boat water' rains of May-June, typhoon rain Jul-Sep; annual "
+    "0.33 (~2,860 h).",
+)
+PROVINCE_NEW_ENERGY_2023_MW = _assume(
+    "PROVINCE_NEW_ENERGY_2023_MW",
+    47000.0,
+    "MW",
+    "province",
+    "Wind + solar at the end of 2023: 50.16 GW reported in April 2024 (end-2023 base plus Q1) less ~3 GW of Q1 2024 "
+    "additions (2024 added over 22 GW of solar, little of it in Q1).",
+)
+PROVINCE_WIND_ONSHORE_2023_MW = _assume(
+    "PROVINCE_WIND_ONSHORE_2023_MW",
+    6000.0,
+    "MW",
+    "province",
+    "Onshore wind in 2023: not split out in the facts, an estimate (Guangdong's wind is mostly offshore: over "
+    "10 GW offshore in Jan 2024; NBS wind Jan-May 2023 15.36 TWh).",
+)
+PROVINCE_WIND_ONSHORE_2025_MW = _assume(
+    "PROVINCE_WIND_ONSHORE_2025_MW", 7000.0, "MW", "province", "Onshore wind in 2025: +0.5 GW a year on 2023."
+)
+PROVINCE_WIND_ONSHORE_2030_MW = _assume(
+    "PROVINCE_WIND_ONSHORE_2030_MW", 9500.0, "MW", "province", "Onshore wind in 2030: +0.5 GW a year on 2025."
+)
+PROVINCE_WIND_OFFSHORE_2025_MW = _assume(
+    "PROVINCE_WIND_OFFSHORE_2025_MW",
+    14000.0,
+    "MW",
+    "province",
+    "Offshore wind in 2025: 11.98 GW at end 2024 and ~12.5 GW at end Aug 2025; the year-end rush brings it close "
+    "to, not quite to, the 15 GW target for 2025.",
+)
+PROVINCE_WIND_OFFSHORE_2030_MW = _assume(
+    "PROVINCE_WIND_OFFSHORE_2030_MW",
+    25000.0,
+    "MW",
+    "province",
+    "Offshore wind in 2030: +2.2 GW a year on 2025, between the 2024-25 pace (~1.5-2 GW a year) and the 2021-22 "
+    "pace (7 GW in two years); far-shore sites in the 15th FYP.",
+)
+PROVINCE_NEW_ENERGY_2025_MW = _assume(
+    "PROVINCE_NEW_ENERGY_2025_MW",
+    85000.0,
+    "MW",
+    "province",
+    "Wind + solar at the end of 2025: over 81 GW at end Aug 2025 plus ~1 GW a month to December.",
+)
+PROVINCE_PV_ADDED_PER_YEAR_2025_2030_MW = _assume(
+    "PROVINCE_PV_ADDED_PER_YEAR_2025_2030_MW",
+    8000.0,
+    "MW/yr",
+    "province",
+    "Solar added each year 2025->2030: well below 2024's over 22 GW, as new energy sells at market prices from "
+    "mid 2025 and roofs and land near the load fill up.",
+)
+PROVINCE_PSH_ADDED_2025_2030_MW = _assume(
+    "PROVINCE_PSH_ADDED_2025_2030_MW",
+    6000.0,
+    "MW",
+    "province",
+    "Pumped storage added 2025->2030: five of the stations under construction (Yunfu Shuiyuanshan, Zhaoqing "
+    "Langjiang, Huizhou Zhongdong, Shanwei Sanjiangkou, Heyuan Centian, ...) at ~1.2 GW each; CGTN reports 6 GW "
+    "in five southern stations due by 2029.",
+)
+PROVINCE_PSH_HOURS_AT_FULL_POWER = _assume(
+    "PROVINCE_PSH_HOURS_AT_FULL_POWER",
+    6.0,
+    "h",
+    "province",
+    "Energy of Guangdong's pumped-storage stations other than Conghua, in hours at full power: daily-cycle "
+    "design (Conghua keeps PSH_HOURS_AT_FULL_POWER).",
+)
+PROVINCE_PSH_ROUND_TRIP = _assume(
+    "PROVINCE_PSH_ROUND_TRIP",
+    0.75,
+    "MWh/MWh",
+    "province",
+    "Round trip of the stations other than Conghua: Meizhou II's design (3.504 TWh generated for 4.672 TWh pumped) "
+    "taken for all; Conghua keeps its ~80 %. The province row's per-leg efficiency is sqrt of the power-weighted "
+    "mean.",
+)
+PROVINCE_BATTERY_2023_MW = _assume(
+    "PROVINCE_BATTERY_2023_MW",
+    1000.0,
+    "MW",
+    "province",
+    "New-type storage in Guangdong at the end of 2023: 'over 2 GW' at end 2024 (below 4.43 GW) times the national "
+    "2023/2024 ratio (31.39 / 73.76 GW = 0.43) gives ~1 GW.",
+)
+PROVINCE_STORAGE_RULE_SHARE = _assume(
+    "PROVINCE_STORAGE_RULE_SHARE",
+    0.10,
+    "MW/MW",
+    "province",
+    "Storage added with new wind and solar after 2023: Guangdong's rule of at least 10 % of capacity for 1 h "
+    "(offshore wind after 2022, central PV and onshore wind after 2023-07-01), applied to every MW of wind and "
+    "of central PV added since 2023; distributed PV is exempt.",
+)
+PROVINCE_PV_DISTRIBUTED_SHARE = _assume(
+    "PROVINCE_PV_DISTRIBUTED_SHARE",
+    0.354,
+    "MW/MW",
+    "province",
+    "Distributed share of Guangdong's PV, every year: CSG's five provinces at end 2024 (43.13 GW distributed of "
+    "78.72 + 43.13 GW). It exempts that share from the storage rule and weights the rooftop profile in the "
+    "province PV capacity factor (the rest takes the ground-plant profile).",
+)
+PROVINCE_BATTERY_HOURS = _assume(
+    "PROVINCE_BATTERY_HOURS",
+    2.0,
+    "h",
+    "province",
+    "Energy per MW of the province's new-type storage: the rule asks 1 h, the national fleet averaged 2.3 h in "
+    "2024; 2 h as the city's PLAN_BATTERY_DURATION_H.",
+)
+PROVINCE_COAL_HEAT_RATE = _assume(
+    "PROVINCE_COAL_HEAT_RATE",
+    2.47,
+    "MWh_th/MWh_el",
+    "province",
+    "Aggregated Guangdong coal fleet: ~303 gce/kWh net supply coal use (Chinese fleet average 2023; Guangdong's "
+    "large supercritical units are near it) = 0.303 x 8.141 MWh_th per MWh; efficiency 40.5 %.",
+)
+PROVINCE_GAS_EFFICIENCY = _assume(
+    "PROVINCE_GAS_EFFICIENCY",
+    0.53,
+    "MWh_el/MWh_th",
+    "province",
+    "Aggregated Guangdong gas fleet: F-class CCGTs (~0.57, costs csv CCGT) mixed with older E-class units and "
+    "CHP in condensing mode.",
+)
+PROVINCE_NUCLEAR_FUEL_CNY_PER_MWH = _assume(
+    "PROVINCE_NUCLEAR_FUEL_CNY_PER_MWH",
+    60.0,
+    "CNY/MWh_el",
+    "province",
+    "Nuclear fuel and spent-fuel fund per MWh electric: costs_2025.csv's 2.6 EUR/MWh_th / 0.33 = 61 CNY/MWh; "
+    "Chinese PWRs quote ~0.05-0.07 CNY/kWh. VOM comes on top from the costs csv.",
+)
+PROVINCE_COAL_AVAILABILITY = _assume(
+    "PROVINCE_COAL_AVAILABILITY",
+    0.90,
+    "MW/MW",
+    "province",
+    "Calibration knob: share of the province's coal nameplate available in an hour (planned and forced outages "
+    "spread over the year); a younger, larger fleet than Guangzhou's (AVAILABILITY_COAL 0.88).",
+)
+PROVINCE_GAS_AVAILABILITY = _assume(
+    "PROVINCE_GAS_AVAILABILITY",
+    0.92,
+    "MW/MW",
+    "province",
+    "Calibration knob: share of the province's gas nameplate available in an hour (as the city's AVAILABILITY_GAS; "
+    "LNG supply limits not modelled).",
+)
+PROVINCE_NUCLEAR_AVAILABILITY = _assume(
+    "PROVINCE_NUCLEAR_AVAILABILITY",
+    0.87,
+    "MW/MW",
+    "province",
+    "Calibration knob: share of nuclear nameplate available in an hour, refuelling included: the Daya Bay base's "
+    "record 2023 on-grid output 46.475 TWh on 6.12 GW is 7,594 h = 0.867.",
+)
+PROVINCE_NUCLEAR_MIN_OUTPUT = _assume(
+    "PROVINCE_NUCLEAR_MIN_OUTPUT",
+    0.9,
+    "MW/MW",
+    "province",
+    "Calibration knob: nuclear must-run floor as a share of its available capacity (base load; Guangdong's units "
+    "follow load only at the Spring Festival low).",
+)
+PROVINCE_COAL_MIN_OUTPUT = _assume(
+    "PROVINCE_COAL_MIN_OUTPUT",
+    0.0,
+    "MW/MW",
+    "province",
+    "Calibration knob: coal must-run floor as a share of available capacity (units kept on line for heat, voltage "
+    "and inertia); none known, 0 until the 2023 calibration says otherwise.",
+)
+PROVINCE_GAS_MIN_OUTPUT = _assume(
+    "PROVINCE_GAS_MIN_OUTPUT",
+    0.0,
+    "MW/MW",
+    "province",
+    "Calibration knob: gas must-run floor as a share of available capacity; gas is the province's flexible margin.",
+)
+PROVINCE_WEATHER_STATION = _assume(
+    "PROVINCE_WEATHER_STATION",
+    "Guangzhou 592870",
+    "-",
+    "province",
+    "Guangzhou's weather (the one EPW station, Huangpu) stands for the whole province's PV and wind. Bias: "
+    "onshore wind is far too low (CF 0.115 against ~0.2-0.25 of Guangdong's ridge and coastal farms: the station "
+    "is inland and suburban, 2.4 m/s at 10 m) unless PROVINCE_WIND_ONSHORE_SPEED_FACTOR corrects it; one "
+    "station's clouds and calms fall on the whole province at once (no spatial smoothing), so hourly swings are "
+    "too large; the coast is sunnier than the Pearl River Delta's haze, the north cloudier.",
+)
+PROVINCE_WIND_ONSHORE_SPEED_FACTOR = _assume(
+    "PROVINCE_WIND_ONSHORE_SPEED_FACTOR",
+    1.0,
+    "-",
+    "province",
+    "Calibration knob: factor on the station's wind speed for the province's onshore farms; 1 = the city's "
+    "profile unchanged (the bias is stated in PROVINCE_WEATHER_STATION).",
+)
+PROVINCE_WIND_OFFSHORE_SPEED_FACTOR = _assume(
+    "PROVINCE_WIND_OFFSHORE_SPEED_FACTOR",
+    1.8,
+    "-",
+    "province",
+    "Offshore adjustment: offshore hub-height wind over the station's hub-height wind (~3.8 m/s at 100 m); "
+    "Guangdong's offshore sites see ~7 m/s, so 1.8 x gives ~6.9 m/s and an annual CF of 0.33 (~2,900 h) through "
+    "the same power curve. Cross-check: NBS wind Jan-May 2023 15.36 TWh. The station's daytime-peaking inland "
+    "diurnal shape is kept (offshore wind is flatter).",
+)
+PROVINCE_W2E_CAPABILITY_MW = _assume(
+    "PROVINCE_W2E_CAPABILITY_MW",
+    45000.0,
+    "MW",
+    "province",
+    "West-to-East capability into Guangdong, every year: the 45 GW sending-end target for 2025 (14th FYP), not the "
+    "91.79 GW sum of edges_current.csv's Guangdong interties (Guangxi 41.69, Yunnan 31.4, Guizhou 17.5, Hainan "
+    "1.2 GW), which are thermal ratings of AC and DC lines, Hainan's and Guangxi's own exchange included. The "
+    "province source gets it less Guangzhou's IMPORT_CAPACITY_WEST_EAST_CLEAN_MW, so nothing counts twice.",
+)
+PROVINCE_W2E_MONTHLY_AVAILABILITY = _assume(
+    "PROVINCE_W2E_MONTHLY_AVAILABILITY",
+    (0.35, 0.30, 0.30, 0.35, 0.50, 0.75, 0.90, 0.90, 0.80, 0.65, 0.45, 0.40),
+    "MW/MW",
+    "province",
+    "Share of the province's West-to-East capability available per month Jan..Dec (mid-month, interpolated "
+    "daily): wet-season peak June-October, dry-season trough Feb-Mar. Set so that a full take of the province "
+    "source plus Guangzhou's west_east_clean lands near 220 TWh a year into Guangdong, inside the 200-240 TWh "
+    "the facts suggest (CSG's 238 TWh in 2024 and 261.6 TWh in 2025 include Yunnan->Guangxi flows).",
+)
+PROVINCE_W2E_DROUGHT_2023_FACTOR = _assume(
+    "PROVINCE_W2E_DROUGHT_2023_FACTOR",
+    0.75,
+    "MW/MW",
+    "province",
+    "2023 adjustment: the Yunnan drought (rainfall down over 60 % in Jan-Apr 2023) cut hydro imports in the first "
+    "half; the monthly availability of Jan-Jun 2023 of both West-to-East sources (province and Guangzhou's "
+    "contract) is multiplied by this.",
+)
+PROVINCE_W2E_HYDRO_SHARE = _assume(
+    "PROVINCE_W2E_HYDRO_SHARE",
+    0.70,
+    "MWh/MWh",
+    "province",
+    "Hydro share of West-to-East energy, every year: 70 % in H1 2016 (CSPG). The rest is priced as Guizhou/Yunnan "
+    "coal at the province's coal intensity (an upper bound: some of it is wind and solar).",
+)
+PROVINCE_W2E_MIN_TAKE = _assume(
+    "PROVINCE_W2E_MIN_TAKE",
+    0.6,
+    "MW/MW",
+    "province",
+    "Must-take share of the hourly available West-to-East supply: most of it is planned under the governments' "
+    "framework agreements and the priority-generation plan, delivered on a daily curve Guangdong must take; the "
+    "rest is traded. A calibration knob.",
 )
 
 # --- calibration against 2023 (gzpower calibrate; gzpower.results.calibration) ---

@@ -15,6 +15,11 @@ from typing import Literal, get_args
 #: "check": capacities fixed to the plan; "expand": least-cost investment on top of the standing fleet
 RunMode = Literal["check", "expand"]
 
+#: where the city's boundary sits: "province" models the rest of Guangdong as one bus (its load, its fleet and the
+#: West-to-East supply), so the import price is the dual of the provincial balance; "fixed_price" keeps the external
+#: Guangdong_grid node at its flat price and derate (the model before the province was added)
+Boundary = Literal["province", "fixed_price"]
+
 #: HiGHS algorithm names (``gzpower.solve.highs.ALGORITHMS`` maps each to HiGHS options); "auto" is resolved by
 #: ``SolverSettings.resolved`` to simplex for a check and interior point for an expansion
 Algorithm = Literal["auto", "simplex", "dual-simplex", "ipm", "ipm-no-crossover", "pdlp", "choose"]
@@ -44,7 +49,14 @@ CostCategory = Literal[
     "demand_response",
     "imports",
     "unserved_energy",
+    "province_fleet",
+    "province_imports",
+    "province_unserved_energy",
 ]
+
+#: the cost categories of the rest of the province (boundary "province"): in the system objective, never in the
+#: city's cost
+PROVINCE_COST_CATEGORIES: tuple[CostCategory, ...] = ("province_fleet", "province_imports", "province_unserved_energy")
 
 #: a row of the target check: checked ("pass" / "fail"), outside the model ("not modelled"), or a value shown
 #: without a threshold ("reported", and the two plan targets reported with their unit)

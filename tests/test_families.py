@@ -60,7 +60,9 @@ def check_day(tables):
 
 def test_balance_columns_are_the_registered_injections_and_close(tables, check_day):
     built = build_model(check_day.data)
-    columns = list(dict.fromkeys(inj.column for inj in built.registry.injections))
+    # the province's own injections (its fleet, stores and unserved energy) land in the province table
+    city = [inj for inj in built.registry.injections if not inj.name.startswith("province_")]
+    columns = list(dict.fromkeys(inj.column for inj in city))
     bal = check_day.tables["balance"]
     assert [c for c in bal.columns if c not in BALANCE_KEYS] == columns
     assert columns == [
@@ -77,10 +79,15 @@ def test_balance_columns_are_the_registered_injections_and_close(tables, check_d
     # Kirchhoff's current law per district and hour, written from the table alone
     net = sum(-bal[c] if c in WITHDRAWALS else bal[c] for c in columns)
     assert np.abs(net - bal["load_mw"]).max() < 1e-6
-    # the city's imports are what the sources supplied (interfaces are lossless in the shipped data)
-    disp = check_day.tables["dispatch"]
-    supplied = disp[disp["family"] == "imports"].groupby("hour")["p_mw"].sum()
-    assert bal.groupby("hour")["imports_mw"].sum().to_numpy() == pytest.approx(supplied.to_numpy(), abs=1e-6)
+    # the city's imports are what its interfaces carried in, from the external nodes and the province (lossless in
+    # the shipped data); the province bus closes its own balance
+    flows = check_day.tables["flows"]
+    received = flows[flows["kind"] == "interface"].groupby("hour")["flow_mw"].sum()
+    assert bal.groupby("hour")["imports_mw"].sum().to_numpy() == pytest.approx(received.to_numpy(), abs=1e-6)
+    province = check_day.tables["province"]
+    terms = [c for c in province.columns if c not in BALANCE_KEYS]
+    net = sum(-province[c] if c in WITHDRAWALS else province[c] for c in terms)
+    assert np.abs(net - province["load_mw"]).max() < 1e-6
 
 
 def test_balance_table_of_a_hand_case():
@@ -143,6 +150,7 @@ def test_plan_floor_from_the_registry_whatever_the_builder_order(monkeypatch):
 
 def test_target_check_counts_renewables_and_waste_once(check_day):
     caps, tc = check_day.tables["capacities"], check_day.tables["target_check"].set_index("id")
+    caps = caps[caps["family"] != "province"]  # the rest of the province counts toward no city target
     by_family = caps[caps["family"] == "renewables"]["total"].sum()
     waste = caps[(caps["family"] == "thermal") & (caps["carrier"] == "waste")]["total"].sum()
     assert tc.at["re_capacity", "reached"] == pytest.approx(by_family + waste, rel=1e-12)
@@ -154,6 +162,10 @@ def test_target_check_counts_renewables_and_waste_once(check_day):
 
 def test_capacities_carrier_holds_only_carriers(check_day):
     caps = check_day.tables["capacities"]
+    province = caps[caps["family"] == "province"]
+    assert set(province["carrier"].dropna()) == {"coal", "gas", "nuclear", "battery", "pumped_hydro"}
+    assert province["technology"].str.startswith("province_").all()
+    caps = caps[caps["family"] != "province"]
     carriers = set(caps["carrier"].dropna())
     assert carriers == {"gas", "coal", "waste", "battery", "pumped_hydro"}
     assert caps.loc[caps["family"].isin(["renewables", "demand_response", "imports"]), "carrier"].isna().all()
@@ -161,6 +173,7 @@ def test_capacities_carrier_holds_only_carriers(check_day):
     assert set(caps.loc[caps["unit"] == "MWh", "technology"]) == {"battery_energy", "pumped_hydro_energy"}
     # dispatch names the same technologies as the capacities (its carrier column keeps its old labels)
     disp = check_day.tables["dispatch"]
+    disp = disp[disp["family"] != "province"]
     assert set(disp["technology"]) == set(caps.loc[caps["unit"] == "MW", "technology"]) - {
         "battery_power",
         "pumped_hydro",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gzpower.errors import InputError
 from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.types import Boundary, choices
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DOCS = REPO_ROOT / "docs"
@@ -75,6 +76,7 @@ OPTION_SPECS: dict[str, OptionSpec] = dict(
         _spec("--carbon-price", min=0),
         _spec("--co2-cap", min=0),
         _spec("--import-scale", min=0),
+        _spec("--import-supply-scale", min=0),
         _spec("--load-scale", above=0),
         _spec("--periods", integer=True, min=1, max=DAYS_PER_YEAR),
         _spec("--threads", integer=True, min=1),
@@ -189,7 +191,25 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-unserved", action="store_true", help="forbid unserved energy (may make the LP infeasible)")
     p.add_argument("--min-stable", action="store_true", help="minimum stable output as an LP relaxation")
     p.add_argument(
-        "--import-scale", type=float, default=1.0, help="factor on every import interface capacity (default 1)"
+        "--boundary",
+        choices=choices(Boundary),
+        default="province",
+        help="province: the rest of Guangdong as one bus with its load, fleet and West-to-East supply, the import "
+        "price the dual of its balance, interfaces both ways (default); fixed_price: the Guangdong_grid node at its "
+        "flat price and derate, as before the province was modelled",
+    )
+    p.add_argument(
+        "--import-scale",
+        type=float,
+        default=1.0,
+        help="factor on every import interface's transfer capability (the 500 kV links to the rest of the province "
+        "and the West-to-East links; default 1); the supply behind them: --import-supply-scale",
+    )
+    p.add_argument(
+        "--import-supply-scale",
+        type=float,
+        default=1.0,
+        help="factor on every import source's capability p_max (default 1)",
     )
     p.add_argument("--load-scale", type=float, default=1.0, help="factor on the load (default 1)")
     p.add_argument(
@@ -250,7 +270,8 @@ def add_plan_and_lever_args(p: argparse.ArgumentParser) -> None:
         "--reserve-share",
         type=float,
         default=None,
-        help=f"spinning reserve as a share of city load, MW/MW (default {A.RESERVE_SHARE_OF_LOAD:g})",
+        help=f"spinning reserve as a share of the load, MW/MW: the city's, and with --boundary province the "
+        f"province's too, met by every unit's headroom (default {A.RESERVE_SHARE_OF_LOAD:g})",
     )
     g.add_argument(
         "--value-of-lost-load",
@@ -385,7 +406,9 @@ def scenario_from_args(args, mode: str, year: int, tables: dict | None = None):
         co2_cap=args.co2_cap,
         allow_unserved=not args.no_unserved,
         min_stable=args.min_stable,
+        boundary=getattr(args, "boundary", "province"),
         import_scale=args.import_scale,
+        import_supply_scale=getattr(args, "import_supply_scale", 1.0),
         load_scale=args.load_scale,
         network=getattr(args, "network", "districts"),
         line_scale=getattr(args, "line_scale", 1.0),

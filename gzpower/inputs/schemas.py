@@ -24,7 +24,14 @@ DISTRICTS: tuple[str, ...] = (
     "Zengcheng",
 )
 EXTERNAL_BUSES: tuple[str, ...] = ("Guangdong_grid", "West_East_clean")
+PROVINCE_BUS = "Guangdong_rest"  # the rest of Guangdong (the province less Guangzhou) as one bus
+BUS_KINDS: tuple[str, ...] = ("district", "external", "province")
+#: the plan's milestone years (targets, plan files, the check)
 YEARS: tuple[int, ...] = (2025, 2030)
+#: the calibration year: the fleet and load as they stood, to compare the model with 2023 operation
+CALIBRATION_YEAR = 2023
+#: every year the data serves: the calibration year and the milestone years
+DATA_YEARS: tuple[int, ...] = (CALIBRATION_YEAR, *YEARS)
 HOURS_PER_YEAR = 8760
 
 
@@ -103,15 +110,39 @@ class Compare:
         return f"{self.column} {self.op} {self.other}"
 
 
+def bus_phrase(kinds: tuple[str, ...]) -> str:
+    """ "an external bus", "a district bus or a province bus" """
+    return " or ".join(f"a{'n' if k == 'external' else ''} {k} bus" for k in kinds)
+
+
 @dataclass(frozen=True)
 class OnBus:
-    """The bus named in ``column`` must be of this kind (buses.kind)."""
+    """The bus named in ``column`` must be of this kind (buses.kind), or of one of these kinds."""
 
     column: str
-    kind: Literal["district", "external"]
+    kind: str | tuple[str, ...]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return (self.kind,) if isinstance(self.kind, str) else tuple(self.kind)
 
     def describe(self) -> str:
-        return f"{self.column} is a{'n' if self.kind == 'external' else ''} {self.kind} bus"
+        return f"{self.column} is {bus_phrase(self.kinds)}"
+
+
+@dataclass(frozen=True)
+class Determines:
+    """Each value of ``key`` fixes the value of ``column`` (e.g. a technology its kind)."""
+
+    key: str
+    column: str
+    mapping: tuple[tuple[str, str], ...]
+
+    def describe(self) -> str:
+        groups: dict[str, list[str]] = {}
+        for k, v in self.mapping:
+            groups.setdefault(v, []).append(k)
+        return f"{self.column} follows {self.key}: " + "; ".join(f"{v} for {', '.join(ks)}" for v, ks in groups.items())
 
 
 @dataclass(frozen=True)
@@ -146,8 +177,8 @@ class FullYears:
         return f"every profile has all {HOURS_PER_YEAR} hours"
 
 
-Rule = Complete | RequiredRows | Compare | OnBus | SumsToOne | Connected | FullYears
-EVERY_YEAR = Values("year", YEARS)
+Rule = Complete | RequiredRows | Compare | OnBus | SumsToOne | Connected | FullYears | Determines
+EVERY_YEAR = Values("year", DATA_YEARS)
 
 
 @dataclass(frozen=True)
@@ -170,8 +201,8 @@ class Table:
         raise KeyError(name)
 
 
-def _yr(description: str = "milestone year") -> Column:
-    return Column("year", "int", "year", description, allowed=YEARS)
+def _yr(description: str = "calibration or milestone year") -> Column:
+    return Column("year", "int", "year", description, allowed=DATA_YEARS)
 
 
 CARRIERS_THERMAL = ("gas", "coal", "waste")
@@ -199,16 +230,37 @@ BUILDABLE_TECHS = (
 
 RENEWABLE_TECHS = ("pv_rooftop", "pv_ground", "wind_onshore")
 
+# the rest of Guangdong's aggregated fleet (province_fleet.csv): technology -> kind
+PROVINCE_TECHNOLOGY_KINDS: tuple[tuple[str, str], ...] = (
+    ("coal", "dispatchable"),
+    ("gas", "dispatchable"),
+    ("nuclear", "dispatchable"),
+    ("hydro", "variable"),
+    ("wind_onshore", "variable"),
+    ("wind_offshore", "variable"),
+    ("pv", "variable"),
+    ("pumped_hydro", "storage"),
+    ("battery", "storage"),
+)
+PROVINCE_TECHNOLOGIES: tuple[str, ...] = tuple(t for t, _ in PROVINCE_TECHNOLOGY_KINDS)
+PROVINCE_VARIABLE_TECHS: tuple[str, ...] = tuple(t for t, k in PROVINCE_TECHNOLOGY_KINDS if k == "variable")
+PROVINCE_KINDS: tuple[str, ...] = ("dispatchable", "variable", "storage")
+CF_TECHS: tuple[str, ...] = tuple(dict.fromkeys((*RENEWABLE_TECHS, *PROVINCE_VARIABLE_TECHS)))
+LOAD_BUS_KINDS = ("district", "province")
+
 BUSES = Table(
     "buses",
     "grid/buses.csv",
-    "Nodes of the model: the 11 districts (load, local plant) and the external supply nodes.",
+    "Nodes of the model: the 11 districts (load, local plant), the external supply nodes and the rest of "
+    "Guangdong (one province bus with its own load and fleet).",
     (
-        Column("bus", "str", "-", "bus name (district or external node)"),
-        Column("kind", "str", "-", "district or external", allowed=("district", "external")),
+        Column("bus", "str", "-", "bus name (district, external node or the province bus)"),
+        Column("kind", "str", "-", "district, external or province", allowed=BUS_KINDS),
         Column("lat", "float", "deg", "latitude of the district seat / notional node", min=-90, max=90),
         Column("lon", "float", "deg", "longitude", min=-180, max=180),
-        Column("population_10k", "float", "10k persons", "resident population (0 for external nodes)", min=0),
+        Column(
+            "population_10k", "float", "10k persons", "resident population (0 for external and province nodes)", min=0
+        ),
         Column("load_weight", "float", "MW/MW", "share of city load assigned to the district (sum 1)", min=0, max=1),
         Column("has_500kv", "bool", "-", "hosts a 500 kV substation (import interface landing point)"),
     ),
@@ -255,7 +307,8 @@ LINKS = Table(
 IMPORT_SOURCES = Table(
     "import_sources",
     "grid/import_sources.csv",
-    "Supply available at each external node: capability, price and CO2 intensity per milestone year.",
+    "Supply available at each external node (and West-to-East supply into the province bus): capability, price, "
+    "CO2 intensity and must-take share per year.",
     (
         Column("source", "str", "-", "supply name (its hourly availability profile has the same name)"),
         _yr(),
@@ -264,9 +317,18 @@ IMPORT_SOURCES = Table(
         Column("price_cny_per_mwh", "float", "CNY/MWh", "price paid for imported energy", min=0),
         Column("co2_t_per_mwh", "float", "tCO2/MWh", "carbon intensity of the imported energy", min=0, max=2),
         Column("clean", "bool", "-", "counts as clean power taken in from outside the region"),
+        Column(
+            "min_take_pu",
+            "float",
+            "MW/MW",
+            "must-take share of the hourly available supply (planned transfers); 0 = fully dispatchable",
+            min=0,
+            max=1,
+            default=0.0,
+        ),
     ),
     key=("source", "year"),
-    checks=(OnBus("bus", "external"), Complete((KeysFrom("import_sources", ("source",)), EVERY_YEAR))),
+    checks=(OnBus("bus", ("external", "province")), Complete((KeysFrom("import_sources", ("source",)), EVERY_YEAR))),
 )
 
 UNITS = Table(
@@ -424,18 +486,18 @@ TARGETS = Table(
 LOAD = Table(
     "load",
     "profiles/load.parquet",
-    "Hourly load per district and milestone year (hour-average MW).",
+    "Hourly load per district (and of the rest of Guangdong at the province bus) and year (hour-average MW).",
     (
         _yr(),
         Column("hour", "int", "h", "hour of the year, 0..8759", min=0, max=HOURS_PER_YEAR - 1),
         Column("timestamp", "datetime", "local time", "start of the hour, China Standard Time (UTC+8)"),
-        Column("bus", "str", "-", "district", references="buses.bus"),
-        Column("load_mw", "float", "MW", "hour-average load", min=0, max=20000),
+        Column("bus", "str", "-", "district or the province bus", references="buses.bus"),
+        Column("load_mw", "float", "MW", "hour-average load", min=0, max=400000),
     ),
     key=("year", "bus", "hour"),
     checks=(
-        OnBus("bus", "district"),
-        Complete((KeysFrom("buses", ("bus",), where=(("kind", ("district",)),)), EVERY_YEAR)),
+        OnBus("bus", LOAD_BUS_KINDS),
+        Complete((KeysFrom("buses", ("bus",), where=(("kind", LOAD_BUS_KINDS),)), EVERY_YEAR)),
         FullYears(),
     ),
 )
@@ -443,7 +505,8 @@ LOAD = Table(
 CAPACITY_FACTORS = Table(
     "capacity_factors",
     "profiles/capacity_factors.parquet",
-    "Hourly available output per MW installed for variable renewables, per district and year.",
+    "Hourly available output per MW installed for variable renewables, per district (and for the province "
+    "fleet's variable technologies at the province bus) and year.",
     (
         _yr(),
         Column("hour", "int", "h", "hour of the year, 0..8759", min=0, max=HOURS_PER_YEAR - 1),
@@ -452,16 +515,23 @@ CAPACITY_FACTORS = Table(
             "tech",
             "str",
             "-",
-            "pv_rooftop, pv_ground or wind_onshore",
-            allowed=RENEWABLE_TECHS,
+            "a city renewable option (districts) or a province variable technology (province bus)",
+            allowed=CF_TECHS,
         ),
-        Column("bus", "str", "-", "district", references="buses.bus"),
+        Column("bus", "str", "-", "district or the province bus", references="buses.bus"),
         Column("cf", "float", "MW/MW", "capacity factor", min=0, max=1),
     ),
     key=("year", "tech", "bus", "hour"),
     checks=(
-        OnBus("bus", "district"),
+        OnBus("bus", LOAD_BUS_KINDS),
         Complete((KeysFrom("sites", ("tech", "bus"), where=(("tech", RENEWABLE_TECHS),)), EVERY_YEAR)),
+        Complete(
+            (
+                Values("tech", PROVINCE_VARIABLE_TECHS),
+                KeysFrom("buses", ("bus",), where=(("kind", ("province",)),)),
+                EVERY_YEAR,
+            )
+        ),
         FullYears(),
     ),
 )
@@ -481,6 +551,51 @@ IMPORT_AVAILABILITY = Table(
     checks=(Complete((KeysFrom("import_sources", ("source",)), EVERY_YEAR)), FullYears()),
 )
 
+PROVINCE_FLEET = Table(
+    "province_fleet",
+    "grid/province_fleet.csv",
+    "The rest of Guangdong's aggregated fleet at the province bus: one row per year and technology (the province "
+    "less Guangzhou's own units of the year, which the model holds unit by unit).",
+    (
+        _yr(),
+        Column("technology", "str", "-", "aggregated technology", allowed=PROVINCE_TECHNOLOGIES),
+        Column("kind", "str", "-", "how the model dispatches it", allowed=PROVINCE_KINDS),
+        Column("p_nom_mw", "float", "MW", "installed capacity (storage: power)", min=0),
+        Column("energy_mwh", "float", "MWh", "energy capacity (storage only, else 0)", min=0),
+        Column(
+            "efficiency_pu",
+            "float",
+            "MWh/MWh",
+            "storage: efficiency per leg, charge = discharge = sqrt(round trip); others 1",
+            above=0,
+            max=1,
+        ),
+        Column(
+            "marginal_cost_cny_per_mwh",
+            "float",
+            "CNY/MWh",
+            "dispatchable: fuel + VOM per MWh electric at the year's fuel prices; variable and storage: VOM",
+            min=0,
+        ),
+        Column("co2_t_per_mwh", "float", "tCO2/MWh", "CO2 per MWh electric", min=0, max=2),
+        Column(
+            "availability_pu",
+            "float",
+            "MW/MW",
+            "dispatchable: share of nameplate available in an hour (outage/maintenance derate); variable/storage: 1",
+            min=0,
+            max=1,
+        ),
+        Column("min_output_pu", "float", "MW/MW", "must-run floor as a share of available capacity", min=0, max=1),
+        Column("source", "str", "-", "the facts row or the named assumptions the capacity rests on"),
+    ),
+    key=("year", "technology"),
+    checks=(
+        Complete((Values("technology", PROVINCE_TECHNOLOGIES), EVERY_YEAR)),
+        Determines("technology", "kind", PROVINCE_TECHNOLOGY_KINDS),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     BUSES,
     LINES,
@@ -492,6 +607,7 @@ TABLES: tuple[Table, ...] = (
     FUELS,
     SITES,
     TARGETS,
+    PROVINCE_FLEET,
     LOAD,
     CAPACITY_FACTORS,
     IMPORT_AVAILABILITY,

@@ -20,6 +20,7 @@ from gzpower.inputs.schemas import (
     Compare,
     Complete,
     Connected,
+    Determines,
     FullYears,
     KeysFrom,
     OnBus,
@@ -28,6 +29,7 @@ from gzpower.inputs.schemas import (
     SumsToOne,
     Table,
     Values,
+    bus_phrase,
 )
 
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -234,16 +236,10 @@ def _check_on_bus(table: Table, rule: OnBus, tables, frame: pd.DataFrame, file: 
     buses = tables["buses"]
     kind = dict(zip(buses["bus"], buses["kind"]))
     values = frame[rule.column]
-    bad = (values.map(kind) != rule.kind).to_numpy() & values.isin(kind).to_numpy()  # unknown: _check_references
+    bad = ~values.map(kind).isin(rule.kinds).to_numpy() & values.isin(kind).to_numpy()  # unknown: _check_references
     if bad.any():
         i = _first(bad)
-        _fail(
-            table,
-            f"'{values.iloc[i]}' is not a{'n' if rule.kind == 'external' else ''} {rule.kind} bus",
-            i,
-            rule.column,
-            file,
-        )
+        _fail(table, f"'{values.iloc[i]}' is not {bus_phrase(rule.kinds)}", i, rule.column, file)
 
 
 def _check_sums(table: Table, rule: SumsToOne, tables, frame: pd.DataFrame, file: str) -> None:
@@ -288,6 +284,21 @@ def _check_full_years(table: Table, rule: FullYears, tables, frame: pd.DataFrame
         )
 
 
+def _check_determines(table: Table, rule: Determines, tables, frame: pd.DataFrame, file: str) -> None:
+    expected = frame[rule.key].map(dict(rule.mapping))
+    bad = (expected.notna() & (frame[rule.column] != expected)).to_numpy()
+    if bad.any():
+        i = _first(bad)
+        _fail(
+            table,
+            f"{rule.key} '{frame[rule.key].iloc[i]}' has {rule.column} '{expected.iloc[i]}', not "
+            f"'{frame[rule.column].iloc[i]}'",
+            i,
+            rule.column,
+            file,
+        )
+
+
 # one checker per rule type: a rule declared in the schemas cannot go unenforced (validate_dataset refuses a
 # rule type without a checker)
 _CHECKERS = {
@@ -297,6 +308,7 @@ _CHECKERS = {
     OnBus: _check_on_bus,
     SumsToOne: _check_sums,
     Connected: _check_connected,
+    Determines: _check_determines,
     FullYears: _check_full_years,
 }
 

@@ -13,7 +13,8 @@ A family module has ``FAMILY`` (its name in the result tables' ``family`` column
 :func:`gzpower.results.extract.extract` are loops over :data:`FAMILIES`. The order is the order of the element
 rows in the result tables and of the components in the model; it matters for the inputs in one place only:
 renewables' plan increment closes the ``re_capacity`` gap that thermal's waste-to-energy leaves, so thermal
-comes first. Adding a technology family is one module here plus its input schema entry.
+comes first. The province family (the rest of Guangdong, present with the province boundary) sits before imports,
+whose interfaces run to its bus. Adding a technology family is one module here plus its input schema entry.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Protocol
 import pandas as pd
 import pyomo.environ as pyo
 
-from gzpower.model import demand_response, imports, network, renewables, storage, thermal
+from gzpower.model import demand_response, imports, network, province, renewables, storage, thermal
 from gzpower.model.instance import InputContext, ModelData
 from gzpower.model.registry import Registry
 from gzpower.scenario.scenario import Scenario
@@ -39,7 +40,7 @@ class Family(Protocol):
     def outputs(self, m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> dict[str, pd.DataFrame]: ...
 
 
-FAMILIES: tuple[Family, ...] = (thermal, renewables, storage, demand_response, imports, network)
+FAMILIES: tuple[Family, ...] = (thermal, renewables, storage, demand_response, province, imports, network)
 
 
 def family(name: str) -> Family:

@@ -18,9 +18,29 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from gzpower.errors import InputError
 from gzpower.inputs.schemas import HOURS_PER_YEAR
 from gzpower.scenario.plan import year_targets
 from gzpower.scenario.scenario import Scenario
+
+#: the bus of the rest of Guangdong (buses.csv kind "province") and the external node it replaces in province mode:
+#: the interfaces Guangdong_grid-<district> run from the province bus instead, both ways
+PROVINCE_BUS = "Guangdong_rest"
+PROVINCIAL_NODE = "Guangdong_grid"
+
+#: the columns of the province fleet table (``ModelData.province``, :mod:`gzpower.model.province`)
+PROVINCE_COLUMNS = (
+    "bus",
+    "technology",
+    "kind",
+    "p_nom",
+    "e_nom",
+    "efficiency",
+    "availability",
+    "min_output",
+    "marginal_cost",
+    "co2_per_mwh",
+)
 
 #: numerical tolerance (MW or MWh) above which a largest size counts as larger than the standing size
 EXTENDABLE_TOLERANCE = 1e-9
@@ -58,6 +78,8 @@ class ModelData:
     scenario: Scenario
     timestamps: pd.DatetimeIndex
     districts: list[str]
+    #: every bus of the instance that is not a district: the external supply nodes and, with the province boundary,
+    #: the province bus (which carries a load: ``province_load``)
     externals: list[str]
     load: pd.DataFrame  # hours x districts, MW
     thermal: pd.DataFrame  # index unit
@@ -87,11 +109,22 @@ class ModelData:
     #: element tables of families that have no attribute of their own here (a new family's ``inputs`` may return
     #: any table name; it lands here, so adding a family needs no change to this class)
     elements: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: the rest of the province (boundary "province"; empty for "fixed_price"): its aggregated fleet (index
+    #: "Guangdong_rest:<technology>"), the fleet's hourly capacity factors (hours x element, variable technologies)
+    #: and its load (hours x province bus, MW)
+    province: pd.DataFrame = field(default_factory=pd.DataFrame)
+    province_cf: pd.DataFrame = field(default_factory=pd.DataFrame)
+    province_load: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         n = len(self.timestamps)
         if not len(self.weights):
             self.weights = np.ones(n)
+        if not len(self.province.columns):
+            self.province = pd.DataFrame(columns=list(PROVINCE_COLUMNS), index=pd.Index([], name="element"))
+        for name in ("province_cf", "province_load"):
+            if not len(getattr(self, name).columns):
+                setattr(self, name, pd.DataFrame(index=range(n)))
         # tables made by hand (tests, studies) may leave the flag out: it follows from the capacity columns
         for name, pairs in CAPACITY_PAIRS.items():
             frame = getattr(self, name)
@@ -107,6 +140,11 @@ class ModelData:
     @property
     def n_hours(self) -> int:
         return len(self.timestamps)
+
+    @property
+    def province_buses(self) -> list[str]:
+        """The buses of the rest of the province (those of ``externals`` that carry a load)."""
+        return list(self.province_load.columns)
 
     @property
     def year_fraction(self) -> float:
@@ -167,10 +205,35 @@ class InputContext:
         buses = self.tables["buses"]
         return list(buses.loc[buses["kind"] == "district", "bus"])
 
+    @property
+    def province_mode(self) -> bool:
+        return self.scenario.boundary == "province"
+
+    @cached_property
+    def province_buses(self) -> list[str]:
+        """The province bus (with the province boundary; none with the fixed-price one)."""
+        if not self.province_mode:
+            return []
+        buses = self.tables["buses"]
+        found = list(buses.loc[buses["kind"] == "province", "bus"])
+        if not found:
+            raise InputError(
+                "grid/buses.csv",
+                f"no bus of kind 'province' ({PROVINCE_BUS}): the province boundary needs it "
+                "(rebuild the data, or run with --boundary fixed_price)",
+                column="kind",
+            )
+        return found
+
     @cached_property
     def externals(self) -> list[str]:
+        """The buses that are not districts: the external nodes (without Guangdong_grid, which the province bus
+        replaces with the province boundary) and the province bus."""
         buses = self.tables["buses"]
-        return list(buses.loc[buses["kind"] == "external", "bus"])
+        nodes = list(buses.loc[buses["kind"] == "external", "bus"])
+        if self.province_mode:
+            nodes = [b for b in nodes if b != PROVINCIAL_NODE] + self.province_buses
+        return nodes
 
     @cached_property
     def targets(self) -> pd.DataFrame:
@@ -203,6 +266,18 @@ class InputContext:
         """Full-year load, hours x districts (MW), scaled by the scenario."""
         load = hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
         return load[self.districts] * self.scenario.load_scale
+
+    @cached_property
+    def province_full_load(self) -> pd.DataFrame:
+        """Full-year load of the rest of the province, hours x province bus (MW): the province's own, so the
+        city's load scale leaves it alone."""
+        if not self.province_buses:
+            return pd.DataFrame(index=self.full_load.index)
+        load = hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
+        missing = [b for b in self.province_buses if b not in load.columns]
+        if missing:
+            raise InputError("profiles/load.parquet", f"no load rows for bus {missing[0]} in {self.year}", column="bus")
+        return load[self.province_buses]
 
     @cached_property
     def peak(self) -> float:

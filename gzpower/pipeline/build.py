@@ -1,7 +1,8 @@
 """``gzpower data build``: regenerate everything under ``data/`` from the raw folder, deterministically.
 
-Writes the grid tables (CSV), the profiles (parquet), ``data/PROVENANCE.md`` (sources and every assumption)
-and ``data/SCHEMA.md`` (the table declarations), after validating every table against its schema.
+Writes the grid tables (CSV), the profiles (parquet), ``data/PROVENANCE.md`` (sources, the province's source
+figures and every assumption) and ``data/SCHEMA.md`` (the table declarations), after validating every table
+against its schema. The rest of Guangdong's rows and table come last (:func:`gzpower.pipeline.province.add_province`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from gzpower.inputs.schemas import TABLES, schema_markdown
 from gzpower.inputs.validate import coerce_table, validate_dataset
 from gzpower.pipeline.grid import build_grid
 from gzpower.pipeline.profiles import build_profiles, profile_stats
+from gzpower.pipeline.province import PROVINCE_FIGURES, add_province, province_stats
 from gzpower.pipeline.sources import SOURCES
 
 REQUIRED_RAW = tuple(s.file for s in SOURCES)
@@ -31,6 +33,7 @@ def build_all(raw: Path) -> dict[str, pd.DataFrame]:
             raise InputError(str(raw / name), "raw file missing")
     tables = build_grid(raw)
     tables.update(build_profiles(raw, tables["buses"]))
+    tables = add_province(raw, tables)
     out = {}
     for table in TABLES:
         frame = coerce_table(table, tables[table.name], f"<built {table.path}>")
@@ -69,6 +72,18 @@ def provenance_markdown(stats: dict) -> str:
         "",
         "The raw files are read from `../shared/data/raw/` and never committed.",
         "",
+        "## Source figures of the rest of Guangdong",
+        "",
+        "Figures from `../shared/data/FACTS_PROVINCE.md` (restated from public pages; mark as there), in "
+        "`gzpower/pipeline/province.py`.",
+        "",
+        "| name | value | unit | what | source | mark |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in PROVINCE_FIGURES.values():
+        lines.append(f"| `{f.name}` | {f.value:g} | {f.unit} | {f.what} | {f.source} | {f.mark} |")
+    lines += [
+        "",
         "## Assumptions",
         "",
         "Every number that is not a source figure, in one place (`gzpower/assumptions.py`).",
@@ -95,6 +110,7 @@ def build_and_write(raw: Path, out_dir: Path) -> dict:
     tables = build_all(raw)
     write_all(tables, out_dir)
     stats = profile_stats({k: tables[k] for k in ("load", "capacity_factors", "import_availability")}, raw=raw)
+    stats["province"] = province_stats(tables)
     (Path(out_dir) / "PROVENANCE.md").write_text(provenance_markdown(stats))
     (Path(out_dir) / "SCHEMA.md").write_text(schema_markdown())
     return stats

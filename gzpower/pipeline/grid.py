@@ -46,6 +46,7 @@ from gzpower.assumptions import (
     CO2_GUANGDONG_GRID_T_PER_MWH,
     CO2_WEST_EAST_CLEAN_T_PER_MWH,
     COAL_PRICE_CNY_PER_T,
+    COSTS_YEAR_FOR_2023,
     DISCOUNT_RATE,
     DR_HOLDING_COST_CNY_PER_MW_YR,
     DR_POTENTIAL_SHARE_OF_PEAK,
@@ -116,6 +117,7 @@ from gzpower.inputs.plan import COAL_REPLACEMENT_GAS_UNITS, COAL_REPLACEMENT_PLA
 from gzpower.inputs.schemas import (
     BUILDABLE_TECHS,
     BUSES,
+    CALIBRATION_YEAR,
     DISTRICTS,
     EXTERNAL_BUSES,
     FUELS,
@@ -502,6 +504,8 @@ def conform(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Columns in declared order and dtype (int64, float64, bool, python str), sorted by the key."""
     out = pd.DataFrame(index=df.index)
     for col in table.columns:
+        if col.name not in df and col.default is not None:  # a column with a declared default may be left out
+            df = df.assign(**{col.name: col.default})
         values = df[col.name]
         if col.dtype == "int":
             out[col.name] = values.astype("int64")
@@ -1126,6 +1130,17 @@ def build_targets() -> pd.DataFrame:
     return conform(df, TARGETS)
 
 
+# --- the calibration year ---------------------------------------------------------------------------------
+def with_calibration_year(frame: pd.DataFrame, table: Table, note: str | None = "source") -> pd.DataFrame:
+    """``frame`` plus a copy of its COSTS_YEAR_FOR_2023 rows as the calibration year (no 2023 cost file); the
+    copies' ``note`` column says so."""
+    rows = frame[frame["year"] == COSTS_YEAR_FOR_2023].copy()
+    rows["year"] = CALIBRATION_YEAR
+    if note is not None:
+        rows[note] = rows[note] + f"; {CALIBRATION_YEAR}: the {COSTS_YEAR_FOR_2023} row (COSTS_YEAR_FOR_2023)"
+    return conform(pd.concat([frame, rows], ignore_index=True), table)
+
+
 # --- entry point ------------------------------------------------------------------------------------------
 def build_grid(raw: Path) -> dict[str, pd.DataFrame]:
     """All grid, fleet, cost and target tables from the raw directory; keys are the schema table names."""
@@ -1139,11 +1154,11 @@ def build_grid(raw: Path) -> dict[str, pd.DataFrame]:
         "buses": buses,
         "lines": build_lines(),
         "links": build_links(),
-        "import_sources": build_import_sources(),
+        "import_sources": with_calibration_year(build_import_sources(), IMPORT_SOURCES, note=None),
         "units": units,
         "storage_units": build_storage_units(),
-        "technologies": build_technologies(raw),
-        "fuels": build_fuels(raw),
+        "technologies": with_calibration_year(build_technologies(raw), TECHNOLOGIES),
+        "fuels": with_calibration_year(build_fuels(raw), FUELS),
         "sites": build_sites(buses, units),
         "targets": build_targets(),
     }

@@ -25,7 +25,8 @@ Load (:func:`build_load`)
        L = c + d s can go negative for a low load factor). Energy and peak match exactly.
     4. Targets (:func:`load_targets`): E_2024 = 98.5 TWh (Jan-Sep 2024) / LOAD_JAN_SEP_SHARE; P_2024 = 22.49 GW
        (2024-07-08). E_2025 = E_2024 (1 + g_E,25), P_2025 = P_2024 (1 + g_P,25); E_2030 = E_2025 (1 + g_E)^5,
-       P_2030 = P_2025 (1 + g_P)^5.
+       P_2030 = P_2025 (1 + g_P)^5; the calibration year E_2023 = E_2024 / (1 + g_E,24), P_2023 = P_2024 /
+       (1 + g_P,24).
     5. District split: L_{d,t} = w_d L_t with w_d = ``buses.load_weight``.
 
 PV (:func:`pv_output_per_dc`)
@@ -64,15 +65,18 @@ from gzpower.assumptions import (
     IMPORT_GD_DERATE_AT_PEAK,
     IMPORT_GD_DERATE_THRESHOLD,
     IMPORT_WEST_EAST_MONTHLY_AVAILABILITY,
+    LOAD_ENERGY_GROWTH_2023_2024,
     LOAD_ENERGY_GROWTH_2024_2025,
     LOAD_ENERGY_GROWTH_2025_2030,
     LOAD_JAN_SEP_SHARE,
     LOAD_NATIONAL_DAY_DAYS_AFTER,
     LOAD_NATIONAL_DAY_DAYS_BEFORE,
+    LOAD_PEAK_GROWTH_2023_2024,
     LOAD_PEAK_GROWTH_2024_2025,
     LOAD_PEAK_GROWTH_2025_2030,
     LOAD_SPRING_FESTIVAL_DAYS_AFTER,
     LOAD_SPRING_FESTIVAL_DAYS_BEFORE,
+    PROVINCE_W2E_DROUGHT_2023_FACTOR,
     PV_ALBEDO,
     PV_AZIMUTH_DEG,
     PV_DC_AC_RATIO,
@@ -87,7 +91,7 @@ from gzpower.assumptions import (
     WIND_LOSS_FACTOR,
     WIND_SHEAR_EXPONENT,
 )
-from gzpower.inputs.schemas import HOURS_PER_YEAR, YEARS
+from gzpower.inputs.schemas import CALIBRATION_YEAR, DATA_YEARS, DISTRICTS, HOURS_PER_YEAR, YEARS
 
 # --- raw files (names as in ../shared/data/README.md) ----------------------------------------------------
 LOAD_FILE = "Hourly_demand_of_31_province_China_modified_V2.1.csv"
@@ -100,6 +104,7 @@ LOAD_COLUMN = "GD"  # Guangdong
 # Spring Festival (lunar new year's day), from the Chinese calendar.
 SPRING_FESTIVAL: dict[int, date] = {
     2018: date(2018, 2, 16),
+    2023: date(2023, 1, 22),
     2024: date(2024, 2, 10),
     2025: date(2025, 1, 29),
     2030: date(2030, 2, 3),
@@ -291,12 +296,16 @@ def load_targets() -> dict[int, dict[str, float]]:
     """Guangzhou annual energy (MWh) and hour-average peak (MW) per milestone year, from the named assumptions.
 
     E_2024 = 98.5 TWh / LOAD_JAN_SEP_SHARE, P_2024 = 22.49 GW; 2025 by the 2024->2025 growth rates, 2030 by five
-    years of the 2025->2030 rates.
+    years of the 2025->2030 rates, 2023 back by the 2023->2024 rates.
     """
     energy_2024 = GZ_ENERGY_JAN_SEP_2024_MWH / LOAD_JAN_SEP_SHARE
     energy_2025 = energy_2024 * (1 + LOAD_ENERGY_GROWTH_2024_2025)
     peak_2025 = GZ_PEAK_2024_MW * (1 + LOAD_PEAK_GROWTH_2024_2025)
     targets = {
+        2023: {
+            "energy_mwh": energy_2024 / (1 + LOAD_ENERGY_GROWTH_2023_2024),
+            "peak_mw": GZ_PEAK_2024_MW / (1 + LOAD_PEAK_GROWTH_2023_2024),
+        },
         2024: {"energy_mwh": energy_2024, "peak_mw": GZ_PEAK_2024_MW},
         2025: {"energy_mwh": energy_2025, "peak_mw": peak_2025},
         2030: {
@@ -372,7 +381,7 @@ def city_load(raw: Path, year: int, gd_load: pd.Series | None = None) -> tuple[n
     return scale_to_energy_and_peak(shape, target["energy_mwh"], target["peak_mw"])
 
 
-def build_load(raw: Path, buses: pd.DataFrame, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+def build_load(raw: Path, buses: pd.DataFrame, years: tuple[int, ...] = DATA_YEARS) -> pd.DataFrame:
     """The ``load`` table: city load split across districts by ``load_weight``."""
     gd_load = read_gd_load(raw)
     districts = _districts(buses)
@@ -488,7 +497,10 @@ def wind_capacity_factor(wind_speed_10m: np.ndarray, shear_exponent: float = WIN
 
 
 def build_capacity_factors(
-    raw: Path, buses: pd.DataFrame, years: tuple[int, ...] = YEARS, weather: tuple[pd.DataFrame, dict] | None = None
+    raw: Path,
+    buses: pd.DataFrame,
+    years: tuple[int, ...] = DATA_YEARS,
+    weather: tuple[pd.DataFrame, dict] | None = None,
 ) -> pd.DataFrame:
     """The ``capacity_factors`` table: both PV techs in every district, wind in Nansha and Conghua."""
     weather_rows, meta = read_weather(raw) if weather is None else weather
@@ -516,18 +528,36 @@ def build_capacity_factors(
 # ==========================================================================================================
 # import availability
 # ==========================================================================================================
-def west_east_daily_availability(year: int) -> np.ndarray:
-    """Daily availability (365 values): monthly factors at mid-month, linear in between, periodic over the year."""
+def monthly_to_daily(monthly: tuple | np.ndarray, year: int, name: str) -> np.ndarray:
+    """Daily values (365): twelve monthly factors at mid-month, linear in between, periodic over the year."""
     days = pd.date_range(f"{year}-01-01", periods=HOURS_PER_YEAR // 24, freq="D")
     month_starts = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
     mid = np.array([(m - days[0]).days + (m.days_in_month - 1) / 2 for m in month_starts])
-    factors = np.asarray(IMPORT_WEST_EAST_MONTHLY_AVAILABILITY, dtype=float)
+    factors = np.asarray(monthly, dtype=float)
     if factors.shape != (12,):
-        raise ValueError("IMPORT_WEST_EAST_MONTHLY_AVAILABILITY must have 12 values")
+        raise ValueError(f"{name} must have 12 values")
     n = len(days)
     x = np.concatenate([[mid[-1] - n], mid, [mid[0] + n]])
     y = np.concatenate([[factors[-1]], factors, [factors[0]]])
     return np.interp(np.arange(n, dtype=float), x, y)
+
+
+def drought_months(year: int) -> np.ndarray:
+    """Monthly factor on West-to-East availability: PROVINCE_W2E_DROUGHT_2023_FACTOR for Jan-Jun of the
+    calibration year (the 2023 Yunnan drought), 1 otherwise."""
+    factors = np.ones(12)
+    if year == CALIBRATION_YEAR:
+        factors[:6] = PROVINCE_W2E_DROUGHT_2023_FACTOR
+    return factors
+
+
+def west_east_daily_availability(year: int) -> np.ndarray:
+    """Daily availability of Guangzhou's West-to-East contract (365 values): IMPORT_WEST_EAST_MONTHLY_AVAILABILITY
+    times :func:`drought_months`, at mid-month, linear in between, periodic over the year."""
+    monthly = np.asarray(IMPORT_WEST_EAST_MONTHLY_AVAILABILITY, dtype=float)
+    if monthly.shape != (12,):
+        raise ValueError("IMPORT_WEST_EAST_MONTHLY_AVAILABILITY must have 12 values")
+    return monthly_to_daily(monthly * drought_months(year), year, "IMPORT_WEST_EAST_MONTHLY_AVAILABILITY")
 
 
 def guangdong_grid_availability(gd_aligned: np.ndarray) -> np.ndarray:
@@ -538,7 +568,7 @@ def guangdong_grid_availability(gd_aligned: np.ndarray) -> np.ndarray:
 
 
 def build_import_availability(
-    raw: Path, years: tuple[int, ...] = YEARS, gd_load: pd.Series | None = None
+    raw: Path, years: tuple[int, ...] = DATA_YEARS, gd_load: pd.Series | None = None
 ) -> pd.DataFrame:
     """The ``import_availability`` table for ``guangdong_grid`` and ``west_east_clean``."""
     gd_load = read_gd_load(raw) if gd_load is None else gd_load
@@ -584,14 +614,16 @@ def build_profiles(raw: Path, buses: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def profile_stats(profiles: dict[str, pd.DataFrame], raw: Path | None = None) -> dict:
     """Headline numbers of built profiles: load energy/peak per year, mean capacity factors, import availability.
 
-    Keys: ``load`` {year: energy_twh, peak_mw, load_factor}; ``pv_rooftop_cf``, ``pv_ground_cf`` (per MW AC,
-    first year); ``pvgis_cf`` and ``pvlib_ground_cf_per_dc`` (the cross-check: from
-    ``capacity_factors.attrs["pv_crosscheck"]`` when the frame still carries it, else recomputed from ``raw``
-    when given, else None); ``wind_cf`` {bus: cf}; ``import_availability`` {source: {mean, wet, dry}}
-    (wet = Jun-Oct, dry = Dec-Apr).
+    Keys: ``load`` {year: energy_twh, peak_mw, load_factor} of the city (districts only); ``pv_rooftop_cf``,
+    ``pv_ground_cf`` (per MW AC, first milestone year); ``pvgis_cf`` and ``pvlib_ground_cf_per_dc`` (the
+    cross-check: from ``capacity_factors.attrs["pv_crosscheck"]`` when the frame still carries it, else recomputed
+    from ``raw`` when given, else None); ``wind_cf`` {district: cf}; ``import_availability`` {source: {mean, wet,
+    dry}} over the milestone years (wet = Jun-Oct, dry = Dec-Apr). The province's figures are
+    :func:`gzpower.pipeline.province.province_stats`.
     """
     stats: dict = {"load": {}}
     load = profiles["load"]
+    load = load[load["bus"].isin(DISTRICTS)]
     for year, rows in load.groupby("year"):
         city = rows.groupby("hour")["load_mw"].sum()
         stats["load"][int(year)] = {
@@ -600,7 +632,7 @@ def profile_stats(profiles: dict[str, pd.DataFrame], raw: Path | None = None) ->
             "load_factor": float(city.mean() / city.max()),
         }
     cf = profiles["capacity_factors"]
-    first = cf[cf["year"] == cf["year"].min()]
+    first = cf[(cf["year"] == YEARS[0]) & cf["bus"].isin(DISTRICTS)]
     for tech in PV_TECHS:
         stats[f"{tech}_cf"] = float(first.loc[first["tech"] == tech, "cf"].mean())
     wind = first[first["tech"] == "wind_onshore"]
@@ -611,6 +643,7 @@ def profile_stats(profiles: dict[str, pd.DataFrame], raw: Path | None = None) ->
     stats["pvgis_cf"] = None if check is None else check["pvgis_cf"]
     stats["pvlib_ground_cf_per_dc"] = None if check is None else check["pvlib_ground_cf_per_dc"]
     imports = profiles["import_availability"]
+    imports = imports[imports["year"].isin(YEARS)]
     month = imports["timestamp"].dt.month
     stats["import_availability"] = {
         str(source): {

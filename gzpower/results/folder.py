@@ -144,6 +144,9 @@ def scenario_from_record(record: dict):
     if unknown:
         raise ValueError(f"scenario fields unknown to this gzpower version: {', '.join(unknown)}")
     values = dict(record)
+    # a manifest written before the province boundary ran at the fixed price, its import scale on supply too
+    values.setdefault("boundary", "fixed_price")
+    values.setdefault("import_supply_scale", values.get("import_scale", 1.0))
     inherited = values.get("inherited") or []
     if isinstance(inherited, dict):  # older manifests (asdict) could only hold an empty map
         inherited = []

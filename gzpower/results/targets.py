@@ -1,7 +1,9 @@
 """The plan's target check: every plan target of the year with the value a run reached, pass/fail and margin,
 then the adequacy and outcome rows. Capacity targets are sums over technologies of the capacities table, by the
 one definition the plan floors use (:data:`gzpower.model.registry.TARGET_TECHNOLOGIES`: re_capacity counts
-renewables and waste-to-energy)."""
+renewables and waste-to-energy). Every row is the city's: the province fleet (family ``province``, technologies
+``province_*``), its West-to-East supply and its unserved energy never count; with the province boundary the
+province's figures follow as reported rows of their own."""
 
 from __future__ import annotations
 
@@ -12,13 +14,24 @@ from gzpower.model.instance import ModelData
 from gzpower.model.registry import TARGET_TECHNOLOGIES
 from gzpower.results.kpis import kpis
 
+#: the province's figures reported after the city's (boundary "province"): row id, unit, KPI
+PROVINCE_ROWS = (
+    ("city_import_cost", "CNY", "city_import_cost_cny"),
+    ("system_cost", "CNY", "system_cost_cny"),
+    ("province_unserved_energy", "MWh", "province_unserved_mwh"),
+    ("province_average_price", "CNY/MWh", "province_price_avg_cny_per_mwh"),
+    ("province_peak_price", "CNY/MWh", "province_price_peak_cny_per_mwh"),
+    ("west_east_province_energy", "MWh", "west_east_province_mwh"),
+)
+
 #: the capacity targets reached in MW (dr_capability is reached as a share of the year's peak)
 CAPACITY_TARGETS = ("gas_capacity", "re_capacity", "storage_capacity")
 
 
 def capacity(caps: pd.DataFrame, technologies: tuple[str, ...], unit: str = "MW") -> float:
-    """Total capacity (existing + added) of ``technologies`` in the capacities table."""
-    sel = caps[caps["technology"].isin(technologies) & (caps["unit"] == unit)]
+    """Total capacity (existing + added) of ``technologies`` in the city (the capacities table without the
+    province's rows)."""
+    sel = caps[caps["technology"].isin(technologies) & (caps["unit"] == unit) & (caps["family"] != "province")]
     return float(sel["total"].sum())
 
 
@@ -36,7 +49,8 @@ def target_check(out: dict[str, pd.DataFrame], d: ModelData, k: dict | None = No
         status, margin = "not modelled", np.nan
         if t.id == "clean_imports":
             disp = out["dispatch"]
-            clean = d.import_sources.index[d.import_sources["clean"]]
+            src = d.import_sources
+            clean = src.index[src["clean"].astype(bool) & ~src["bus"].isin(d.province_buses)]
             sel = disp[disp["element"].isin(clean)]
             value = float((sel["p_mw"] * sel["weight"]).sum())
             status = "reported (MWh taken in)"
@@ -98,12 +112,15 @@ def _outcome_rows(year: int, k: dict) -> list[dict]:
                 "description": "system adequacy",
             }
         )
-    for name, unit, value in (
-        ("co2", "tCO2", k["co2_t"]),
-        ("total_cost", "CNY", k["cost_cny"]),
-        ("average_price", "CNY/MWh", k["price_avg_cny_per_mwh"]),
-        ("peak_price", "CNY/MWh", k["price_peak_cny_per_mwh"]),
-    ):
+    reported = [
+        ("co2", "tCO2", k["co2_t"], "outcome"),
+        ("total_cost", "CNY", k["cost_cny"], "outcome"),
+        ("average_price", "CNY/MWh", k["price_avg_cny_per_mwh"], "outcome"),
+        ("peak_price", "CNY/MWh", k["price_peak_cny_per_mwh"], "outcome"),
+    ]
+    if "province_unserved_mwh" in k:
+        reported += [(name, unit, k[key], "the rest of the province") for name, unit, key in PROVINCE_ROWS]
+    for name, unit, value, description in reported:
         rows.append(
             {
                 "id": name,
@@ -114,7 +131,7 @@ def _outcome_rows(year: int, k: dict) -> list[dict]:
                 "reached": value,
                 "margin": np.nan,
                 "status": "reported",
-                "description": "outcome",
+                "description": description,
             }
         )
     return rows

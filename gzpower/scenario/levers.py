@@ -4,7 +4,9 @@ Each lever is a :class:`~gzpower.scenario.scenario.Scenario` field that multipli
 assumed). The tipping points (:mod:`gzpower.studies.tipping`) move them one at a time.
 
 * ``line_scale``: every 220 kV corridor rating ``s_nom_mw`` (synthetic: circuits x LINE_RATING_MW_PER_CIRCUIT).
-* ``clean_import_scale``: the clean (West-to-East) import source's capability ``p_max_mw``.
+* ``clean_import_scale``: the capability ``p_max_mw`` of the clean (West-to-East) import sources that feed the city
+  (at an external node); the West-to-East supply into the rest of the province (at the province bus) is the
+  province's, and ``import_supply_scale`` moves it with every other source.
 * ``import_price_scale``: every import source's price ``price_cny_per_mwh``.
 * ``thermal_availability_scale``: every thermal unit's availability, capped at 1; applied to the assembled
   thermal tables (:func:`scale_thermal_availability`) because the plan's generic gas blocks are made there.
@@ -19,10 +21,11 @@ import pandas as pd
 
 from gzpower.errors import InputError
 from gzpower.scenario.scenario import Scenario
+from gzpower.types import Boundary, choices
 
 LEVERS = ("line_scale", "thermal_availability_scale", "clean_import_scale", "import_price_scale")
 #: every scale a scenario carries (the levers and the older import_scale / load_scale): none may be negative
-SCALES = ("import_scale", "load_scale", *LEVERS)
+SCALES = ("import_scale", "import_supply_scale", "load_scale", *LEVERS)
 
 
 def check_levers(sc: Scenario) -> None:
@@ -34,6 +37,8 @@ def check_levers(sc: Scenario) -> None:
             raise InputError(f"--{name.replace('_', '-')}", f"must be a finite number >= 0, got {value}")
     if sc.network not in ("districts", "city"):
         raise InputError("--network", f"must be 'districts' or 'city', got '{sc.network}'")
+    if sc.boundary not in choices(Boundary):
+        raise InputError("--boundary", f"must be {' or '.join(map(repr, choices(Boundary)))}, got '{sc.boundary}'")
 
 
 def apply_levers(tables: dict[str, pd.DataFrame], sc: Scenario) -> dict[str, pd.DataFrame]:
@@ -46,7 +51,9 @@ def apply_levers(tables: dict[str, pd.DataFrame], sc: Scenario) -> dict[str, pd.
     lines["s_nom_mw"] = lines["s_nom_mw"] * sc.line_scale
     out["lines"] = lines
     src = tables["import_sources"].copy()
-    clean = src["clean"].astype(bool)
+    buses = tables["buses"]
+    province = set(buses.loc[buses["kind"] == "province", "bus"])
+    clean = src["clean"].astype(bool) & ~src["bus"].isin(province)
     src.loc[clean, "p_max_mw"] = src.loc[clean, "p_max_mw"] * sc.clean_import_scale
     src["price_cny_per_mwh"] = src["price_cny_per_mwh"] * sc.import_price_scale
     out["import_sources"] = src

@@ -329,7 +329,8 @@ def plan_template(tables: dict[str, pd.DataFrame]) -> str:
     lines += [
         "# [scenario]  # optional scenario values, named as the CLI options (--import-scale is import_scale);",
         "#             # an option given on the command line wins over the value here",
-        "# import_scale = 1.0      # x every import interface capacity",
+        "# import_scale = 1.0      # x every import interface's transfer capability (500 kV links, West-to-East links)",
+        "# import_supply_scale = 1.0  # x every import source's capability (the supply behind the interfaces)",
         "# reserve_share = 0.05    # MW/MW of city load",
         "# value_of_lost_load = 30000  # CNY/MWh",
         "# dr_shift_share = 0.0    # MW/MW of district peak, shifted within the day (priced per MWh shifted)",

@@ -9,7 +9,7 @@ from typing import Literal
 from gzpower import assumptions as A
 from gzpower.inputs.schemas import HOURS_PER_YEAR
 from gzpower.scenario.plan import PlanOverrides
-from gzpower.types import RunMode
+from gzpower.types import Boundary, RunMode
 
 #: the plan's increments a check counterfactual can remove (``without``); "family" names a component family module
 PLAN_INCREMENTS = ("gas", "renewables", "storage", "demand_response", "clean_imports")
@@ -33,7 +33,14 @@ class Scenario:
     dr_shift_share: float = A.DR_SHIFT_SHARE
     plan_floors: bool = True  # expand: the plan's capacity targets as lower bounds
     without: tuple[str, ...] = ()  # check counterfactual: these plan increments removed
-    import_scale: float = 1.0  # multiplies every import interface capacity (scenario / sweep parameter)
+    #: "province": the rest of Guangdong is one bus with its load and fleet, the import price its balance's dual;
+    #: "fixed_price": the external Guangdong_grid node at its flat price and derate (gzpower.model.imports)
+    boundary: Boundary = "province"
+    #: multiplies every import interface's transfer capability, the 500 kV links between the city and the rest of
+    #: the province and the West-to-East links (scenario / sweep parameter; the tipping point's lever)
+    import_scale: float = 1.0
+    #: multiplies every import source's capability p_max (the supply behind the interfaces)
+    import_supply_scale: float = 1.0
     load_scale: float = 1.0  # multiplies the load (scenario / sweep parameter)
     storage_mw: float | None = None  # overrides the plan's new battery power (MW), city-wide
     storage_hours: float = A.PLAN_BATTERY_DURATION_H
@@ -59,4 +66,6 @@ class Scenario:
             suffix += f"-{self.periods}d"
         if self.network == "city":
             suffix += "-city"
+        if self.boundary == "fixed_price":
+            suffix += "-fixed-price"
         return f"{self.mode}-{self.year}{suffix}"

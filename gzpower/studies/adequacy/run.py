@@ -58,6 +58,7 @@ def build_system(tables: dict, study: Study, scenario=None) -> tuple[AdequacySys
         periods=None,
         load_scale=study.load_scale,
         import_scale=study.import_scale,
+        boundary="fixed_price",  # the sampling engine takes the boundary as external sources, not a province
     )
     system = system_from_model(assemble(tables, sc), study.network)
     system = replace(system, start_hour=study.start_hour, hours=study.hours)
