@@ -35,7 +35,9 @@ def _hourly(rows: list[tuple], columns: list[str], weight: float) -> pd.DataFram
 
 
 def synthetic_tables(weight: float = 1.0, province: bool = True) -> dict[str, pd.DataFrame]:
-    """Two hours of a city bus (Baiyun) inside the province (Guangdong_rest), each hour standing for ``weight``.
+    """Two hours of a city bus (Baiyun) inside the province (Guangdong_rest), each hour standing for ``weight``; the
+    tables as a run writes them (the province bus's balance rows in ``province``, its pumped hydro in ``storage``
+    and not in ``dispatch`` in a real run, here in ``dispatch`` to show it is not counted as generation).
 
     Baiyun loads 1,000 and 1,200 MW; Guangdong_rest 9,000 and 10,800 MW at 300 and 500 CNY/MWh. A 100 MW coal unit
     makes 100 then 6 MW, 200 MW of city gas 50 then 150 MW, 50 MW of PV 0 then 50 MW; the province's 5,000 MW of
@@ -68,15 +70,14 @@ def synthetic_tables(weight: float = 1.0, province: bool = True) -> dict[str, pd
         ("west_east_clean", "imports", "import_source", "West_East_clean", 4000.0, 300.0, 300.0),
     ]
     if not province:
-        balance = balance[balance["bus"] != "Guangdong_rest"]
         fleet = [f for f in fleet if f[3] != "Guangdong_rest"]
     dispatch = _hourly(
         [(e, fam, tech, bus, p0, p1) for e, fam, tech, bus, _, p0, p1 in fleet],
         ["element", "family", "technology", "bus", "p_mw"],
         weight,
     )
-    capacities = pd.DataFrame(
-        [(e, fam, tech, bus, mw) for e, fam, tech, bus, mw, _, _ in fleet],
+    capacities = pd.DataFrame(  # the province's capacities carry their prefixed technology (province_gas)
+        [(e, fam, f"province_{tech}" if fam == "province" else tech, bus, mw) for e, fam, tech, bus, mw, _, _ in fleet],
         columns=["element", "family", "technology", "bus", "total"],
     )
     flows = _hourly(
@@ -88,7 +89,10 @@ def synthetic_tables(weight: float = 1.0, province: bool = True) -> dict[str, pd
         ["element", "kind", "bus0", "bus1", "flow_mw"],
         weight,
     ).drop(columns="weight")
-    return {"balance": balance, "dispatch": dispatch, "capacities": capacities, "flows": flows}
+    tables = {"balance": balance[balance["bus"] != "Guangdong_rest"], "dispatch": dispatch}
+    if province:  # the province bus's balance rows are a table of their own
+        tables["province"] = balance[balance["bus"] == "Guangdong_rest"]
+    return {**tables, "capacities": capacities, "flows": flows}
 
 
 def test_metrics_on_two_chronological_hours_by_hand():

@@ -34,7 +34,7 @@ from gzpower.cli.args import (
 )
 from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError
 from gzpower.solve.highs import SolverSettings
-from gzpower.types import Decomposition, RunMode, SizingTarget, choices
+from gzpower.types import Boundary, Decomposition, RunMode, SizingTarget, choices
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -304,13 +304,16 @@ def _calibrate_parser(sub) -> None:
     )
     k.add_argument(
         "--boundary",
-        choices=("province", "fixed_price"),
+        choices=choices(Boundary),
         default="province",
         help="province: Guangzhou inside the rest of Guangdong (default); fixed_price: the flat-price external node "
         "(the province rows then have no model value)",
     )
     k.add_argument("--load-scale", type=float, default=1.0, help="factor on the load (default 1)")
     k.add_argument("--import-scale", type=float, default=1.0, help="factor on every import interface (default 1)")
+    k.add_argument(
+        "--import-supply-scale", type=float, default=1.0, help="factor on every import source's p_max (default 1)"
+    )
     k.add_argument(
         "--thermal-availability-scale", type=float, default=1.0, help="factor on thermal availability (default 1)"
     )

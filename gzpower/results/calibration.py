@@ -35,13 +35,12 @@ import numpy as np
 import pandas as pd
 
 from gzpower import assumptions as A
-from gzpower.inputs.schemas import HOURS_PER_YEAR
+from gzpower.inputs.schemas import HOURS_PER_YEAR, PROVINCE_BUS
+from gzpower.model.province import FAMILY as PROVINCE_FAMILY
+from gzpower.model.province import capacity_technology
 
 #: the calibration year: the observed figures are 2023's, and so is the fleet (GEM status and years)
 CALIBRATION_YEAR = 2023
-#: the rest-of-Guangdong bus of the province zone (its balance rows, its fleet's family)
-PROVINCE_BUS = "Guangdong_rest"
-PROVINCE_FAMILY = "province"
 #: import sources that bring West-to-East power into Guangdong: into the province, and straight into the city
 WEST_EAST_SOURCES = ("west_east_province", "west_east_clean")
 PROVINCE_STORAGE = ("pumped_hydro", "battery")
@@ -319,9 +318,11 @@ class RunView:
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> RunView:
-        balance = tables["balance"]
+        """The districts' balance rows (``balance``) and the province bus's (``province``) read as one table."""
+        city = frozenset(b for b in tables["balance"]["bus"].unique() if b != PROVINCE_BUS)
+        parts = [tables["balance"]] + ([tables["province"]] if "province" in tables else [])
+        balance = pd.concat(parts, ignore_index=True)
         weight = balance.groupby("hour")["weight"].first()
-        city = frozenset(b for b in balance["bus"].unique() if b != PROVINCE_BUS)
         dispatch = tables["dispatch"].copy()
         if "weight" not in dispatch:
             dispatch["weight"] = dispatch["hour"].map(weight)
@@ -370,18 +371,19 @@ def _is_gas(technology: pd.Series) -> pd.Series:
 def utilisation_hours(view: RunView, fleet: Literal["coal", "gas", "nuclear"], province: bool) -> float:
     """A year's output of a fleet over its nameplate, h; NaN when the fleet has no capacity."""
 
-    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+    def rows(frame: pd.DataFrame, technology: str) -> pd.DataFrame:
         if province:
-            mask = (frame["family"] == PROVINCE_FAMILY) & (frame["technology"] == fleet)
+            mask = (frame["family"] == PROVINCE_FAMILY) & (frame["technology"] == technology)
         else:
             tech = _is_gas(frame["technology"]) if fleet == "gas" else frame["technology"] == fleet
             mask = (frame["family"] == "thermal") & tech & frame["bus"].isin(list(view.city_buses))
         return frame[mask]
 
-    nameplate = float(rows(view.capacities)["total"].sum())
+    # the province's capacities carry the prefixed technology no city target counts (province_gas, ...)
+    nameplate = float(rows(view.capacities, capacity_technology(fleet))["total"].sum())
     if nameplate <= 0:
         return math.nan
-    return _energy(rows(view.dispatch)) * view.annualise / nameplate
+    return _energy(rows(view.dispatch, fleet)) * view.annualise / nameplate
 
 
 def net_imports_mwh(view: RunView) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -29,11 +29,13 @@ from gzpower.results.calibration import (
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings
 from gzpower.studies.run import RunResult, run_and_write
+from gzpower.types import Boundary
 
 #: the Scenario levers a calibration may set (the knobs of the README's calibration section)
 CALIBRATION_LEVERS = (
     "load_scale",
     "import_scale",
+    "import_supply_scale",
     "thermal_availability_scale",
     "clean_import_scale",
     "import_price_scale",
@@ -47,7 +49,7 @@ class CalibrationOptions:
     start_hour: int = 0
     hours: int = HOURS_PER_YEAR
     periods: int | None = None
-    boundary: str = "province"
+    boundary: Boundary = "province"
     levers: dict = field(default_factory=dict)
     raw_dir: Path | None = None
 
@@ -75,23 +77,15 @@ def calibration_scenario(tables: dict, options: CalibrationOptions, year: int = 
             "(gzpower data build)",
             column="year",
         )
-    sc = Scenario(
+    return Scenario(
         year=year,
         mode="check",
         start_hour=options.start_hour,
         hours=options.hours,
         periods=options.periods,
+        boundary=options.boundary,
         **options.levers,
     )
-    return _with_boundary(sc, options.boundary)
-
-
-def _with_boundary(sc: Scenario, boundary: str) -> Scenario:
-    """The scenario on ``boundary``; a gzpower without the province zone runs the fixed-price boundary, and the
-    table says "no province zone" on the province rows."""
-    if "boundary" in {f.name for f in fields(Scenario)}:
-        return replace(sc, boundary=boundary)  # type: ignore[call-arg]
-    return sc
 
 
 def run_calibration(
