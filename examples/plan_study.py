@@ -60,8 +60,10 @@ def main(argv: list[str] | None = None) -> dict:
 
     # 4. read the tables: in memory (result.tables) or back from the folder
     caps = pd.read_parquet(result.folder / "capacities.parquet")
-    # one technology word per row: gas_ccgt / gas_ocgt / ..., battery_power (MW) and battery_energy (MWh)
-    gas = caps[caps["carrier"] == "gas"]["total"].sum()
+    # one technology word per row: gas_ccgt / gas_ocgt / ..., battery_power (MW) and battery_energy (MWh); the rest
+    # of the province's fleet has rows of its own (family "province", bus Guangdong_rest)
+    city = caps[caps["family"] != "province"]
+    gas = city[city["carrier"] == "gas"]["total"].sum()
     battery = caps[caps["technology"] == "battery_power"]["total"].sum()
     checks = result.tables["target_check"].set_index("id")
     print(f"gas {gas:,.0f} MW, new storage {battery:,.0f} MW; unserved {result.kpis['unserved_mwh']:,.1f} MWh")

@@ -33,7 +33,9 @@ def _built(tables, sc):
 
 
 def test_balance_shortfall_named_by_district_and_hour(tables):
-    sc = Scenario(**JULY, allow_unserved=False, import_scale=0.3)
+    # at the fixed price: with the province boundary the elastic LP may swap a few hundred MWh of the shortfall for
+    # demand response beyond its daily energy (both weigh 1 per MWh there), a tie this test does not settle
+    sc = Scenario(**JULY, allow_unserved=False, import_scale=0.3, boundary="fixed_price")
     built = _built(tables, sc)
     assert solve(built.model).status == "infeasible"
     dg = diagnose(built)

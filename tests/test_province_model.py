@@ -541,3 +541,26 @@ def test_bad_boundary_options_are_one_line_errors(extra, option, tmp_path, capsy
     code = main(argv + extra)
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert code == 2 and len(err) == 1 and option in err[0], err
+
+
+def test_clean_import_lever_moves_the_citys_clean_supply_not_the_provinces():
+    """``clean_import_scale`` is the West-to-East supply the city takes (at an external node); the West-to-East
+    supply into the province (at the province bus) is the province's and keeps its capability."""
+    from gzpower.scenario.levers import apply_levers
+    from gzpower.scenario.scenario import Scenario
+
+    tables = {
+        "lines": pd.DataFrame({"line": ["a"], "s_nom_mw": [1000.0]}),
+        "buses": pd.DataFrame({"bus": ["West_East_clean", P], "kind": ["external", "province"]}),
+        "import_sources": pd.DataFrame(
+            {
+                "source": ["west_east_clean", "west_east_province"],
+                "bus": ["West_East_clean", P],
+                "p_max_mw": [4000.0, 41000.0],
+                "price_cny_per_mwh": [330.0, 330.0],
+                "clean": [True, True],
+            }
+        ),
+    }
+    out = apply_levers(tables, Scenario(clean_import_scale=0.5))
+    assert out["import_sources"]["p_max_mw"].tolist() == [2000.0, 41000.0]

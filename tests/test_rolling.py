@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gzpower.scenario.scenario import Scenario
-from gzpower.studies.rolling import hourly_co2, hourly_operating_cost, solve_rolling
+from gzpower.studies.rolling import hourly_co2, hourly_operating_cost, hourly_province_cost, solve_rolling
 from gzpower.studies.run import solve_case
 
 
@@ -14,8 +14,13 @@ def test_hourly_operating_cost_adds_up_to_the_objective_terms(tables):
     costs = res.tables["costs"].set_index("category")["cny"]
     operating = sum(costs.get(c, 0.0) for c in ("fuel_and_vom", "imports", "unserved_energy", "demand_response"))
     assert hourly_operating_cost(res.tables, res.data).sum() == pytest.approx(operating, rel=1e-9)
-    assert res.kpis["operating_cost_cny"] == pytest.approx(operating, rel=1e-9)
+    # the city's operating cost adds what it pays the province for its net import at the provincial price
+    paid = res.kpis["city_import_cost_cny"]
+    assert paid != 0.0
+    assert res.kpis["operating_cost_cny"] == pytest.approx(operating + paid, rel=1e-9)
     assert hourly_co2(res.tables, res.data).sum() == pytest.approx(res.kpis["co2_t"], rel=1e-9)
+    province = sum(costs.get(c, 0.0) for c in ("province_fleet", "province_imports", "province_unserved_energy"))
+    assert hourly_province_cost(res.tables, res.data).sum() == pytest.approx(province, rel=1e-9)
 
 
 def test_one_window_rolling_equals_the_full_lp_without_storage_wrap(tables):
@@ -45,8 +50,9 @@ def _initial(tables, sc):
     from gzpower.assumptions import ROLLING_INITIAL_SOC_SHARE
     from gzpower.model.data import assemble
 
-    st = assemble(tables, sc).storage
-    return {s: ROLLING_INITIAL_SOC_SHARE * float(e) for s, e in st["e_nom"].items()}
+    d = assemble(tables, sc)
+    stores = d.province.loc[d.province["kind"] == "storage", "e_nom"]  # the province's stores start there too
+    return {s: ROLLING_INITIAL_SOC_SHARE * float(e) for s, e in [*d.storage["e_nom"].items(), *stores.items()]}
 
 
 def test_cli_rolling_writes_a_complete_run(tmp_path, capsys):

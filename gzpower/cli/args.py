@@ -182,7 +182,13 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
         help="horizon length, h (default 8760: the full year; the horizon does not wrap past the year's end)",
     )
     p.add_argument("--carbon-price", type=float, default=0.0, help="carbon price, CNY/tCO2 (default 0)")
-    p.add_argument("--co2-cap", type=float, default=None, help="CO2 cap, tCO2 over the horizon (default: none)")
+    p.add_argument(
+        "--co2-cap",
+        type=float,
+        default=None,
+        help="CO2 cap on the city's plants and own import sources, tCO2 over the horizon (default: none); with "
+        "--boundary province the CO2 of power bought from the province is reported, not capped",
+    )
     p.add_argument(
         "--no-coal-replacement",
         action="store_true",

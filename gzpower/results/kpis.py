@@ -53,7 +53,7 @@ def kpis(tables: dict[str, pd.DataFrame], data) -> dict:
     available = float((city_curt["available_mw"] * city_curt["weight"]).sum())
     costs = tables["costs"]
     city_costs = _area(costs, "city")
-    exchange = _exchange(tables, data, province_buses)
+    exchange = _exchange(tables, data)
     imports_own = _city_source_imports(tables, province_buses)
     emissions = tables["emissions"]
     co2_plants = float(_area(emissions, "city")["tco2"].sum())
@@ -93,25 +93,40 @@ def _city_source_imports(tables: dict, province_buses: set) -> float:
     return float((own["p_mw"] * own["weight"]).sum())
 
 
-def _exchange(tables: dict, data, province_buses: set) -> dict[str, float]:
-    """The city's exchange with the province over the interfaces from the province bus: energy each way, its cost
-    at the provincial price, and the CO2 of the net import at the province's average intensity."""
-    zero = {"imported_mwh": 0.0, "exported_mwh": 0.0, "import_cost_cny": 0.0, "co2_imported_t": 0.0}
+def province_exchange(tables: dict, data) -> pd.DataFrame | None:
+    """Per model hour (index): the city's net import from the province over the interfaces from the province bus
+    (``net_mw``, negative when it exports), the provincial price, the province's average emission intensity
+    (tCO2/MWh) and the hour weight; None without the province boundary."""
+    province_buses = set(tables["province"]["bus"]) if "province" in tables else set()
     flows = tables.get("flows")
-    if not province_buses or flows is None or "province" not in tables:
-        return zero
+    if not province_buses or flows is None:
+        return None
     links = flows[(flows["kind"] == "interface") & flows["bus0"].isin(province_buses)]
-    net = links.groupby("hour")["flow_mw"].sum()
     province = tables["province"].groupby("hour").agg({"weight": "first", "price_cny_per_mwh": "mean"})
-    net = net.reindex(province.index, fill_value=0.0)
-    w = province["weight"]
-    price = province["price_cny_per_mwh"].fillna(0.0)
-    intensity = _province_intensity(tables, data, province_buses).reindex(province.index, fill_value=0.0)
+    return pd.DataFrame(
+        {
+            "net_mw": links.groupby("hour")["flow_mw"].sum().reindex(province.index, fill_value=0.0),
+            "price_cny_per_mwh": province["price_cny_per_mwh"].fillna(0.0),
+            "intensity_t_per_mwh": _province_intensity(tables, data, province_buses).reindex(
+                province.index, fill_value=0.0
+            ),
+            "weight": province["weight"],
+        }
+    )
+
+
+def _exchange(tables: dict, data) -> dict[str, float]:
+    """The city's exchange with the province: energy each way, its cost at the provincial price, and the CO2 of the
+    net import at the province's average intensity in each hour."""
+    hourly = province_exchange(tables, data)
+    if hourly is None:
+        return {"imported_mwh": 0.0, "exported_mwh": 0.0, "import_cost_cny": 0.0, "co2_imported_t": 0.0}
+    net, w = hourly["net_mw"], hourly["weight"]
     return {
         "imported_mwh": float((net.clip(lower=0.0) * w).sum()),
         "exported_mwh": float((-net.clip(upper=0.0) * w).sum()),
-        "import_cost_cny": float((net * price * w).sum()),
-        "co2_imported_t": float((net.clip(lower=0.0) * intensity * w).sum()),
+        "import_cost_cny": float((net * hourly["price_cny_per_mwh"] * w).sum()),
+        "co2_imported_t": float((net.clip(lower=0.0) * hourly["intensity_t_per_mwh"] * w).sum()),
     }
 
 

@@ -51,9 +51,11 @@ def apply_levers(tables: dict[str, pd.DataFrame], sc: Scenario) -> dict[str, pd.
     lines["s_nom_mw"] = lines["s_nom_mw"] * sc.line_scale
     out["lines"] = lines
     src = tables["import_sources"].copy()
-    buses = tables["buses"]
-    province = set(buses.loc[buses["kind"] == "province", "bus"])
-    clean = src["clean"].astype(bool) & ~src["bus"].isin(province)
+    buses = tables.get("buses")
+    province = set(buses.loc[buses["kind"] == "province", "bus"]) if buses is not None else set()
+    clean = src["clean"].astype(bool)
+    if province:
+        clean &= ~src["bus"].isin(province)
     src.loc[clean, "p_max_mw"] = src.loc[clean, "p_max_mw"] * sc.clean_import_scale
     src["price_cny_per_mwh"] = src["price_cny_per_mwh"] * sc.import_price_scale
     out["import_sources"] = src
