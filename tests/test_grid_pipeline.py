@@ -10,7 +10,7 @@ import pytest
 
 from gzpower import assumptions as A
 from gzpower.inputs.plan import COAL_REPLACEMENT_GAS_UNITS
-from gzpower.inputs.schemas import BUILDABLE_TECHS, DISTRICTS, EXTERNAL_BUSES, TABLES_BY_NAME, YEARS
+from gzpower.inputs.schemas import BUILDABLE_TECHS, DATA_YEARS, DISTRICTS, EXTERNAL_BUSES, TABLES_BY_NAME
 from gzpower.pipeline import grid
 from gzpower.scenario.fleet import FleetOptions, standing_units
 
@@ -200,7 +200,7 @@ def test_existing_renewables_fall_short_of_the_2025_target(tables):
 @needs_raw
 def test_technology_costs(tables):
     tech = tables["technologies"].set_index(["tech", "year"])
-    assert set(tech.index) == {(t, y) for t in BUILDABLE_TECHS for y in YEARS}
+    assert set(tech.index) == {(t, y) for t in BUILDABLE_TECHS for y in DATA_YEARS}
     for _, row in tech.iterrows():
         expected = grid.annuity(row["capex_cny"], row["lifetime_yr"], row["discount_rate"], row["fom_cny_per_yr"])
         assert row["annuity_cny_per_yr"] == pytest.approx(expected)
@@ -208,6 +208,9 @@ def test_technology_costs(tables):
     # China-specific PV capex is in the 2-3 CNY/W range
     assert 2.0e6 <= tech.loc[("pv_ground", 2030), "capex_cny"] <= 3.0e6
     assert tech.loc[("battery_energy", 2030), "capex_cny"] < tech.loc[("battery_energy", 2025), "capex_cny"]
+    for t in BUILDABLE_TECHS:  # the calibration year takes 2025's costs (COSTS_YEAR_FOR_2023)
+        assert tech.loc[(t, 2023), "annuity_cny_per_yr"] == tech.loc[(t, 2025), "annuity_cny_per_yr"]
+        assert "2023: the 2025 row" in tech.loc[(t, 2023), "source"]
 
 
 @needs_raw

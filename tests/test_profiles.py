@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 
 from gzpower import assumptions as A
-from gzpower.inputs.schemas import CAPACITY_FACTORS, DISTRICTS, HOURS_PER_YEAR, IMPORT_AVAILABILITY, LOAD, YEARS
+from gzpower.inputs.schemas import (
+    CAPACITY_FACTORS,
+    DATA_YEARS,
+    DISTRICTS,
+    HOURS_PER_YEAR,
+    IMPORT_AVAILABILITY,
+    LOAD,
+    YEARS,
+)
 from gzpower.pipeline import profiles as P
 
 RAW = (Path(__file__).parents[1] / ".." / "shared" / "data" / "raw").resolve()
@@ -71,7 +79,7 @@ def test_scaling_rejects_impossible_load_factor():
         P.scale_to_energy_and_peak(np.ones(HOURS_PER_YEAR) + np.arange(HOURS_PER_YEAR), 9e9, 1000.0)
 
 
-@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("year", DATA_YEARS)
 def test_weekdays_match_outside_holiday_windows(year):
     days = P.source_day_map(year)
     assert len(days) == 365 and days.min() >= 0 and days.max() <= 364
@@ -117,6 +125,9 @@ def test_targets_follow_assumptions():
     )
     assert targets[2025]["peak_mw"] == pytest.approx(22490 * (1 + A.LOAD_PEAK_GROWTH_2024_2025))
     assert 120e6 < targets[2025]["energy_mwh"] < 160e6
+    # the calibration year: 98.5 TWh Jan-Sep 2024 was +7.0 % on 2023; 2023 peak 4.5 % below 2024's 22.49 GW
+    assert targets[2023]["energy_mwh"] == pytest.approx(98.5e6 / A.LOAD_JAN_SEP_SHARE / 1.07)
+    assert targets[2023]["peak_mw"] == pytest.approx(22490 / 1.045)
 
 
 def test_wind_curve_limits():
@@ -187,7 +198,7 @@ def test_full_years_and_timestamps(profiles):
         key = [c for c in ("tech", "bus", "source") if c in frame.columns]
         sizes = frame.groupby(["year", *key]).size()
         assert (sizes == HOURS_PER_YEAR).all(), name
-        for year in YEARS:
+        for year in DATA_YEARS:
             rows = frame[frame["year"] == year].groupby(key).head(HOURS_PER_YEAR)
             first = rows.iloc[:HOURS_PER_YEAR]
             assert (first["timestamp"].to_numpy() == P.year_hours(year).to_numpy()).all()
@@ -199,7 +210,7 @@ def test_load_hits_targets_and_split(profiles):
     load = profiles["load"]
     targets = P.load_targets()
     buses = make_buses().set_index("bus")
-    for year in YEARS:
+    for year in DATA_YEARS:
         rows = load[load["year"] == year]
         city = rows.groupby("hour")["load_mw"].sum()
         assert city.sum() == pytest.approx(targets[year]["energy_mwh"], rel=1e-3)
@@ -212,7 +223,7 @@ def test_load_hits_targets_and_split(profiles):
     assert targets[2030]["energy_mwh"] > targets[2025]["energy_mwh"]
 
 
-@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("year", DATA_YEARS)
 def test_spring_festival_week_is_low(profiles, year):
     load = profiles["load"]
     city = load[load["year"] == year].groupby("timestamp")["load_mw"].sum()

@@ -18,11 +18,13 @@ import pytest
 from gzpower.errors import InputError
 from gzpower.inputs import validate as V
 from gzpower.inputs.schemas import (
+    CAPACITY_FACTORS,
     TABLES,
     TABLES_BY_NAME,
     Compare,
     Complete,
     Connected,
+    Determines,
     FullYears,
     OnBus,
     RequiredRows,
@@ -107,7 +109,19 @@ BREACHES = (
         _drop(lambda f: (f["id"] == "gas_capacity") & (f["year"] == 2030)),
         "no row for (id=gas_capacity, year=2030)",
     ),
-    Breach("load", OnBus, _set("bus", "Guangdong_grid"), "'Guangdong_grid' is not a district bus"),
+    Breach(
+        "province_fleet",
+        Complete,
+        _drop(lambda f: (f["technology"] == "battery") & (f["year"] == 2030)),
+        "no row for (technology=battery, year=2030)",
+    ),
+    Breach(
+        "province_fleet",
+        Determines,
+        lambda f: _set("kind", "storage", int((f["technology"] == "pv").idxmax()))(f),
+        "technology 'pv' has kind 'variable', not 'storage'",
+    ),
+    Breach("load", OnBus, _set("bus", "Guangdong_grid"), "'Guangdong_grid' is not a district bus or a province bus"),
     Breach(
         "load",
         Complete,
@@ -118,9 +132,15 @@ BREACHES = (
     Breach("capacity_factors", OnBus, _set("bus", "West_East_clean"), "is not a district bus"),
     Breach(
         "capacity_factors",
-        Complete,
+        CAPACITY_FACTORS.checks[1],
         _drop(_wind_site),
-        "no row for (tech=wind_onshore, bus=Conghua, year=2025)",
+        "no row for (tech=wind_onshore, bus=Conghua, year=2023)",
+    ),
+    Breach(
+        "capacity_factors",
+        CAPACITY_FACTORS.checks[2],
+        _drop(lambda f: (f["tech"] == "hydro") & (f["year"] == 2023)),
+        "no row for (tech=hydro, bus=Guangdong_rest, year=2023)",
     ),
     Breach("capacity_factors", FullYears, _drop(lambda f: _wind_site(f) & (f["hour"] == 0)), "8759 hours"),
     Breach(

@@ -347,7 +347,7 @@ def _districts(buses: pd.DataFrame) -> pd.DataFrame:
     return districts
 
 
-def _frame(
+def long_frame(
     year: int, keys_name: str, keys: list[str], values: np.ndarray, value_name: str, extra: dict[str, str] | None = None
 ) -> pd.DataFrame:
     """Long table for one year: one block of 8760 hours per key, values shaped (len(keys), 8760)."""
@@ -365,7 +365,7 @@ def _frame(
     return pd.DataFrame(data)
 
 
-def _finish(frames: list[pd.DataFrame], columns: list[str], key: list[str]) -> pd.DataFrame:
+def finish_frame(frames: list[pd.DataFrame], columns: list[str], key: list[str]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)[columns]
     for col in columns:
         if out[col].dtype != object and (pd.api.types.is_string_dtype(out[col])):
@@ -389,8 +389,8 @@ def build_load(raw: Path, buses: pd.DataFrame, years: tuple[int, ...] = DATA_YEA
     frames = []
     for year in years:
         total, _ = city_load(raw, year, gd_load)
-        frames.append(_frame(year, "bus", districts["bus"].tolist(), weights[:, None] * total[None, :], "load_mw"))
-    return _finish(frames, ["year", "hour", "timestamp", "bus", "load_mw"], ["year", "bus", "hour"])
+        frames.append(long_frame(year, "bus", districts["bus"].tolist(), weights[:, None] * total[None, :], "load_mw"))
+    return finish_frame(frames, ["year", "hour", "timestamp", "bus", "load_mw"], ["year", "bus", "hour"])
 
 
 # ==========================================================================================================
@@ -512,15 +512,17 @@ def build_capacity_factors(
         for tech in PV_TECHS:
             cf = pv_capacity_factor(weather_rows, meta, year, tech)
             frames.append(
-                _frame(year, "bus", district_names, np.tile(cf, (len(district_names), 1)), "cf", extra={"tech": tech})
+                long_frame(
+                    year, "bus", district_names, np.tile(cf, (len(district_names), 1)), "cf", extra={"tech": tech}
+                )
             )
         if wind_buses:
             frames.append(
-                _frame(
+                long_frame(
                     year, "bus", wind_buses, np.tile(wind, (len(wind_buses), 1)), "cf", extra={"tech": "wind_onshore"}
                 )
             )
-    out = _finish(frames, ["year", "hour", "timestamp", "tech", "bus", "cf"], ["year", "tech", "bus", "hour"])
+    out = finish_frame(frames, ["year", "hour", "timestamp", "tech", "bus", "cf"], ["year", "tech", "bus", "hour"])
     out["cf"] = out["cf"].clip(0.0, 1.0)
     return out
 
@@ -579,7 +581,7 @@ def build_import_availability(
             "west_east_clean": np.repeat(west_east_daily_availability(year), 24),
         }
         frames.append(
-            _frame(
+            long_frame(
                 year,
                 "source",
                 list(IMPORT_SOURCE_NAMES),
@@ -587,7 +589,7 @@ def build_import_availability(
                 "availability",
             )
         )
-    out = _finish(frames, ["year", "hour", "timestamp", "source", "availability"], ["year", "source", "hour"])
+    out = finish_frame(frames, ["year", "hour", "timestamp", "source", "availability"], ["year", "source", "hour"])
     out["availability"] = out["availability"].clip(0.0, 1.0)
     return out
 

@@ -107,6 +107,7 @@ from gzpower.assumptions import (
     PROVINCE_WIND_ONSHORE_SPEED_FACTOR,
     PSH_HOURS_AT_FULL_POWER,
 )
+from gzpower.errors import InputError
 from gzpower.inputs.schemas import (
     BUSES,
     CALIBRATION_YEAR,
@@ -281,8 +282,18 @@ def province_bus() -> pd.DataFrame:
 
 def provincial_energy_2025_mwh(raw: Path) -> float:
     """Guangdong's 2025 energy from Provincial_Load_2020_2060_MWh.csv (row Guangdong, column 2025)."""
-    frame = pd.read_csv(Path(raw) / PROVINCIAL_LOAD_FILE, index_col=0)
-    return float(frame.loc["Guangdong", "2025"])
+    path = Path(raw) / PROVINCIAL_LOAD_FILE
+    frame = pd.read_csv(path, index_col=0)
+    if "Guangdong" not in frame.index or "2025" not in frame.columns:
+        raise InputError(str(path), "no Guangdong row with a 2025 column", column="2025")
+    value = pd.to_numeric(frame.loc["Guangdong", "2025"], errors="coerce")
+    if not np.isfinite(value) or value <= 0:
+        raise InputError(
+            str(path),
+            f"Guangdong 2025 energy '{frame.loc['Guangdong', '2025']}' is not a positive number",
+            column="2025",
+        )
+    return float(value)
 
 
 def province_load_targets(raw: Path) -> dict[int, dict[str, float]]:
@@ -316,10 +327,12 @@ def build_province_load(raw: Path, years: tuple[int, ...] = DATA_YEARS, gd_load=
     """The ``load`` rows of the province bus."""
     gd_load = P.read_gd_load(raw) if gd_load is None else gd_load
     frames = [
-        P._frame(year, "bus", [PROVINCE_BUS], rest_of_guangdong_load(raw, year, gd_load)["rest"][None, :], "load_mw")
+        P.long_frame(
+            year, "bus", [PROVINCE_BUS], rest_of_guangdong_load(raw, year, gd_load)["rest"][None, :], "load_mw"
+        )
         for year in years
     ]
-    return P._finish(frames, [c.name for c in LOAD.columns], list(LOAD.key))
+    return P.finish_frame(frames, [c.name for c in LOAD.columns], list(LOAD.key))
 
 
 # ==========================================================================================================
@@ -352,8 +365,8 @@ def build_province_capacity_factors(
     frames = []
     for year in years:
         for tech, cf in province_capacity_factors(rows, meta, year).items():
-            frames.append(P._frame(year, "bus", [PROVINCE_BUS], cf[None, :], "cf", extra={"tech": tech}))
-    return P._finish(frames, [c.name for c in CAPACITY_FACTORS.columns], list(CAPACITY_FACTORS.key))
+            frames.append(P.long_frame(year, "bus", [PROVINCE_BUS], cf[None, :], "cf", extra={"tech": tech}))
+    return P.finish_frame(frames, [c.name for c in CAPACITY_FACTORS.columns], list(CAPACITY_FACTORS.key))
 
 
 def w2e_province_availability(year: int) -> np.ndarray:
@@ -365,10 +378,10 @@ def w2e_province_availability(year: int) -> np.ndarray:
 def build_province_import_availability(years: tuple[int, ...] = DATA_YEARS) -> pd.DataFrame:
     """The ``import_availability`` rows of ``west_east_province``."""
     frames = [
-        P._frame(year, "source", [W2E_SOURCE], w2e_province_availability(year)[None, :], "availability")
+        P.long_frame(year, "source", [W2E_SOURCE], w2e_province_availability(year)[None, :], "availability")
         for year in years
     ]
-    return P._finish(frames, [c.name for c in IMPORT_AVAILABILITY.columns], list(IMPORT_AVAILABILITY.key))
+    return P.finish_frame(frames, [c.name for c in IMPORT_AVAILABILITY.columns], list(IMPORT_AVAILABILITY.key))
 
 
 # ==========================================================================================================
@@ -376,10 +389,14 @@ def build_province_import_availability(years: tuple[int, ...] = DATA_YEARS) -> p
 # ==========================================================================================================
 def w2e_corridor_mw(raw: Path) -> float:
     """Sum of Guangdong's interties with the West-to-East partners in edges_current.csv (MW)."""
-    edges = pd.read_csv(Path(raw) / EDGES_FILE, header=None, names=["a", "b", "mw"])
+    path = Path(raw) / EDGES_FILE
+    edges = pd.read_csv(path, header=None, names=["a", "b", "mw"])
     gd = edges[(edges["a"] == "Guangdong") & edges["b"].isin(W2E_CORRIDOR_PARTNERS)]
     gd = pd.concat([gd, edges[(edges["b"] == "Guangdong") & edges["a"].isin(W2E_CORRIDOR_PARTNERS)]])
-    return float(gd["mw"].sum())
+    mw = pd.to_numeric(gd["mw"], errors="coerce")
+    if gd.empty or mw.isna().any():
+        raise InputError(str(path), "no numeric Guangdong West-to-East corridors (Guangxi, Guizhou, Yunnan, Hainan)")
+    return float(mw.sum())
 
 
 def w2e_province_p_max(raw: Path) -> float:

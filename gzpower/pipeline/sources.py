@@ -24,14 +24,17 @@ SOURCES: tuple[Source, ...] = (
         "NDRC 2018 provincial hourly demand via PyPSA-China-PIK (doi:10.5281/zenodo.8322210)",
         "repository MIT; original data per the Zenodo record",
         "GD column aligned to the target year's calendar (weekdays, Spring Festival), scaled to Guangzhou's "
-        "energy and peak, split across districts -> profiles/load.parquet",
+        "energy and peak, split across districts -> profiles/load.parquet; scaled again to Guangdong's energy and "
+        "peak, less Guangzhou's load -> the Guangdong_rest rows of profiles/load.parquet; the shape of the "
+        "guangdong_grid derate",
     ),
     Source(
         "Provincial_Load_2020_2060_MWh.csv",
         "annual provincial demand projections 2020-2060 (MWh)",
         "PyPSA-China-PIK resources/data/load",
         "as above",
-        "Guangdong growth 2025->2030 informs the Guangzhou growth assumption",
+        "Guangdong's 2025 energy (912.1 TWh) scales the province load; growth 2025->2030 informs the Guangzhou "
+        "and province growth assumptions (the 2030 value is not used)",
     ),
     Source(
         "CHN_GD_Guangzhou.592870_TMYx.2009-2023.epw",
@@ -39,7 +42,8 @@ SOURCES: tuple[Source, ...] = (
         "Climate.OneBuilding.org TMYx",
         "CC BY 4.0",
         "GHI/DNI/DHI and temperature through pvlib -> PV capacity factors; wind speed to hub height through "
-        "a generic power curve -> wind capacity factors",
+        "a generic power curve -> wind capacity factors; the same profiles (PV mixed ground/rooftop, wind speed "
+        "scaled offshore) stand for the province bus",
     ),
     Source(
         "CHN_Guangzhou_PVGIS_20MWp_2025_local.csv",
@@ -74,14 +78,16 @@ SOURCES: tuple[Source, ...] = (
         "inter-provincial transfer capacities (MW)",
         "PyPSA-China-PIK resources/data/grids",
         "as PyPSA-China-PIK",
-        "Guangdong's West-to-East corridors bound the clean-import scenario",
+        "Guangdong's West-to-East corridors bound the clean-import scenario; their sum (Guangxi, Guizhou, "
+        "Yunnan, Hainan: 91,790 MW) bounds the province's West-to-East capability (checked)",
     ),
     Source(
         "costs_2025.csv",
         "technology costs and parameters for 2025 (EUR)",
         "PyPSA-China-PIK resources/data/costs/default (rows cite DEA, Lazard, DIW, ...)",
         "CC BY 4.0 / MIT",
-        "converted to CNY at EUR_TO_CNY, annuitised at DISCOUNT_RATE -> grid/technologies.csv, grid/fuels.csv",
+        "converted to CNY at EUR_TO_CNY, annuitised at DISCOUNT_RATE -> grid/technologies.csv, grid/fuels.csv "
+        "(2025 and, by COSTS_YEAR_FOR_2023, the calibration year 2023); VOM of the province fleet",
     ),
     Source(
         "costs_2030.csv",

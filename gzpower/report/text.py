@@ -132,20 +132,32 @@ def format_data_summary(tables: dict[str, pd.DataFrame]) -> str:
     """Headline figures of the input data: load, capacity factors, standing fleet per milestone year."""
     from gzpower.scenario.fleet import FleetOptions, capacity_summary
 
-    lines = ["", "load (city):"]
-    city = tables["load"].groupby(["year", "hour"])["load_mw"].sum()
-    for year in sorted(city.index.get_level_values(0).unique()):
-        series = city.loc[year]
-        lines.append(
-            f"  {year}: {series.sum() / 1e6:,.2f} TWh, peak {series.max():,.0f} MW, "
-            f"load factor {series.mean() / series.max():.3f}"
-        )
+    buses = tables["buses"]
+    districts = set(buses.loc[buses["kind"] == "district", "bus"])
+    load = tables["load"]
+    lines = []
+    for label, rows in (
+        ("city", load[load["bus"].isin(districts)]),
+        ("rest of Guangdong, the province bus", load[~load["bus"].isin(districts)]),
+    ):
+        if rows.empty:
+            continue
+        lines += ["", f"load ({label}):"]
+        total = rows.groupby(["year", "hour"])["load_mw"].sum()
+        for year in sorted(total.index.get_level_values(0).unique()):
+            series = total.loc[year]
+            lines.append(
+                f"  {year}: {series.sum() / 1e6:,.2f} TWh, peak {series.max():,.0f} MW, "
+                f"load factor {series.mean() / series.max():.3f}"
+            )
     cf = tables["capacity_factors"].groupby(["year", "tech", "bus"])["cf"].mean()
     lines.append("annual capacity factors (per MW AC):")
     for (year, tech), group in cf.groupby(level=[0, 1]):
         values = group.round(4).unique()
+        on_districts = districts.issuperset(group.index.get_level_values(2))
+        noun = "districts" if on_districts else ("bus" if len(group) == 1 else "buses")
         where = (
-            f"same in its {len(group)} districts"
+            f"same in its {len(group)} {noun}"
             if len(values) == 1
             else ", ".join(f"{b} {v:.3f}" for (_, _, b), v in group.items())
         )
