@@ -1477,21 +1477,22 @@ CALIBRATION_NUCLEAR_HOURS_HIGH = _assume(
 )
 CALIBRATION_IMPORT_SHARE = _assume(
     "CALIBRATION_IMPORT_SHARE",
-    0.72,
+    0.71,
     "MWh/MWh",
     "calibration",
     "Guangzhou's net imports as a share of its 2023 consumption, a bottom-up estimate (no 外来电占比 figure was "
-    "found): own generation about 3.45 GW coal x 4,640 h (GEM 0.53) = 16.0 TWh, about 5 GW gas x 2,250 h = "
-    "11.3 TWh, 0.85 GW waste-to-energy x 6,000 h = 5.1 TWh and 0.6 TWh of PV, 33 TWh of 121 TWh: 0.28 own, 0.72 "
-    "imported.",
+    "found): own generation about 3.45 GW coal x 4,640 h (GEM 0.53) = 16.0 TWh; gas 4.4 GW operating in Feb 2023 "
+    "(GEM) plus 2.7 GW commissioned in the course of 2023, about 5.8 GW over the year x 2,250 h = 13.0 TWh; "
+    "0.85 GW waste-to-energy x 6,000 h = 5.1 TWh; 0.6 TWh of PV: 34.7 TWh of 121.4 TWh, 0.29 own, 0.71 imported.",
 )
 CALIBRATION_IMPORT_SHARE_LOW = _assume(
     "CALIBRATION_IMPORT_SHARE_LOW",
     0.65,
     "MWh/MWh",
     "calibration",
-    "Lower end of the import-share band: every city fleet at the top of its range (coal 5,300 h, 6 GW of gas at "
-    "2,500 h, waste 7,000 h) makes 40 TWh of 114-121 TWh, an import share of 0.65-0.67.",
+    "Lower end of the import-share band: every city fleet at the top of its range (coal 5,300 h, all 7.1 GW of gas "
+    "standing in 2023 at 2,500 h, waste 7,000 h, 0.9 TWh of PV) makes 42.9 TWh of 121.4 TWh, an import share of "
+    "0.65.",
 )
 CALIBRATION_IMPORT_SHARE_HIGH = _assume(
     "CALIBRATION_IMPORT_SHARE_HIGH",
@@ -1499,7 +1500,7 @@ CALIBRATION_IMPORT_SHARE_HIGH = _assume(
     "MWh/MWh",
     "calibration",
     "Upper end of the import-share band: coal at 3,900 h, 4.4 GW of gas as peakers at 1,000 h, 4 TWh of waste and "
-    "consumption at the top of its band (128 TWh) make 22 TWh, 0.83 imported; 0.85 leaves room for captive and "
+    "consumption at the top of its band (128.7 TWh) make 22 TWh, 0.83 imported; 0.85 leaves room for captive and "
     "CHP units whose output serves their own site and is not counted as supply.",
 )
 CALIBRATION_PRICE_PEAK_HIGH_CNY_PER_MWH = _assume(

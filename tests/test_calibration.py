@@ -189,17 +189,19 @@ def test_observed_figures_follow_their_sources():
 
 
 def test_gem_capacity_factor_is_capacity_weighted_over_units_standing(tmp_path):
-    """Units operating in 2023: 300 MW at 0.5 and 100 MW at 0.7 give (150 + 70) / 400 = 0.55; a retired unit
-    (0.9), a unit starting 2025 (0.1) and a cancelled one are left out."""
+    """Units operating in 2023: 300 MW at 0.5 and 100 MW at 0.7 (due to retire in 2030) give (150 + 70) / 400 =
+    0.55; a retired unit (0.9), a unit starting 2025 (0.1), a cancelled one and one due to retire in 2023 (0.2,
+    gone in 2023 as the pipeline reads it) are left out."""
     from gzpower.pipeline.grid import GEM_COAL_FILE
 
     pd.DataFrame(
         {
-            "Capacity (MW)": [300.0, 100.0, 200.0, 500.0, 1000.0],
-            "Status": ["operating", "operating", "retired", "operating", "cancelled"],
-            "Start year": [2009.0, 1994.0, 1990.0, 2025.0, np.nan],
-            "Retired year": [np.nan, np.nan, 2018.0, np.nan, np.nan],
-            "Capacity factor": [0.5, 0.7, 0.9, 0.1, 0.53],
+            "Capacity (MW)": [300.0, 100.0, 200.0, 500.0, 1000.0, 420.0],
+            "Status": ["operating", "operating", "retired", "operating", "cancelled", "operating"],
+            "Start year": [2009.0, 1994.0, 1990.0, 2025.0, np.nan, 1998.0],
+            "Retired year": [np.nan, np.nan, 2018.0, np.nan, np.nan, np.nan],
+            "Planned retirement": [np.nan, 2030.0, np.nan, np.nan, np.nan, 2023.0],
+            "Capacity factor": [0.5, 0.7, 0.9, 0.1, 0.53, 0.2],
         }
     ).to_csv(tmp_path / GEM_COAL_FILE, index=False)
     factor, source = K.gem_coal_capacity_factor(tmp_path, 2023)

@@ -21,6 +21,7 @@ from gzpower.inputs.schemas import HOURS_PER_YEAR
 from gzpower.report.text import table
 from gzpower.results.calibration import (
     CALIBRATION_YEAR,
+    EXPLAINED,
     calibration_records,
     calibration_table,
     gem_coal_capacity_factor,
@@ -120,7 +121,11 @@ def _value(x: float, unit: str) -> str:
 
 
 def format_calibration(frame: pd.DataFrame) -> str:
-    """The table for the terminal, then each row's source and band."""
+    """The table for the terminal (an explained miss named, its reason below it), then each row's source and
+    band."""
+    notes = [
+        note.split(EXPLAINED)[0] + "explained miss (below)" if EXPLAINED in note else note for note in frame["note"]
+    ]
     view = pd.DataFrame(
         {
             "metric": frame["metric"],
@@ -130,11 +135,16 @@ def format_calibration(frame: pd.DataFrame) -> str:
             "low": [_value(v, u) for v, u in zip(frame["low"], frame["unit"])],
             "high": [_value(v, u) for v, u in zip(frame["high"], frame["unit"])],
             "within": ["yes" if w else "NO" for w in frame["within"]],
-            "note": frame["note"],
+            "note": notes,
         }
     )
     held = int(frame["within"].sum())
-    lines = [table(view), f"{held} of {len(frame)} metrics within their bands", "", "sources and bands:"]
+    lines = [table(view), f"{held} of {len(frame)} metrics within their bands"]
+    misses = [r for r in frame.itertuples() if EXPLAINED in r.note]
+    if misses:
+        lines += ["", "explained misses (README, 'Calibration against 2023'):"]
+        lines += [f"  {r.metric}: {r.note.split(EXPLAINED)[1].strip()}" for r in misses]
+    lines += ["", "sources and bands:"]
     lines += [f"  {r.metric}: {r.source}; band: {r.band}" for r in frame.itertuples()]
     return "\n".join(lines)
 
