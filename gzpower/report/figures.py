@@ -247,7 +247,7 @@ def dispatch_figures(run: RunData) -> list[tuple[Window, Figure]]:
 
 def storage_soc(run: RunData) -> Figure:
     """State of charge summed per storage carrier (pumped hydro, batteries), as MWh and share of energy capacity."""
-    st = run.tables["storage"]
+    st = _city_rows(run, run.tables["storage"])
     carriers = run.tables["capacities"].set_index("element")["carrier"]
     st = st.assign(carrier=st["element"].map(carriers).fillna("storage"))
     fig, (ax,) = _figure(3.6)
@@ -323,8 +323,14 @@ def prices(run: RunData) -> Figure | None:
 # --- curtailment and emissions ------------------------------------------------------------------------------------
 
 
+def _city_rows(run: RunData, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a result table that are the city's: with the province boundary, not at the province bus."""
+    province = set(run.tables["province"]["bus"]) if "province" in run.tables else set()
+    return frame[~frame["bus"].isin(province)] if province else frame
+
+
 def curtailment_emissions(run: RunData) -> Figure:
-    curt = run.tables["curtailment"]
+    curt = _city_rows(run, run.tables["curtailment"])
     month = pd.to_datetime(curt["timestamp"]).dt.to_period("M").astype(str)
     by = curt.assign(month=month).groupby(["month", "tech"])[["curtailed_mw", "available_mw"]].sum()
     fig, (ax1, ax2) = _figure(3.8, 2)
@@ -351,7 +357,12 @@ def curtailment_emissions(run: RunData) -> Figure:
     ax1.legend(fontsize=8, loc="upper left")
     if bottom.max() <= 1e-6:
         _note(ax1, "no curtailment in this run")
-    em = run.tables["emissions"].sort_values("tco2")
+    em = run.tables["emissions"]
+    em = em[em["area"] == "city"] if "area" in em.columns else em  # the province's are its own, not the city's
+    imported = float(run.manifest.get("kpis", {}).get("co2_imported_t") or 0.0)
+    if imported > 0:  # the city's net import from the province at its average intensity, as the CO2 KPI counts it
+        em = pd.concat([em, pd.DataFrame({"source": ["import: rest of the province"], "tco2": [imported]})])
+    em = em.sort_values("tco2")
     colours = [COLOURS.get(s, "#1565c0" if s.startswith("import:") else "#9e9e9e") for s in em["source"]]
     ax2.barh(em["source"], em["tco2"] / 1e3, color=colours)
     for i, v in enumerate(em["tco2"].to_numpy() / 1e3):

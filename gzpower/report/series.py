@@ -69,10 +69,19 @@ def dispatch_stack(tables: dict[str, pd.DataFrame]) -> DispatchStack:
     local = _hourly(disp[disp["family"].isin(["thermal", "renewables"])], "carrier", "p_mw", hours)
     order = [c for c in LOCAL_ORDER if c in local.columns] + sorted(c for c in local.columns if c not in LOCAL_ORDER)
     parts = {c: local[c] for c in order}
-    imports = _hourly(disp[disp["family"] == "imports"], "carrier", "p_mw", hours)
+    # with the province boundary the city imports over the interfaces from the province bus (negative: it exports);
+    # the West-to-East supply into the province is the province's
+    province = set(tables["province"]["bus"]) if "province" in tables else set()
+    imports = _hourly(disp[(disp["family"] == "imports") & ~disp["bus"].isin(province)], "carrier", "p_mw", hours)
     for source in sorted(imports.columns):
         parts[f"import: {source}"] = imports[source]
-    losses = imports.sum(axis=1) - city["imports_mw"]
+    received = imports.sum(axis=1)
+    if province:
+        flows = tables["flows"]
+        net = flows[(flows["kind"] == "interface") & flows["bus0"].isin(province)].groupby("hour")["flow_mw"].sum()
+        parts["import: rest of the province"] = net.reindex(hours).fillna(0.0)
+        received = received + parts["import: rest of the province"]
+    losses = received - city["imports_mw"]
     if (losses.abs() > 1e-6).any():
         parts["interface losses"] = -losses
     parts["storage discharge"] = city["storage_discharge_mw"]
