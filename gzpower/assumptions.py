@@ -3,7 +3,7 @@
 Each entry is declared once with :func:`_assume`; code imports the module-level constant. The registry
 :data:`ASSUMPTIONS` drives ``data/PROVENANCE.md`` so the documentation cannot drift from the numbers used.
 Sections: currency and finance; load; renewables profiles; imports; grid; fleet; costs and operation; model;
-the calibration year 2023 and the rest of Guangdong (province).
+the calibration year 2023 and the rest of Guangdong (province); calibration bands.
 """
 
 from __future__ import annotations
@@ -1566,4 +1566,135 @@ PROVINCE_W2E_MIN_TAKE = _assume(
     "Must-take share of the hourly available West-to-East supply: most of it is planned under the governments' "
     "framework agreements and the priority-generation plan, delivered on a daily curve Guangdong must take; the "
     "rest is traded. A calibration knob.",
+)
+
+# --- calibration against 2023 (gzpower calibrate; gzpower.results.calibration) ---
+# The observed figures that are source figures are declared with their source in gzpower.results.calibration;
+# what is declared here is judgement: the estimates where no 2023 figure was found, and the width of each band.
+CALIBRATION_CITY_LOAD_TOLERANCE = _assume(
+    "CALIBRATION_CITY_LOAD_TOLERANCE",
+    0.06,
+    "MWh/MWh",
+    "calibration",
+    "Half-width of the band on Guangzhou's 2023 consumption and peak, relative to the estimate. No 2023 city figure "
+    "was found: consumption is Jan-Sep 2024 (98.5 TWh, +7.0 %) taken back a year and grossed up with "
+    "LOAD_JAN_SEP_SHARE (121.4 TWh); the same done from H1 2024 (57.7 TWh, +7.2 %, H1 = 46.0 % of the Guangdong "
+    "2018 year) gives 116.9 TWh, 3.7 % lower. The peak is the 2024 record 22.49 GW scaled by the province's "
+    "145 -> 152 GW (21.5 GW). 6 % covers the two routes and a seasonal shape borrowed from 2018.",
+)
+CALIBRATION_PROVINCE_LOAD_TOLERANCE = _assume(
+    "CALIBRATION_PROVINCE_LOAD_TOLERANCE",
+    0.03,
+    "MWh/MWh",
+    "calibration",
+    "Half-width of the band on Guangdong's 2023 consumption (850.2 TWh) and peak (145 GW), relative: the province "
+    "load is built to these figures, so a miss larger than 3 % means the construction (city plus Guangdong_rest, "
+    "coincident hours, the horizon or aggregation) has drifted, not that the figures are uncertain.",
+)
+CALIBRATION_COAL_HOURS_TOLERANCE = _assume(
+    "CALIBRATION_COAL_HOURS_TOLERANCE",
+    0.15,
+    "h/h",
+    "calibration",
+    "Half-width of the band on Guangzhou coal utilisation hours, relative to GEM's capacity factor x 8760 h. GEM "
+    "gives every Guangzhou unit the same 0.53 (a tracker-wide estimate, not plant data), so the figure is an "
+    "order of magnitude: 15 % (about +-700 h) is the spread between a baseload year and a year of hydro imports.",
+)
+CALIBRATION_GAS_HOURS_LOW = _assume(
+    "CALIBRATION_GAS_HOURS_LOW",
+    2000.0,
+    "h",
+    "calibration",
+    "Lower end of the utilisation hours of Guangdong gas plants in 2023 (city and province rows). No source was "
+    "found (FACTS_PROVINCE.md, 'Not found': utilisation hours for Guangdong gas); 2,000-2,500 h is the range "
+    "commonly quoted for Guangdong's gas fleet, which runs mid-merit and for peaks at LNG prices: an estimate.",
+)
+CALIBRATION_GAS_HOURS_HIGH = _assume(
+    "CALIBRATION_GAS_HOURS_HIGH",
+    2500.0,
+    "h",
+    "calibration",
+    "Upper end of the 2023 gas utilisation hours (see CALIBRATION_GAS_HOURS_LOW): an estimate; the observed figure "
+    "in the table is the middle of the range.",
+)
+CALIBRATION_NUCLEAR_HOURS_LOW = _assume(
+    "CALIBRATION_NUCLEAR_HOURS_LOW",
+    7000.0,
+    "h",
+    "calibration",
+    "Lower end for the province's nuclear utilisation hours. Daya Bay base (6.12 GW) ran about 7,600 h in 2023 "
+    "(46.475 TWh, CGN); NBS Jan-May 2023 nuclear 49.16 TWh on about 16.1 GW is 7,380 h a year. 7,000 h allows for "
+    "refuelling outages bunched into one year and the newer units (Taishan EPR) running below the base.",
+)
+CALIBRATION_NUCLEAR_HOURS_HIGH = _assume(
+    "CALIBRATION_NUCLEAR_HOURS_HIGH",
+    8000.0,
+    "h",
+    "calibration",
+    "Upper end for the province's nuclear utilisation hours: above 8,000 h (91 %) a fleet has no refuelling "
+    "outage in the year, which Daya Bay base's record 2023 (7,600 h) did not reach.",
+)
+CALIBRATION_IMPORT_SHARE = _assume(
+    "CALIBRATION_IMPORT_SHARE",
+    0.71,
+    "MWh/MWh",
+    "calibration",
+    "Guangzhou's net imports as a share of its 2023 consumption, a bottom-up estimate (no 外来电占比 figure was "
+    "found): own generation about 3.45 GW coal x 4,640 h (GEM 0.53) = 16.0 TWh; gas 4.4 GW operating in Feb 2023 "
+    "(GEM) plus 2.7 GW commissioned in the course of 2023, about 5.8 GW over the year x 2,250 h = 13.0 TWh; "
+    "0.85 GW waste-to-energy x 6,000 h = 5.1 TWh; 0.6 TWh of PV: 34.7 TWh of 121.4 TWh, 0.29 own, 0.71 imported.",
+)
+CALIBRATION_IMPORT_SHARE_LOW = _assume(
+    "CALIBRATION_IMPORT_SHARE_LOW",
+    0.65,
+    "MWh/MWh",
+    "calibration",
+    "Lower end of the import-share band: every city fleet at the top of its range (coal 5,300 h, all 7.1 GW of gas "
+    "standing in 2023 at 2,500 h, waste 7,000 h, 0.9 TWh of PV) makes 42.9 TWh of 121.4 TWh, an import share of "
+    "0.65.",
+)
+CALIBRATION_IMPORT_SHARE_HIGH = _assume(
+    "CALIBRATION_IMPORT_SHARE_HIGH",
+    0.85,
+    "MWh/MWh",
+    "calibration",
+    "Upper end of the import-share band: coal at 3,900 h, 4.4 GW of gas as peakers at 1,000 h, 4 TWh of waste and "
+    "consumption at the top of its band (128.7 TWh) make 22 TWh, 0.83 imported; 0.85 leaves room for captive and "
+    "CHP units whose output serves their own site and is not counted as supply.",
+)
+CALIBRATION_PRICE_PEAK_HIGH_CNY_PER_MWH = _assume(
+    "CALIBRATION_PRICE_PEAK_HIGH_CNY_PER_MWH",
+    1500.0,
+    "CNY/MWh",
+    "calibration",
+    "Upper end of the band on the dearest provincial hour. The 2023 spot maximum was 835 CNY/MWh, under an offer "
+    "cap tied to the highest-fuel-cost unit; a model hour above 1,500 is priced by the reserve or the "
+    "unserved-energy penalty (VALUE_OF_LOST_LOAD), a scarcity the market did not see.",
+)
+CALIBRATION_WEST_EAST_LOW_TWH = _assume(
+    "CALIBRATION_WEST_EAST_LOW_TWH",
+    200.0,
+    "TWh",
+    "calibration",
+    "Lower end of West-to-East energy received by Guangdong in 2023. No 2023 figure was found; CSG's West-to-East "
+    "total was 226.5 TWh in 2019 and about 238 TWh in 2024 (261.6 / 1.098, including flows into Guangxi), and the "
+    "Yunnan drought cut hydro sent in the first half of 2023 (FACTS_PROVINCE.md, suggested range 200-240 TWh).",
+)
+CALIBRATION_WEST_EAST_HIGH_TWH = _assume(
+    "CALIBRATION_WEST_EAST_HIGH_TWH",
+    240.0,
+    "TWh",
+    "calibration",
+    "Upper end of the West-to-East energy into Guangdong in 2023: the CSG total of 2024 (about 238 TWh) includes "
+    "flows that end in Guangxi, and 2023 was a drought year, so Guangdong's 2023 intake sits below it.",
+)
+CALIBRATION_THERMAL_SHARE_TOLERANCE = _assume(
+    "CALIBRATION_THERMAL_SHARE_TOLERANCE",
+    0.05,
+    "MWh/MWh",
+    "calibration",
+    "Half-width (absolute) of the band on the thermal share of Guangdong's generation against NBS's 70.5 % for "
+    "Jan-May 2023: NBS counts above-scale plants only (small distributed PV and captive units are missing from its "
+    "total) and its thermal includes biomass and waste; an aggregated or partial-year run compares its whole "
+    "horizon, where the wet season lowers the share.",
 )

@@ -505,3 +505,39 @@ def cmd_docs(args) -> int:
     tmp.replace(out)
     print(f"wrote {out}")
     return 0
+
+
+def cmd_calibrate(args) -> int:
+    """``gzpower calibrate``: 2023 dispatched with the 2023 fleet, its metrics against the observed figures."""
+    from gzpower.studies.calibrate import (
+        CALIBRATION_LEVERS,
+        CalibrationOptions,
+        calibration_json,
+        format_calibration,
+        run_calibration,
+    )
+
+    if args.json and args.verbose:
+        raise InputError("--verbose", "prints HiGHS's log on stdout, which --json keeps for the rows alone")
+    options = CalibrationOptions(
+        start_hour=args.start_hour,
+        hours=args.hours,
+        periods=args.periods,
+        boundary=args.boundary,
+        levers={k: getattr(args, k) for k in CALIBRATION_LEVERS if getattr(args, k) != 1.0},
+        raw_dir=args.raw,
+    )
+    options.check()  # before the data is read
+    with progress.phase(f"loading the input tables from {args.data}"):
+        tables, load_s = load_tables(args.data)
+    span = f"{args.periods} representative days" if args.periods else f"{args.hours} h from hour {args.start_hour}"
+    with progress.phase(f"[2023] calibration: the 2023 fleet over {span}, {args.boundary} boundary"):
+        result, frame = run_calibration(tables, options, settings_from_args(args), args.runs_dir, args.data, load_s)
+    if args.json:
+        print(calibration_json(frame))
+        return 0
+    print(f"== gzpower calibrate 2023: {result.status}; {span}; objective {result.objective:,.1f} MCNY ==")
+    print(format_calibration(frame))
+    print(f"run folder: {result.folder}")
+    _report(args, result.folder)
+    return 0

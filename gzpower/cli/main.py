@@ -34,7 +34,7 @@ from gzpower.cli.args import (
 )
 from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError
 from gzpower.solve.highs import SolverSettings
-from gzpower.types import Decomposition, RunMode, SizingTarget, choices
+from gzpower.types import Boundary, Decomposition, RunMode, SizingTarget, choices
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=C.cmd_expand)
     _analysis_parsers(sub)
     _adequacy_parser(sub)
+    _calibrate_parser(sub)
     _plan_and_export_parsers(sub)
     _run_folder_parsers(sub)
     return parser
@@ -277,6 +278,59 @@ def _adequacy_parser(sub) -> None:
     a.add_argument("--import-scale", type=float, default=1.0, help="multiply every import interface capacity")
     a.add_argument("--no-report", action="store_true", help="do not write adequacy.html into the run folder")
     a.set_defaults(func=C.cmd_adequacy)
+
+
+def _calibrate_parser(sub) -> None:
+    """gzpower calibrate: 2023 dispatched with the 2023 fleet, against the observed figures."""
+    from gzpower.cli.args import add_solver_args
+
+    k = sub.add_parser("calibrate", help="dispatch 2023 with the 2023 fleet and compare it with what was observed")
+    k.add_argument("--data", type=Path, default=DEFAULT_DATA, help="input data folder (default: data/)")
+    k.add_argument("--runs-dir", type=Path, default=DEFAULT_RUNS, help="where run folders go (default: runs/)")
+    k.add_argument(
+        "--raw",
+        type=Path,
+        default=DEFAULT_RAW,
+        help="raw folder with the GEM coal extract (default ../shared/data/raw)",
+    )
+    k.add_argument("--start-hour", type=int, default=0, help="first hour of the horizon, 0..8759 (default 0)")
+    k.add_argument("--hours", type=int, default=8760, help="horizon length, h (default 8760: the full year)")
+    k.add_argument(
+        "--periods",
+        type=int,
+        default=None,
+        help="representative days standing for the year instead of consecutive hours (energies kept; default: "
+        "consecutive hours)",
+    )
+    k.add_argument(
+        "--boundary",
+        choices=choices(Boundary),
+        default="province",
+        help="province: Guangzhou inside the rest of Guangdong (default); fixed_price: the flat-price external node "
+        "(the province rows then have no model value)",
+    )
+    k.add_argument("--load-scale", type=float, default=1.0, help="factor on the load (default 1)")
+    k.add_argument("--import-scale", type=float, default=1.0, help="factor on every import interface (default 1)")
+    k.add_argument(
+        "--import-supply-scale", type=float, default=1.0, help="factor on every import source's p_max (default 1)"
+    )
+    k.add_argument(
+        "--thermal-availability-scale", type=float, default=1.0, help="factor on thermal availability (default 1)"
+    )
+    k.add_argument(
+        "--clean-import-scale", type=float, default=1.0, help="factor on the West-to-East supply (default 1)"
+    )
+    k.add_argument("--import-price-scale", type=float, default=1.0, help="factor on import prices (default 1)")
+    k.add_argument(
+        "--json",
+        action="store_true",
+        help="print the calibration rows as a JSON list, and nothing else (no report: gzpower report RUN writes it)",
+    )
+    k.add_argument("--no-report", action="store_true", help="do not write report.html into the run folder")
+    k.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    k.add_argument("--verbose", action="store_true", help="also print HiGHS's own log (on stdout; not with --json)")
+    add_solver_args(k)
+    k.set_defaults(func=C.cmd_calibrate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ REQUIRED_TABLES = (
     "costs",
     "target_check",
 )
-OPTIONAL_TABLES = ("counterfactuals", "province", "prices")
+OPTIONAL_TABLES = ("counterfactuals", "province", "prices", "calibration")
 
 
 @dataclass

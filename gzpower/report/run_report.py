@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gzpower.report.calibration import calibration_section
 from gzpower.report.figures import run_figures, to_png
 from gzpower.report.fonts import use_cjk_fallback
 from gzpower.report.page import document, esc, facts, figure_html, fmt, table, write_atomic
@@ -192,6 +193,7 @@ def write_report(run_folder: Path) -> Path:
     fig_dir.mkdir(exist_ok=True)
     tc = run.tables["target_check"]
     body = _header(run)
+    body += calibration_section(run.tables.get("calibration"))  # a gzpower calibrate run
     body += ["<h2>Target check</h2>", _verdict(tc), target_table(tc)]
     body += verdict_sections(run)  # both adequacy levels, what binds, tipping points
     body.append("<h2>Figures</h2>")
