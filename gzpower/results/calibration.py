@@ -57,12 +57,14 @@ EXPLAINED = "explained miss:"
 #: the bands test skips exactly these (and asserts that they still fail, so that a fix shows as a stale entry)
 EXPLAINED_MISSES: dict[str, str] = {
     "guangzhou_coal_hours": "the city's coal (458-494 CNY/MWh at its GEM heat rates) sits above the province's "
-    "(375) in the merit order and runs mid-merit; no heat-led, contract or voltage duty keeps it on line in the LP",
-    "guangzhou_gas_hours": "the city's gas (507 CNY/MWh) runs only when coal and the West-to-East supply are used "
-    "up; the market's gas hours come from heat-led CHP, contract volumes and two-part tariffs the LP does not have",
+    "(375) in the merit order and runs mid-merit; only its two refinery CHP units have a heat-led duty in the LP",
+    "guangzhou_gas_hours": "above the band: the city's CHP gas (82 % of its operating gas MW) is held on line all "
+    "year at the higher of min stable output (0.4) and the heat-led floor (0.45-0.55) times availability, about "
+    "3,600 h at the least; real CHP units cycle and stop for maintenance and the Spring Festival, which the LP "
+    "relaxation of commitment does not (CHP_HEAT_FLOOR_*, the band itself an estimate)",
     "province_gas_hours": "at 543 CNY/MWh the province's gas is the last unit of the merit order: coal and the "
-    "West-to-East supply cover all but the peaks",
-    "guangzhou_import_share": "follows from the city's coal and gas running below their hours: the imports fill in",
+    "West-to-East supply cover all but the peaks; no CHP duty is given to the aggregated province gas "
+    "(PROVINCE_GAS_MIN_OUTPUT 0: no province CHP figure)",
     "province_price_dearest_hour": "no hour is scarce, so the dearest price is the gas cost; the market's 835 came "
     "from offers above cost in tight hours, which a cost-based LP does not make",
 }
