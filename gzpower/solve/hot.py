@@ -35,8 +35,8 @@ import pyomo.environ as pyo
 
 from gzpower.solve.highs import (
     MESSAGES,
-    SolverSettings,
     SolveOutcome,
+    SolverSettings,
     StandardForm,
     _error_outcome,
     _highs_status,
@@ -257,7 +257,9 @@ def _coefficient_changes(kept: KeptLP, form: StandardForm, cols: np.ndarray, row
     differs[found] = old_values[at[found]] != values[found]
     gone = ~np.isin(old_keys, keys, assume_unique=True)  # entries the variant no longer has: now zero
     all_keys = np.concatenate([keys[differs], old_keys[gone]])
-    old = np.concatenate([np.where(found, old_values[np.minimum(at, len(old_keys) - 1)], 0.0)[differs], old_values[gone]])
+    was = np.zeros(len(keys))  # the kept value of each of the variant's entries, 0 where the kept LP has none
+    was[found] = old_values[at[found]]
+    old = np.concatenate([was[differs], old_values[gone]])
     new = np.concatenate([values[differs], np.zeros(int(gone.sum()))])
     return all_keys // kept.n_cols, all_keys % kept.n_cols, (old, new)
 
@@ -284,9 +286,7 @@ def _add_new(highs, kept: KeptLP, form: StandardForm, change: Change) -> None:
     if len(change.new_rows):
         block = form.A.tocsr()[change.new_rows].tocoo()
         n_all = kept.n_cols + len(change.new_cols)
-        part = sp.csr_matrix(
-            (block.data, (block.row, change.cols[block.col])), shape=(len(change.new_rows), n_all)
-        )
+        part = sp.csr_matrix((block.data, (block.row, change.cols[block.col])), shape=(len(change.new_rows), n_all))
         highs.addRows(
             len(change.new_rows),
             form.row_lower[change.new_rows],
@@ -356,7 +356,8 @@ def solve_variant(
     try:
         _add_new(highs, kept, form, change)
         _set_values(highs, change, 1)
-        highs.setBasis(_extended_basis(kept, form, change) if len(change.new_cols) + len(change.new_rows) else kept.basis)
+        grown = len(change.new_cols) + len(change.new_rows) > 0
+        highs.setBasis(_extended_basis(kept, form, change) if grown else kept.basis)
         handed_over = time.perf_counter()
         before = float(highs.getRunTime())
         run_interruptible(highs)

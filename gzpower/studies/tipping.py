@@ -164,21 +164,42 @@ def tightest_window(sc: Scenario, balance: pd.DataFrame, hours: int = A.TIPPING_
 def tipping_points(
     tables: dict, sc: Scenario, settings, window: tuple[int, int], levers=LEVERS, progress=None
 ) -> pd.DataFrame:
-    """The tipping-point table of scenario ``sc`` on ``window`` (start hour, hours), district level."""
+    """The tipping-point table of scenario ``sc`` on ``window`` (start hour, hours), district level.
+
+    The window's own case (every lever at its value used) is solved once and kept in HiGHS; every other point of
+    every search is a hot start from its optimal basis (:mod:`gzpower.solve.hot`: the same optimum as a cold
+    solve), and a point asked for twice (the value used, which each lever's search starts from) is solved once.
+    """
     from gzpower.studies.run import solve_case
 
     base = replace(sc, start_hour=window[0], hours=window[1], network="districts")
+    first = solve_case(tables, base, settings, keep=True)
+
+    def point(case: Scenario) -> tuple[float, ...]:
+        return tuple(float(getattr(case, lever.field)) for lever in levers)
+
+    known: dict[tuple[float, ...], float] = {}
+    if first.kpis:
+        known[point(base)] = float(first.kpis["unserved_mwh"])
+
+    def unserved_at(field: str, value: float) -> float:
+        case = replace(base, **{field: value})
+        if point(case) not in known:
+            result = solve_case(tables, case, settings, hot_from=first.kept)
+            if not result.kpis:
+                raise RuntimeError(f"{field}={value}: {result.status} ({result.message})")
+            known[point(case)] = float(result.kpis["unserved_mwh"])
+        return known[point(case)]
+
     rows = []
     for lever in levers:
         if progress:
             progress(f"tipping point of the {lever.label} ...")
 
         def unserved(value: float, _lever=lever) -> float:
-            result = solve_case(tables, replace(base, **{_lever.field: value}), settings)
-            if not result.kpis:
-                raise RuntimeError(f"{_lever.field}={value}: {result.status} ({result.message})")
-            return float(result.kpis["unserved_mwh"])
+            return unserved_at(_lever.field, value)
 
         used = float(getattr(sc, lever.field))
         rows.append(tipping_row(lever, used, find_tipping(unserved, lever, used), window))
+    first.kept = None
     return pd.DataFrame(rows, columns=COLUMNS)
