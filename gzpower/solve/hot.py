@@ -14,7 +14,8 @@ the model holds. The kept HiGHS instance is modified in place until it holds the
 then the kept optimal basis is set and HiGHS re-solves. With a valid basis HiGHS skips presolve and runs the
 dual simplex from it: after bound changes (the usual variant) that basis is still dual feasible, so only the
 primal infeasibilities the change made are repaired. The solution is mapped back onto the variant's columns and
-rows, and every change is undone, so that each variant starts from the kept LP and its basis. The modified LP is
+rows, and every change is undone, so that each variant starts from the kept LP and its basis (and nothing else: the
+same variant gets the same answer whatever was solved before it). The modified LP is
 the variant's LP plus columns fixed at zero and free rows, so its optimum is the variant's: the same objective as
 a cold solve to HiGHS's tolerances (tests/test_speed_exact.py holds it to 1e-7 relative).
 
@@ -357,6 +358,9 @@ def solve_variant(
         _add_new(highs, kept, form, change)
         _set_values(highs, change, 1)
         grown = len(change.new_cols) + len(change.new_rows) > 0
+        # the solver's own state (factorisation, edge weights) goes, so that a variant's answer does not depend on
+        # which variants were solved before it: among the optima of a degenerate LP, the same one every time
+        highs.clearSolver()
         highs.setBasis(_extended_basis(kept, form, change) if grown else kept.basis)
         handed_over = time.perf_counter()
         before = float(highs.getRunTime())
