@@ -33,8 +33,9 @@ data: setup
 validate: setup
 	$(BIN)/gzpower data validate
 
+# make bench ONLY=make-run: the cases whose name holds that text (make-run: make run itself, timed)
 bench: setup
-	$(BIN)/python -m benchmarks.bench
+	$(BIN)/python -m benchmarks.bench $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) build *.egg-info

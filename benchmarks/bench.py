@@ -4,7 +4,9 @@ Every case runs in a fresh subprocess so that its peak resident memory is its ow
 loading data, building the Pyomo model (assemble + builders), handing it to HiGHS (standard-form compile + pass),
 inside HiGHS, extracting and writing results, the total, the peak RSS, and the LP's rows, columns and nonzeros.
 
-Cases: the 2030 check at 168, 720, 2184 and 8760 hours; the 2030 rolling-horizon check against the full LP; the
+Cases: ``make run`` itself (``gzpower check --year 2025 --year 2030`` as its own process: its wall time, the
+HiGHS time of its two plan LPs and their ratio, from its last line, and the peak RSS of its largest process); the
+2030 check at 168, 720, 2184 and 8760 hours; the 2030 rolling-horizon check against the full LP; the
 2030 expansion over the full year, handed to HiGHS whole (bounded by a time limit: it does not finish on 2 cores)
 and by Benders decomposition (the full-year optimum, to a 1e-6 gap); the expansion aggregated to N representative
 days, each plan also priced over the full year (error in objective, in each technology's built capacity and in the
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -42,6 +45,8 @@ def run_one(case: dict) -> dict:
     load_s = time.perf_counter() - t0
     if case.get("adequacy"):
         return run_adequacy_case(case, tables, load_s, t0)
+    if case.get("check_command"):
+        return run_check_command(case, load_s, t0)
     sc = Scenario(**case["scenario"])
     settings = SolverSettings(**case.get("solver", {}))
     if case.get("rolling"):
@@ -133,6 +138,63 @@ def run_adequacy_case(case: dict, tables: dict, load_s: float, t0: float) -> dic
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         **a,
     }
+
+
+#: the last line of ``gzpower check`` with several years (gzpower.cli.commands._timing_line)
+TIMING_LINE = re.compile(r"^timing: wall ([\d.]+) s; HiGHS ([\d.]+) s for the plan LPs \((.*)\); ratio ([\d.]+|-)$")
+
+
+def run_check_command(case: dict, load_s: float, t0: float) -> dict:
+    """``make run`` (``gzpower check`` of several years) as a process of its own: its wall time, the plan LPs'
+    summed HiGHS time and their ratio from its last line, the wall time seen from outside and the peak RSS of its
+    largest process (the year workers included)."""
+    with tempfile.TemporaryDirectory() as runs:
+        command = [
+            sys.executable,
+            "-c",
+            "import sys; from gzpower.cli import main; sys.exit(main())",
+            "check",
+            *case["check_command"],
+            "--runs-dir",
+            runs,
+            "--quiet",
+        ]
+        started = time.perf_counter()
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+        outside = time.perf_counter() - started
+    lines = proc.stdout.strip().splitlines()
+    found = TIMING_LINE.match(lines[-1]) if lines else None
+    if proc.returncode != 0 or found is None:
+        return {"case": case["name"], "status": f"error (exit {proc.returncode})", "stderr": proc.stderr[-2000:]}
+    return {
+        "case": case["name"],
+        "status": "optimal",
+        "load_s": load_s,
+        "total_s": outside,
+        "wall_s": float(found.group(1)),
+        "highs_s": float(found.group(2)),
+        "plan_lps": found.group(3),
+        "ratio": float(found.group(4)) if found.group(4) != "-" else None,
+        "timing_line": lines[-1],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def check_run_cases(quick: bool) -> list[dict]:
+    """``make run``: both years of the full-year check with counterfactuals, both adequacy levels and tipping
+    points (quick: the same on the tight July week)."""
+    years = ["--year", "2025", "--year", "2030"]
+    horizon = ["--hours", "168", "--start-hour", "5188", "--tipping-points"] if quick else []
+    return [{"name": "make-run" + ("-168h" if quick else ""), "check_command": [*years, *horizon, "--no-report"]}]
+
+
+def check_run_report(results: list[dict]) -> list[str]:
+    rows = [r for r in results if r["case"].startswith("make-run") and r.get("wall_s") is not None]
+    return [
+        f"\n{r['case']}: wall {r['wall_s']:.1f} s ({r['total_s']:.1f} s seen from outside), HiGHS {r['highs_s']:.1f} s "
+        f"for the plan LPs ({r['plan_lps']}), ratio {r['ratio']}; peak {r['peak_rss_mb']:,.0f} MB in one process"
+        for r in rows
+    ]
 
 
 def adequacy_cases(quick: bool) -> list[dict]:
@@ -243,7 +305,7 @@ def cases(quick: bool) -> list[dict]:
                 "solver": {"algorithm": algorithm, "time_limit": limit},
             }
         )
-    return out + adequacy_cases(quick)
+    return check_run_cases(quick) + out + adequacy_cases(quick)
 
 
 def _fmt(value, digits=1) -> str:
@@ -300,6 +362,7 @@ def summarise(results: list[dict]) -> str:
             f"of the single LP; operating cost {100 * dc:+.2f} %, unserved energy {du:+,.0f} MWh.",
         ]
     text += adequacy_report(results)
+    text += check_run_report(results)
     return "\n".join(text)
 
 

@@ -1,5 +1,5 @@
-"""No fault leaves anything behind: a check killed during its counterfactuals (SIGKILL or SIGTERM of the parent,
-Ctrl-C to the whole process group) and a sweep ended by SIGTERM leave no process and no folder (``.tmp-*``
+"""No fault leaves anything behind: a check of two years killed while its year workers run (SIGKILL or SIGTERM of
+the parent, Ctrl-C to the whole process group) and a sweep ended by SIGTERM leave no process and no folder (``.tmp-*``
 included); SIGTERM ends the run within 5 s; workers print no KeyboardInterrupt traceback. A report that fails
 (a full disk) or is interrupted leaves a complete run folder without report files, or no run folder.
 
@@ -99,7 +99,18 @@ def _assert_nothing_left(marker: str, runs: Path) -> None:
     assert not runs.exists() or sorted(p.name for p in runs.iterdir()) == [], "run folder left behind"
 
 
-CHECK = ["check", "--year", "2030", "--start-hour", "4800", "--hours", "48", "--workers", "2", "--no-report"]
+#: two years: each runs in a worker process of its own (a year's counterfactuals are hot starts in its worker)
+CHECK = ["check", "--year", "2025", "--year", "2030", "--start-hour", "4800", "--hours", "48", "--workers", "2"]
+CHECK += ["--no-report"]
+
+
+def _wait_for_run_folders(runs: Path, count: int = 2, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if runs.exists() and sum(p.name.startswith(".tmp-") for p in runs.iterdir()) >= count:
+            return
+        time.sleep(0.05)
+    pytest.fail("the workers never opened their run folders")
 
 
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT-group"])
@@ -107,7 +118,7 @@ def test_check_killed_during_counterfactuals_leaves_nothing(tmp_path, how):
     marker, runs = uuid.uuid4().hex, tmp_path / "runs"
     proc = _start(CHECK, runs, marker)
     _wait_for_workers(proc, marker)
-    assert any(p.name.startswith(".tmp-") for p in runs.iterdir())  # the run folder is being written
+    _wait_for_run_folders(runs)  # both years' run folders are being written
     sent = time.monotonic()
     if how == "SIGINT-group":
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: every process of the group

@@ -6,7 +6,8 @@ import json
 import math
 import shutil
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -48,55 +49,107 @@ def cmd_data_validate(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """``gzpower check``: each year's plan fleet, verdict, counterfactuals and report. Several years run side by
+    side, one worker process each (``--workers``, not with ``--rolling``); the last line then gives the wall time
+    against the plan LPs' HiGHS time."""
+    refuse_dishonest_modes(args, "check")
+    years = list(args.year or [2025, 2030])
+    with progress.phase(f"loading the input tables from {args.data}"):
+        tables, load_s = load_tables(args.data)  # also in the parallel case: bad input ends here, before any worker
+    if len(years) > 1 and args.workers > 1 and not args.rolling:
+        outcomes = _check_years_in_workers(args, years)
+    else:
+        outcomes = []
+        for year in years:
+            outcomes.append(_check_year(args, year, tables, load_s))
+            print(outcomes[-1].text, end="", flush=True)
+    if len(years) > 1:
+        print(_timing_line(progress.elapsed(), outcomes))
+    return 0
+
+
+@dataclass
+class _YearOutcome:
+    """What one year of ``gzpower check`` printed and the HiGHS time of its plan LP."""
+
+    year: int
+    text: str
+    plan_highs_s: float
+
+
+def _timing_line(wall_s: float, outcomes: list[_YearOutcome]) -> str:
+    """The last line of a check of several years: wall time, the plan LPs' summed HiGHS time, their ratio."""
+    highs_s = sum(o.plan_highs_s for o in outcomes)
+    each = ", ".join(f"{o.year} {o.plan_highs_s:.1f} s" for o in outcomes)
+    ratio = f"{wall_s / highs_s:.2f}" if highs_s > 0 else "-"
+    return f"timing: wall {wall_s:.1f} s; HiGHS {highs_s:.1f} s for the plan LPs ({each}); ratio {ratio}"
+
+
+def _check_years_in_workers(args, years: list[int]) -> list[_YearOutcome]:
+    """One worker process per year (at most ``--workers`` at a time), each year's text printed in year order as
+    soon as it and the years before it are done."""
+    from gzpower.studies.workers import pool, sigint_ignored, submit
+
+    outcomes: list[_YearOutcome] = []
+    with pool(min(args.workers, len(years)), "spawn") as executor:
+        with sigint_ignored():
+            futures = [submit(executor, _check_year_in_worker, args, year) for year in years]
+        for future in futures:
+            outcomes.append(future.result())
+            print(outcomes[-1].text, end="", flush=True)
+    return outcomes
+
+
+def _check_year_in_worker(args, year: int) -> _YearOutcome:
+    progress.configure(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
+    tables, load_s = load_tables(args.data)
+    return _check_year(args, year, tables, load_s)
+
+
+def _check_year(args, year: int, tables: dict, load_s: float) -> _YearOutcome:
+    """One year of the check: the plan LP (kept in HiGHS: the counterfactuals start hot from it), the verdict, the
+    counterfactuals, the run folder and the report; returns what it prints."""
     from gzpower.report.text import format_check
     from gzpower.report.verdict_text import format_verdict
     from gzpower.results.counterfactuals import counterfactual_table
     from gzpower.scenario.scenario import PLAN_INCREMENTS
-    from gzpower.studies.run import counterfactuals, run_and_write
+    from gzpower.studies.run import counterfactuals, run_and_write, solve_case
     from gzpower.studies.verdict import verdict_tables
 
-    refuse_dishonest_modes(args, "check")
-    with progress.phase(f"loading the input tables from {args.data}"):
-        tables, load_s = load_tables(args.data)
     settings = settings_from_args(args)
-    solver, label, extra_manifest, how = None, None, None, ""
+    sc = scenario_from_args(args, "check", year, tables)
+    solver, plan_solver, label, extra_manifest, how = None, partial(solve_case, keep=True), None, None, ""
     if args.rolling:  # a full run, dispatched window by window (also its counterfactuals)
-        from functools import partial
-
         from gzpower.studies.rolling import rolling_case
 
-        solver = partial(rolling_case, window=args.rolling, lookahead=args.lookahead)
+        solver = plan_solver = partial(rolling_case, window=args.rolling, lookahead=args.lookahead)
         how = f" in rolling windows of {args.rolling} h + {args.lookahead} h look-ahead"
-    for year in args.year or [2025, 2030]:
-        sc = scenario_from_args(args, "check", year, tables)
-        if args.rolling:
-            label = f"{sc.label()}-rolling{args.rolling}"
-            windows = -(-sc.hours // args.rolling)
-            extra_manifest = {"rolling": {"window_h": args.rolling, "lookahead_h": args.lookahead, "windows": windows}}
+        label = f"{sc.label()}-rolling{args.rolling}"
+        windows = -(-sc.hours // args.rolling)
+        extra_manifest = {"rolling": {"window_h": args.rolling, "lookahead_h": args.lookahead, "windows": windows}}
 
-        def extra(parent, _sc=sc):
-            verdict = verdict_tables(tables, parent, settings, _verdict_options(args), progress.say)
-            out = {**verdict, **_check_adequacy(args, tables, _sc, parent, verdict.get("target_check"))}
-            if args.no_counterfactuals:
-                return out
-            progress.say(f"[{_sc.year}] {len(PLAN_INCREMENTS)} counterfactuals (each plan target's increment removed)")
+    def extra(parent):
+        verdict = verdict_tables(tables, parent, settings, _verdict_options(args), progress.say)
+        out = {**verdict, **_check_adequacy(args, tables, sc, parent, verdict.get("target_check"))}
+        if not args.no_counterfactuals:
+            progress.say(f"[{sc.year}] {len(PLAN_INCREMENTS)} counterfactuals (each plan target's increment removed)")
             children = counterfactuals(tables, parent, settings, workers=args.workers, solver=solver)
-            return {**out, "counterfactuals": counterfactual_table(parent, children)}
+            out["counterfactuals"] = counterfactual_table(parent, children)
+        parent.kept = None  # the kept LP's memory, before the run folder and the report
+        return out
 
-        if getattr(args, "adequacy_samples", None):
-            extra_manifest = {
-                **(extra_manifest or {}),
-                "adequacy": {"samples": args.adequacy_samples, "seed": args.adequacy_seed, "network": "districts"},
-            }
-        with progress.phase(f"[{year}] the plan fleet over {sc.hours} h from hour {sc.start_hour}{how}"):
-            result = run_and_write(
-                tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest, extra, solver, label
-            )
-        print(format_check(result))
-        print(format_verdict(result.tables))  # both adequacy levels, what binds, tipping points
-        print(f"run folder: {result.folder}")
-        _report(args, result.folder)
-    return 0
+    if getattr(args, "adequacy_samples", None):
+        extra_manifest = {
+            **(extra_manifest or {}),
+            "adequacy": {"samples": args.adequacy_samples, "seed": args.adequacy_seed, "network": "districts"},
+        }
+    with progress.phase(f"[{year}] the plan fleet over {sc.hours} h from hour {sc.start_hour}{how}"):
+        result = run_and_write(
+            tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest, extra, plan_solver, label
+        )
+    text = [format_check(result), format_verdict(result.tables), f"run folder: {result.folder}"]
+    text.append(_report_text(args, result.folder))  # both adequacy levels, what binds, tipping points above
+    return _YearOutcome(year, "\n".join(text) + "\n", float(result.timings.get("highs_s") or 0.0))
 
 
 def _say(text: str) -> None:
@@ -131,16 +184,21 @@ def _check_adequacy(args, tables, sc, parent, target_check=None) -> dict:
 
 def _report(args, folder: Path) -> None:
     """The HTML report of a finished run; a report that cannot be drawn never undoes the run itself."""
+    print(_report_text(args, folder))
+
+
+def _report_text(args, folder: Path) -> str:
+    """Writes the report of a finished run and returns the line that names it ("" with ``--no-report``); a report
+    that cannot be drawn never undoes the run itself (a warning on stderr)."""
     if getattr(args, "no_report", False):
-        print()
-        return
+        return ""
     from gzpower.report import write_report
 
     before = set(folder.rglob("*"))
     try:
         with progress.phase("writing the report"):
             path = write_report(folder)
-        print(f"report: {path}\n")
+        return f"report: {path}\n"
     except KeyboardInterrupt:  # a run folder is complete, report included, or absent
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -155,6 +213,7 @@ def _report(args, folder: Path) -> None:
             f"warning: {folder / 'report.html'} not written ({reason}); the run folder is complete without it\n",
             file=sys.stderr,
         )
+        return ""
 
 
 def cmd_expand(args) -> int:

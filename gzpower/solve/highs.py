@@ -170,6 +170,8 @@ class SolveOutcome:
     duals: dict[str, np.ndarray] | None = None
     #: reduced costs c - A'y per Var component (matrix interface): name -> array in the component's own order
     reduced_costs: dict[str, np.ndarray] | None = None
+    #: the solved LP kept in HiGHS for hot starts (``solve(..., keep=True)``; :class:`gzpower.solve.hot.KeptLP`)
+    kept: Any = None
 
     @property
     def has_solution(self) -> bool:
@@ -191,11 +193,16 @@ def _status(term: TerminationCondition) -> SolveStatus:
 
 
 def solve(
-    model: pyo.ConcreteModel, settings: SolverSettings | None = None, want_duals: bool = True, tee: bool = False
+    model: pyo.ConcreteModel,
+    settings: SolverSettings | None = None,
+    want_duals: bool = True,
+    tee: bool = False,
+    keep: bool = False,
 ) -> SolveOutcome:
+    """Solve a built model; ``keep`` (matrix interface) keeps an optimal LP in HiGHS for hot starts."""
     settings = settings or SolverSettings()
     if settings.interface == "matrix":
-        return solve_matrix(model, settings, want_duals, tee)
+        return solve_matrix(model, settings, want_duals, tee, keep)
     if settings.interface != "pyomo":
         raise ValueError(f"unknown interface '{settings.interface}' (matrix or pyomo)")
     return solve_pyomo(model, settings, want_duals, tee)
@@ -596,9 +603,11 @@ def highs_lp(form: StandardForm):
 
 
 def solve_matrix(
-    model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True, tee: bool = False
+    model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True, tee: bool = False, keep: bool = False
 ) -> SolveOutcome:
-    """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo."""
+    """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo. With
+    ``keep`` an optimal LP stays in its HiGHS instance (``outcome.kept``, :class:`gzpower.solve.hot.KeptLP`) for
+    hot-started variants."""
     started = time.perf_counter()
     form = standard_form(model)
     highs = new_highs(settings, tee)
@@ -636,7 +645,7 @@ def solve_matrix(
         duals, reduced_costs = _load_solution(highs, form, model, stats, want_duals and status == "optimal")
         obj_value = float(info.objective_function_value)
     elapsed = time.perf_counter() - started
-    return SolveOutcome(
+    outcome = SolveOutcome(
         status,
         message,
         obj_value,
@@ -648,6 +657,11 @@ def solve_matrix(
         duals,
         reduced_costs,
     )
+    if keep and status == "optimal" and highs.getBasis().valid:
+        from gzpower.solve.hot import KeptLP
+
+        outcome.kept = KeptLP.of(highs, form, model)
+    return outcome
 
 
 def _matrix_stats(highs, form: StandardForm, model_status, seconds_handover: float) -> dict[str, object]:
@@ -678,7 +692,27 @@ def _load_solution(
     """Set every column's value in Pyomo and add our violation check to ``stats``; the row duals and reduced
     costs per component when ``want_duals`` and HiGHS has valid duals (else None, None)."""
     solution = highs.getSolution()
-    x = np.asarray(solution.col_value, dtype=float)
+    dual_ok = want_duals and solution.dual_valid
+    return load_values(
+        form,
+        model,
+        stats,
+        np.asarray(solution.col_value, dtype=float),
+        np.asarray(solution.row_dual, dtype=float) if dual_ok else None,
+        np.asarray(solution.col_dual, dtype=float) if dual_ok else None,
+    )
+
+
+def load_values(
+    form: StandardForm,
+    model: pyo.ConcreteModel,
+    stats: dict[str, object],
+    x: np.ndarray,
+    row_dual: np.ndarray | None,
+    col_dual: np.ndarray | None,
+) -> tuple[dict[str, np.ndarray] | None, dict[str, np.ndarray] | None]:
+    """Set every column's value ``x`` in Pyomo, add our violation check to ``stats``, and return the row duals and
+    reduced costs per component (None, None without duals)."""
     for var, value in zip(form.columns, x.tolist()):
         var.set_value(value, skip_validation=True)
     # Our own residual check, in original (unscaled) units: HiGHS reports its residual errors only after
@@ -686,10 +720,9 @@ def _load_solution(
     activity = form.A @ x if len(form.columns) else np.zeros(form.n_rows)
     stats["max_row_violation"] = violation(form.row_lower, activity, form.row_upper)
     stats["max_bound_violation"] = violation(form.lower, x, form.upper)
-    if not (want_duals and solution.dual_valid):
+    if row_dual is None or col_dual is None:
         return None, None
-    duals = form.duals_by_component(np.asarray(solution.row_dual, dtype=float))
-    col_dual = np.asarray(solution.col_dual, dtype=float)
+    duals = form.duals_by_component(row_dual)
     reduced_costs = {
         var.name: form.values_of(col_dual, var)
         for var in model.component_objects(pyo.Var, active=True, descend_into=True)

@@ -92,27 +92,107 @@ def holds(unserved_mwh: float) -> bool:
 
 
 def find_tipping(unserved: Callable[[float], float], lever: Lever, used: float) -> tuple[float, bool, float, int]:
-    """(tipping value or NaN, holds at ``used``, unserved at ``used``, solves) for one lever by bisection."""
+    """(tipping value or NaN, holds at ``used``, unserved at ``used``, solves) for one lever by bisection.
+
+    The bisection's midpoints are always the same; a midpoint's verdict is often known without solving it, since
+    the verdict flips once along the lever (:class:`_Verdicts`), and solves are spent where the unserved energy
+    seen so far puts the flip. The result is the plain bisection's, in fewer solves."""
     at_used = unserved(used)
     base = holds(at_used)
     raise_it = lever.helps_when_raised != base  # fails: the way that helps; holds: the way that hurts
     end = lever.search_range[1] if raise_it else lever.search_range[0]
-    solves = 1
     if (end > used) != raise_it or end == used:
-        return np.nan, base, at_used, solves
-    solves += 1
-    if holds(unserved(end)) == base:
-        return np.nan, base, at_used, solves
+        return np.nan, base, at_used, 1
+    at_end = unserved(end)
+    if holds(at_end) == base:
+        return np.nan, base, at_used, 2
+    verdicts = _Verdicts(unserved, used, end, at_used, at_end)
     same, flipped = used, end
     step = A.TIPPING_STEP * max(abs(used), 1e-9)
     while abs(flipped - same) > step:
         mid = 0.5 * (same + flipped)
-        solves += 1
-        if holds(unserved(mid)) == base:
+        if verdicts.at(mid) == base:
             same = mid
         else:
             flipped = mid
-    return float(flipped), base, at_used, solves
+    return float(flipped), base, at_used, verdicts.solves
+
+
+class _Verdicts:
+    """The verdict (holds or not) anywhere between the value used and the range's end, solving as little as it can.
+
+    The verdict flips once on the way (unserved energy is monotone in the lever: the bisection's own premise), so
+    the furthest point seen with the verdict of the value used and the nearest one seen with the other verdict
+    settle every point outside the gap between them. A point inside the gap is settled by solving it, except for
+    the first ``TIPPING_GUESSES`` times two failing points are known: then first a close pair of points on either
+    side of where the line through the two failing points nearest the gap reaches the threshold (unserved energy
+    is piecewise linear in a lever: on one piece the pair brackets the flip and settles every later midpoint), and
+    the point itself only if that left it open. On random monotone two-piece curves: the plain bisection's tipping
+    values in 20 % fewer solves (tests/test_speed_exact.py), 44 % fewer on a single hinge."""
+
+    def __init__(self, unserved: Callable[[float], float], used: float, end: float, at_used: float, at_end: float):
+        self.unserved, self.used = unserved, used
+        self.direction = 1.0 if end > used else -1.0
+        self.seen: dict[float, float] = {used: at_used, end: at_end}
+        self.solves = 2
+        self.base = holds(at_used)
+        self.guesses = TIPPING_GUESSES
+        self.pair_width = PAIR_WIDTH * A.TIPPING_STEP * max(abs(used), 1e-9)
+
+    def _distance(self, value: float) -> float:
+        return (value - self.used) * self.direction
+
+    def _gap(self) -> tuple[float, float]:
+        """The furthest point with the base verdict and the nearest one without it (lever values)."""
+        same = max((v for v, u in self.seen.items() if holds(u) == self.base), key=self._distance)
+        flipped = min((v for v, u in self.seen.items() if holds(u) != self.base), key=self._distance)
+        return same, flipped
+
+    def _settled(self, value: float) -> bool | None:
+        same, flipped = self._gap()
+        if self._distance(value) <= self._distance(same):
+            return self.base
+        if self._distance(value) >= self._distance(flipped):
+            return not self.base
+        return None
+
+    def _solve(self, value: float) -> None:
+        if value not in self.seen:
+            self.seen[value] = self.unserved(value)
+            self.solves += 1
+
+    def _guess(self) -> float | None:
+        """Where the line through the two failing points nearest the gap reaches the threshold, if that is strictly
+        inside the gap (None without two failing points: a holding point's unserved energy, often zero, says
+        nothing about how far the flip is)."""
+        same, flipped = self._gap()
+        failing = sorted((v for v, u in self.seen.items() if not holds(u)), key=lambda v: abs(v - same))
+        if len(failing) < 2 or self.seen[failing[0]] == self.seen[failing[1]]:
+            return None
+        (a, b), ua, ub = failing[:2], self.seen[failing[0]], self.seen[failing[1]]
+        guess = float(a + (A.VERDICT_MAX_UNSERVED_MWH - ua) * (b - a) / (ub - ua))
+        return guess if self._settled(guess) is None else None
+
+    def at(self, value: float) -> bool:
+        verdict = self._settled(value)
+        guess = self._guess() if verdict is None and self.guesses > 0 else None
+        if guess is not None:
+            self.guesses -= 1
+            for probe in (guess - self.pair_width / 2, guess + self.pair_width / 2):
+                if self._settled(probe) is None:
+                    self._solve(probe)
+            verdict = self._settled(value)
+        if verdict is None:
+            self._solve(value)
+            verdict = holds(self.seen[value])
+        return verdict
+
+
+#: how many times a search may solve a pair of points around its guess of the flip instead of a midpoint
+TIPPING_GUESSES = 2
+#: the pair's width, in bisection steps (TIPPING_STEP x the value used): narrow enough that a later midpoint seldom
+#: falls between the two points
+PAIR_WIDTH = 0.01
 
 
 def _holds_while(lever: Lever, base: bool, tipping: float) -> str:
@@ -164,21 +244,42 @@ def tightest_window(sc: Scenario, balance: pd.DataFrame, hours: int = A.TIPPING_
 def tipping_points(
     tables: dict, sc: Scenario, settings, window: tuple[int, int], levers=LEVERS, progress=None
 ) -> pd.DataFrame:
-    """The tipping-point table of scenario ``sc`` on ``window`` (start hour, hours), district level."""
+    """The tipping-point table of scenario ``sc`` on ``window`` (start hour, hours), district level.
+
+    The window's own case (every lever at its value used) is solved once and kept in HiGHS; every other point of
+    every search is a hot start from its optimal basis (:mod:`gzpower.solve.hot`: the same optimum as a cold
+    solve), and a point asked for twice (the value used, which each lever's search starts from) is solved once.
+    """
     from gzpower.studies.run import solve_case
 
     base = replace(sc, start_hour=window[0], hours=window[1], network="districts")
+    first = solve_case(tables, base, settings, keep=True)
+
+    def point(case: Scenario) -> tuple[float, ...]:
+        return tuple(float(getattr(case, lever.field)) for lever in levers)
+
+    known: dict[tuple[float, ...], float] = {}
+    if first.kpis:
+        known[point(base)] = float(first.kpis["unserved_mwh"])
+
+    def unserved_at(field: str, value: float) -> float:
+        case = replace(base, **{field: value})
+        if point(case) not in known:
+            result = solve_case(tables, case, settings, hot_from=first.kept)
+            if not result.kpis:
+                raise RuntimeError(f"{field}={value}: {result.status} ({result.message})")
+            known[point(case)] = float(result.kpis["unserved_mwh"])
+        return known[point(case)]
+
     rows = []
     for lever in levers:
         if progress:
             progress(f"tipping point of the {lever.label} ...")
 
         def unserved(value: float, _lever=lever) -> float:
-            result = solve_case(tables, replace(base, **{_lever.field: value}), settings)
-            if not result.kpis:
-                raise RuntimeError(f"{_lever.field}={value}: {result.status} ({result.message})")
-            return float(result.kpis["unserved_mwh"])
+            return unserved_at(_lever.field, value)
 
         used = float(getattr(sc, lever.field))
         rows.append(tipping_row(lever, used, find_tipping(unserved, lever, used), window))
+    first.kept = None
     return pd.DataFrame(rows, columns=COLUMNS)
