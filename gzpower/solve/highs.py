@@ -140,8 +140,9 @@ class SolverSettings:
         return HIGHS_DEFAULT_DUAL_TOLERANCE
 
     def highs_options(self) -> dict[str, OptionValue]:
-        if self.algorithm == "auto":
-            return {**ALGORITHMS["simplex"], "dual_feasibility_tolerance": self.effective_dual_tolerance()}
+        if self.algorithm == "auto":  # not resolved: the simplex (the extra options still apply)
+            tolerance = self.effective_dual_tolerance()
+            return {**ALGORITHMS["simplex"], "dual_feasibility_tolerance": tolerance, **self.extra}
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"unknown algorithm '{self.algorithm}' (choose from {', '.join(ALGORITHMS)})")
         opts: dict[str, OptionValue] = dict(ALGORITHMS[self.algorithm])
