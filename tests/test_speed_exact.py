@@ -13,8 +13,8 @@ import pytest
 
 from gzpower import assumptions as A
 from gzpower.scenario.scenario import PLAN_INCREMENTS, Scenario
-from gzpower.solve.highs import SolverSettings, solve
-from gzpower.solve.hot import solve_variant
+from gzpower.solve.highs import SolverSettings
+from gzpower.solve.hot import solve_kept, solve_variant
 from gzpower.studies.run import counterfactuals, solve_case
 from gzpower.studies.tipping import LEVERS, find_tipping, holds, tipping_points
 
@@ -58,7 +58,7 @@ def test_variants_of_a_toy_lp_reach_their_hand_derived_optima():
     "rows" (the cover row gone: made free; a new floor x >= 0.5): x = 0.5, y = 0: 0.5.
     After each variant the kept LP is restored: it solves to 6 again, from its own basis in no iteration."""
     kept_model = _toy("kept")
-    first = solve(kept_model, SETTINGS, keep=True)
+    first = solve_kept(kept_model, SETTINGS)
     assert first.objective == pytest.approx(6.0) and first.kept is not None
     expected = {"bounds": (5.5, {"x": 1.0, "y": 1.5, "z": 0.0}), "columns": (17.0, {"x": 1.0, "z": 3.0})}
     expected["rows"] = (0.5, {"x": 0.5, "y": 0.0})

@@ -16,6 +16,7 @@ import io
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -140,8 +141,9 @@ class SolverSettings:
         return HIGHS_DEFAULT_DUAL_TOLERANCE
 
     def highs_options(self) -> dict[str, OptionValue]:
-        if self.algorithm == "auto":
-            return {**ALGORITHMS["simplex"], "dual_feasibility_tolerance": self.effective_dual_tolerance()}
+        if self.algorithm == "auto":  # not resolved: the simplex (the extra options still apply)
+            tolerance = self.effective_dual_tolerance()
+            return {**ALGORITHMS["simplex"], "dual_feasibility_tolerance": tolerance, **self.extra}
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"unknown algorithm '{self.algorithm}' (choose from {', '.join(ALGORITHMS)})")
         opts: dict[str, OptionValue] = dict(ALGORITHMS[self.algorithm])
@@ -170,7 +172,7 @@ class SolveOutcome:
     duals: dict[str, np.ndarray] | None = None
     #: reduced costs c - A'y per Var component (matrix interface): name -> array in the component's own order
     reduced_costs: dict[str, np.ndarray] | None = None
-    #: the solved LP kept in HiGHS for hot starts (``solve(..., keep=True)``; :class:`gzpower.solve.hot.KeptLP`)
+    #: the solved LP kept in HiGHS for hot starts (:func:`gzpower.solve.hot.solve_kept`: a ``KeptLP``)
     kept: Any = None
 
     @property
@@ -193,16 +195,11 @@ def _status(term: TerminationCondition) -> SolveStatus:
 
 
 def solve(
-    model: pyo.ConcreteModel,
-    settings: SolverSettings | None = None,
-    want_duals: bool = True,
-    tee: bool = False,
-    keep: bool = False,
+    model: pyo.ConcreteModel, settings: SolverSettings | None = None, want_duals: bool = True, tee: bool = False
 ) -> SolveOutcome:
-    """Solve a built model; ``keep`` (matrix interface) keeps an optimal LP in HiGHS for hot starts."""
     settings = settings or SolverSettings()
     if settings.interface == "matrix":
-        return solve_matrix(model, settings, want_duals, tee, keep)
+        return solve_matrix(model, settings, want_duals, tee)
     if settings.interface != "pyomo":
         raise ValueError(f"unknown interface '{settings.interface}' (matrix or pyomo)")
     return solve_pyomo(model, settings, want_duals, tee)
@@ -603,11 +600,15 @@ def highs_lp(form: StandardForm):
 
 
 def solve_matrix(
-    model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True, tee: bool = False, keep: bool = False
+    model: pyo.ConcreteModel,
+    settings: SolverSettings,
+    want_duals: bool = True,
+    tee: bool = False,
+    keep: Callable[[Any, StandardForm], Any] | None = None,
 ) -> SolveOutcome:
     """Compile the model to sparse arrays, solve them in highspy, and load the solution back into Pyomo. With
-    ``keep`` an optimal LP stays in its HiGHS instance (``outcome.kept``, :class:`gzpower.solve.hot.KeptLP`) for
-    hot-started variants."""
+    ``keep``, an optimal LP with a valid basis stays in its HiGHS instance: ``outcome.kept = keep(highs, form)``
+    (:func:`gzpower.solve.hot.solve_kept`)."""
     started = time.perf_counter()
     form = standard_form(model)
     highs = new_highs(settings, tee)
@@ -657,10 +658,8 @@ def solve_matrix(
         duals,
         reduced_costs,
     )
-    if keep and status == "optimal" and highs.getBasis().valid:
-        from gzpower.solve.hot import KeptLP
-
-        outcome.kept = KeptLP.of(highs, form, model)
+    if keep is not None and status == "optimal" and highs.getBasis().valid:
+        outcome.kept = keep(highs, form)
     return outcome
 
 

@@ -45,6 +45,8 @@ from gzpower.solve.highs import (
     attach_log,
     load_values,
     run_interruptible,
+    solve,
+    solve_matrix,
     standard_form,
 )
 from gzpower.types import has_solution
@@ -146,6 +148,16 @@ class KeptLP:
     @property
     def n_rows(self) -> int:
         return len(self.row_lower)
+
+
+def solve_kept(
+    model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True, tee: bool = False
+) -> SolveOutcome:
+    """Solve ``model`` cold and keep its LP in HiGHS when optimal (``outcome.kept``, a :class:`KeptLP`: the start of
+    every hot-started variant); with the Pyomo interface a plain solve (nothing kept)."""
+    if settings.interface != "matrix":
+        return solve(model, settings, want_duals, tee)
+    return solve_matrix(model, settings, want_duals, tee, keep=lambda highs, form: KeptLP.of(highs, form, model))
 
 
 def _matrix_entries(matrix, n_cols: int) -> tuple[np.ndarray, np.ndarray]:

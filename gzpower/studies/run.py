@@ -79,8 +79,12 @@ def solve_case(
         from gzpower.solve.hot import solve_variant
 
         outcome = solve_variant(hot_from, built.model, settings)
+    elif keep:
+        from gzpower.solve.hot import solve_kept
+
+        outcome = solve_kept(built.model, settings, tee=progress.verbose())
     else:
-        outcome = solve(built.model, settings, tee=progress.verbose(), keep=keep)
+        outcome = solve(built.model, settings, tee=progress.verbose())
     timings["solve_s"] = outcome.seconds_handover_and_solve
     timings["highs_s"] = outcome.seconds_highs
     if not outcome.has_solution:
