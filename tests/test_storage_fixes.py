@@ -87,7 +87,8 @@ def test_battery_cost_assumptions_follow_from_the_facts_rows():
     in the base case: no grid connection is added (the other technologies' capex carry none either).
 
     By hand: price per Wh = e + p/h through the CEEC pair gives p = 0.0397 / 0.25 = 0.1588 CNY/W; the 2025 2 h level
-    (0.4646 + 0.544) / 2 = 0.5043 less p/2 = 0.0794 leaves e = 0.4249 CNY/Wh; EPC 1.07 - 0.59 = 0.48 CNY/Wh; connection 0."""
+    (0.4646 + 0.544) / 2 = 0.5043 less p/2 = 0.0794 leaves e = 0.4249 CNY/Wh; EPC 1.07 - 0.59 = 0.48 CNY/Wh;
+    connection 0."""
     power = (0.4646 - 0.4249) / (1 / 2 - 1 / 4)
     level_2h = (0.4646 + 0.544) / 2
     assert A.BATTERY_SYSTEM_POWER_CNY_PER_MW == pytest.approx(power * 1e6, abs=0.5)
