@@ -20,8 +20,11 @@ from gzpower.studies.tipping import LEVERS, find_tipping, holds, tipping_points
 
 MONTH = Scenario(year=2030, mode="check", start_hour=4344, hours=720)
 SETTINGS = SolverSettings()
-#: prices of two optimal bases: each within the dual tolerance's slack, 0.001 CNY/MWh a row (tests/test_prices.py)
-PRICE_TOLERANCE_CNY_PER_MWH = 0.05
+#: prices of two optimal bases of a degenerate LP: the duals need not be unique (with the province zone, a district
+#: whose corridor and the province's coal are both marginal prices 374.83 or 374.90 CNY/MWh at the same optimum)
+PRICE_TOLERANCE_CNY_PER_MWH = 0.1
+#: in hours priced near the value of lost load (tens of thousands of CNY/MWh) the same slack is relative
+PRICE_RELATIVE_TOLERANCE = 1e-5
 
 
 def _toy(variant: str) -> pyo.ConcreteModel:
@@ -85,9 +88,9 @@ def month(tables):
 
 def test_month_counterfactuals_hot_equal_cold(tables, month):
     """The five counterfactuals of a July month of 2030, hot from the plan's basis and cold: the same objective to
-    1e-7 relative, unserved energy to 0.1 MWh, and every district price to 0.05 CNY/MWh (two optimal bases of a
-    degenerate LP; on the gas counterfactual the prices differ by up to 0.03 CNY/MWh, in hours priced at the value
-    of lost load, 30,000 CNY/MWh). ``counterfactuals`` takes the hot path when the parent kept its LP."""
+    1e-7 relative, unserved energy to 0.1 MWh, and every district price to 0.1 CNY/MWh or 1e-5 relative (two
+    optimal bases of a degenerate LP, whose duals need not be unique: on the gas counterfactual they differ by up
+    to 0.07 CNY/MWh). ``counterfactuals`` takes the hot path when the parent kept its LP."""
     warms = {}
     for increment in PLAN_INCREMENTS:
         case = replace(MONTH, without=(increment,))
@@ -99,7 +102,8 @@ def test_month_counterfactuals_hot_equal_cold(tables, month):
         assert abs(warm.kpis["unserved_mwh"] - cold.kpis["unserved_mwh"]) <= 0.1, increment
         p = warm.tables["balance"]["price_cny_per_mwh"].to_numpy()
         q = cold.tables["balance"]["price_cny_per_mwh"].to_numpy()
-        assert np.isfinite(p).all() and np.abs(p - q).max() <= PRICE_TOLERANCE_CNY_PER_MWH, (increment, p - q)
+        allowed = np.maximum(PRICE_TOLERANCE_CNY_PER_MWH, PRICE_RELATIVE_TOLERANCE * np.abs(q))
+        assert np.isfinite(p).all() and (np.abs(p - q) <= allowed).all(), (increment, p - q)
     (via,) = counterfactuals(tables, month, SETTINGS, ("renewables",)).values()
     assert via.kpis == warms["renewables"].kpis  # the same hot solve: HiGHS is deterministic
 
