@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=min(2, os.cpu_count() or 1),
-        help="processes for the counterfactual runs (default: 2 where there are 2 cores)",
+        help="processes for the years of a check, side by side (default: 2 where there are 2 cores)",
     )
     c.add_argument(
         "--adequacy-samples",

@@ -274,7 +274,7 @@ def tipping_points(
     rows = []
     for lever in levers:
         if progress:
-            progress(f"tipping point of the {lever.label} ...")
+            progress(f"[{sc.year}] tipping point of the {lever.label} ...")
 
         def unserved(value: float, _lever=lever) -> float:
             return unserved_at(_lever.field, value)
