@@ -231,57 +231,6 @@ def adequacy_report(results: list[dict]) -> list[str]:
     return text
 
 
-def benders_cases(quick: bool) -> list[dict]:
-    """The full-year expansion as ``gzpower expand --year 2030`` solves it (Benders at the default gap: multi-cut,
-    warm-started dispatch), and a month solved both by Benders and as the whole LP, the check on its answer."""
-    full = 720 if quick else 8760
-    month = {"year": 2030, "mode": "expand", "hours": 720, "start_hour": 4800}
-    return [
-        {
-            "name": f"benders-2030-{full}h",
-            "scenario": {"year": 2030, "mode": "expand", "hours": full},
-            "solver": {"decomposition": "benders"},
-        },
-        {"name": "benders-2030-720h-month", "scenario": month, "solver": {"decomposition": "benders"}},
-        {"name": "benders-2030-720h-month-whole-lp", "scenario": month, "solver": {"decomposition": "none"}},
-    ]
-
-
-def benders_report(results: list[dict]) -> list[str]:
-    """Wall time, dispatch solves (warm-started ones), gap and where the time went; the month's Benders answer
-    against the whole LP's: objective and the capacity of every technology."""
-    from gzpower.solve.highs import SolverSettings
-
-    rows = [r for r in results if r["case"].startswith("benders-") and r.get("benders")]
-    if not rows:
-        return []
-    text = ["", "Expansion by Benders decomposition:"]
-    for r in rows:
-        history = r["benders"]["benders_history"] or []
-        warm = sum(1 for h in history if h.get("warm_start"))
-        dispatch = sum(h["seconds_dispatch"] for h in history)
-        master = sum(h["seconds_master"] for h in history)
-        text.append(
-            f"  {r['case']}: {r['total_s']:.1f} s in all; {len(history)} dispatch solves ({warm} warm-started), "
-            f"{dispatch:.1f} s dispatch, {master:.2f} s master; gap {r['benders']['benders_gap']:.1e}; "
-            f"objective {r['objective_mcny']:,.3f} M CNY"
-        )
-    by_name = {r["case"]: r for r in results}
-    split, whole = by_name.get("benders-2030-720h-month"), by_name.get("benders-2030-720h-month-whole-lp")
-    if split and whole and split.get("objective_mcny") and whole.get("objective_mcny"):
-        worst = max(
-            (abs(split["added"].get(t, 0.0) - whole["added"].get(t, 0.0)), t)
-            for t in set(split["added"]) | set(whole["added"])
-        )
-        text.append(
-            f"  month: Benders {split['objective_mcny']:,.3f} against the whole LP {whole['objective_mcny']:,.3f} "
-            f"M CNY ({split['objective_mcny'] / whole['objective_mcny'] - 1:+.1e}; gap asked "
-            f"{SolverSettings.benders_gap:.0e}); largest capacity difference {worst[0]:,.1f} ({worst[1]}); "
-            f"{split['total_s']:.1f} s against {whole['total_s']:.1f} s"
-        )
-    return text
-
-
 def _subprocess(case: dict, timeout: float) -> dict:
     command = [sys.executable, "-m", "benchmarks.bench", "--one", json.dumps(case)]
     try:
@@ -356,7 +305,7 @@ def cases(quick: bool) -> list[dict]:
                 "solver": {"algorithm": algorithm, "time_limit": limit},
             }
         )
-    return check_run_cases(quick) + out + adequacy_cases(quick) + benders_cases(quick)
+    return check_run_cases(quick) + out + adequacy_cases(quick)
 
 
 def _fmt(value, digits=1) -> str:
@@ -414,7 +363,6 @@ def summarise(results: list[dict]) -> str:
         ]
     text += adequacy_report(results)
     text += check_run_report(results)
-    text += benders_report(results)
     return "\n".join(text)
 
 

@@ -15,7 +15,7 @@ from gzpower.scenario.scenario import Scenario
 from gzpower.solve.benders import capacities_of, solve_benders
 from gzpower.solve.highs import SolverSettings, solve
 from gzpower.studies.run import solve_case
-from tests.factory import make_data, storage, thermal, with_marginal_cost
+from tests.factory import make_data, thermal, with_marginal_cost
 
 WEEK = Scenario(year=2030, mode="expand", hours=168, start_hour=4800)
 BENDERS = SolverSettings(decomposition="benders", algorithm="dual-simplex")
@@ -32,44 +32,6 @@ def _peaker_case(**scenario):
     return make_data(
         {"A": [100.0, 60.0]}, thermal_units=with_marginal_cost(units, {"G": 100.0}), mode="expand", **scenario
     )
-
-
-def _carry_over_case():
-    """Load 0, 0, 100, 100 MW; a cheap unit C of 50 MW at 10 CNY/MWh; a battery of 100 MW / 50 MWh (lossless,
-    cyclic); a gas unit to be built at 1,000 CNY per MW over the four hours, 100 CNY/MWh to run; unserved energy
-    1,000 CNY/MWh. C fills the battery in hours 0-1 (50 MWh, all it holds) and serves 50 MW in hours 2-3, which
-    leaves 2 x 50 - 50 = 50 MWh, spread by the battery as 25 MW in each of hours 2 and 3. A MW of gas up to 25 MW
-    serves both hours (saves 2 x 900 > 1,000): build K = 25 MW. Cost 150 MWh x 10 + 25 x 1,000 + 50 MWh x 100 =
-    31,500 CNY. With blocks of two hours the battery's state at the end of hour 1 (what hours 2-3 inherit) and at
-    the end of hour 3 (what the cycle hands hour 0) are the two linking columns."""
-    annuity = 1000.0 * 8760 / 4
-    units = thermal(
-        [
-            {"unit": "C", "bus": "A", "p_nom": 50.0},
-            {"unit": "G", "bus": "A", "p_nom": 0.0, "annuity": annuity},
-        ]
-    )
-    units.loc["G", "p_nom_max"] = 200.0
-    battery = storage([{"id": "S", "bus": "A", "p_nom": 100.0, "e_nom": 50.0}])
-    return make_data(
-        {"A": [0.0, 0.0, 100.0, 100.0]},
-        thermal_units=with_marginal_cost(units, {"C": 10.0, "G": 100.0}),
-        storage_units=battery,
-        mode="expand",
-    )
-
-
-@pytest.mark.parametrize("block_hours, blocks, linking", [(None, 1, 0), (2, 2, 2)])
-def test_multi_cut_carries_the_state_between_blocks(block_hours, blocks, linking):
-    built = build_model(_carry_over_case())
-    outcome = solve_benders(built.model, built.registry.investments, BENDERS, block_hours=block_hours)
-    assert outcome.status == "optimal", outcome.message
-    assert (outcome.stats["benders_blocks"], outcome.stats["benders_linking_columns"]) == (blocks, linking)
-    assert outcome.stats["benders_lower_bound"] / COST_SCALE <= 31_500.0 * (1 + 1e-9)
-    assert outcome.objective / COST_SCALE == pytest.approx(31_500.0, rel=BENDERS.benders_gap)
-    # F rises by 1,800 - 1,000 = 800 CNY per MW short of 25 and 1,000 per MW past it: the gap bounds the distance
-    assert built.model.thermal_new["G"].value == pytest.approx(25.0, abs=31_500.0 * BENDERS.benders_gap / 800)
-    assert built.model.storage_soc["S", 1].value == pytest.approx(50.0, abs=1e-3)
 
 
 def test_hand_computed_expansion():
@@ -117,51 +79,6 @@ def test_week_matches_the_monolithic_optimum(tables):
     assert split.tables["capacities"]["added"].sum() == pytest.approx(
         mono.tables["capacities"]["added"].sum(), rel=0.05
     )
-
-
-#: builds (MW or MWh) below this on both sides are not compared: within a 1e-4 gap on a week (0.16 M CNY) stray
-#: megawatts of near-indifferent options (battery energy, an import interface) differ between equally good answers
-INDIFFERENT_MW = 150.0
-
-
-def test_multi_cut_matches_single_cut_and_the_monolithic_optimum(tables):
-    """Daily blocks on a Guangzhou week (seven cuts per dispatch solve, linked by the states of charge and the
-    ramping units' output at each midnight): the same optimum as one aggregated cut and as the whole LP, within
-    the gap, and the same capacity of every technology that either builds in earnest (within 1 %)."""
-    mono = build_model(assemble(tables, WEEK))
-    optimum = solve(mono.model, SolverSettings(algorithm="dual-simplex"), want_duals=False).objective
-    reference = by_technology(capacities_of(mono.model, mono.registry.investments), mono.registry)
-    for block_hours, blocks in ((None, 1), (24, 7)):
-        built = build_model(assemble(tables, WEEK))
-        outcome = solve_benders(built.model, built.registry.investments, BENDERS, block_hours=block_hours)
-        assert outcome.status == "optimal", outcome.message
-        assert outcome.stats["benders_blocks"] == blocks
-        assert (outcome.stats["benders_linking_columns"] > 0) == (blocks > 1)
-        assert outcome.stats["benders_lower_bound"] <= optimum * (1 + 1e-7) <= outcome.objective * (1 + 2e-7)
-        assert outcome.objective == pytest.approx(optimum, rel=BENDERS.benders_gap)
-        totals = by_technology(capacities_of(built.model, built.registry.investments), built.registry)
-        assert set(totals) == set(reference)
-        for tech, mw in reference.items():
-            if max(mw, totals[tech]) >= INDIFFERENT_MW:
-                assert totals[tech] == pytest.approx(mw, rel=0.01), tech
-
-
-def test_warm_started_dispatch_keeps_the_answer(tables, monkeypatch):
-    """Dispatch re-solves from the previous basis end at the same optimum as cold ones (a share of 0 turns the
-    warm start off), and the warm start is taken."""
-    from gzpower.solve import benders
-
-    results = {}
-    for share in (benders.WARM_ITERATION_SHARE, 0.0):
-        monkeypatch.setattr(benders, "WARM_ITERATION_SHARE", share)
-        built = build_model(assemble(tables, WEEK))
-        outcome = solve_benders(built.model, built.registry.investments, BENDERS, block_hours=None)
-        assert outcome.status == "optimal"
-        results[share] = outcome
-    warm, cold = results.values()
-    assert any(h["warm_start"] for h in warm.stats["benders_history"])
-    assert not any(h["warm_start"] for h in cold.stats["benders_history"])
-    assert warm.objective == pytest.approx(cold.objective, rel=BENDERS.benders_gap)
 
 
 def test_iteration_limit_returns_the_best_plan_marked(tables):
