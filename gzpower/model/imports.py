@@ -188,10 +188,12 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         doc="(I2, I3, I5, I7, I8) interface capacity added by import contracts (MW)",
     )
     reg.invest(m.link_new)
+    # looked up once per interface: a frame lookup per (interface, hour) cost seconds on the full year
+    flow_bounds = {k: _flow_bounds(links, k, k in ext_set, both[k]) for k in ids}
     m.link_flow = pyo.Var(
         m.LINK,
         m.T,
-        bounds=lambda _m, k, t: _flow_bounds(links, k, k in ext_set, both[k]),
+        bounds=lambda _m, k, t: flow_bounds[k],
         doc="(I2, I3, I7) interface flow z[k,t] (MW), negative on a two-way interface when the city exports",
     )
     n = d.n_hours
