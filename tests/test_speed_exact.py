@@ -167,3 +167,31 @@ def test_tipping_search_gives_the_plain_bisections_values_in_fewer_solves():
         plain_solves += plain[3]
         fewer_solves += found[3]
     assert fewer_solves <= 0.85 * plain_solves, (fewer_solves, plain_solves)
+
+
+def test_a_check_of_two_years_says_where_each_years_time_went(tmp_path, capsys):
+    """The last lines of a check of two years: one line per year with its phases, then the timing line. Each
+    year's phases fit in the wall time, the counterfactuals' HiGHS time in their own, and the manifest keeps the
+    same seconds."""
+    import json
+    import re
+
+    from gzpower.cli.main import main
+
+    argv = ["check", "--year", "2025", "--year", "2030", "--hours", "24", "--start-hour", "4800"]
+    assert main([*argv, "--workers", "1", "--no-report", "--quiet", "--runs-dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    wall = float(re.match(r"timing: wall ([\d.]+) s; HiGHS ([\d.]+) s", lines[-1]).group(1))
+    number = r"([\d.]+) s"
+    for year, line in zip((2025, 2030), lines[-3:-1]):
+        found = re.match(
+            rf"time {year}: plan LP {number} \(HiGHS {number}\), the other adequacy level {number}, "
+            rf"counterfactuals {number} \(HiGHS {number}\), writing and report {number}$",
+            line,
+        )
+        assert found, line
+        plan, plan_highs, other, cf, cf_highs, report = map(float, found.groups())
+        assert 0 <= plan_highs <= plan and 0 <= cf_highs <= cf and plan + other + cf + report <= wall
+        (manifest,) = tmp_path.glob(f"*check-{year}-*/manifest.json")
+        timings = json.loads(manifest.read_text())["timings_s"]
+        assert round(timings["counterfactuals_s"], 1) == cf and round(timings["other_level_s"], 1) == other

@@ -6,7 +6,8 @@ import json
 import math
 import shutil
 import sys
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def cmd_check(args) -> int:
             outcomes.append(_check_year(args, year, tables, load_s))
             print(outcomes[-1].text, end="", flush=True)
     if len(years) > 1:
+        for outcome in outcomes:
+            print(_phase_line(outcome))
         print(_timing_line(progress.elapsed(), outcomes))
     return 0
 
@@ -75,6 +78,26 @@ class _YearOutcome:
     year: int
     text: str
     plan_highs_s: float
+    #: seconds per phase (the run's manifest timings and the report's)
+    phases: dict = field(default_factory=dict)
+
+
+def _phase_line(outcome: _YearOutcome) -> str:
+    """Where one year's time went: the plan LP (build, solve, extraction), the other adequacy level, the tipping
+    points, the counterfactuals (their HiGHS time when hot), the run folder and the report."""
+    t = outcome.phases
+    plan = sum(float(t.get(k) or 0.0) for k in ("build_s", "solve_s", "extract_s"))
+    parts = [f"plan LP {plan:.1f} s (HiGHS {outcome.plan_highs_s:.1f} s)"]
+    for key, label in (("other_level_s", "the other adequacy level"), ("tipping_points_s", "tipping points")):
+        if key in t:
+            parts.append(f"{label} {t[key]:.1f} s")
+    if "counterfactuals_s" in t:
+        hot = t.get("counterfactuals_highs_s")
+        parts.append(
+            f"counterfactuals {t['counterfactuals_s']:.1f} s" + (f" (HiGHS {hot:.1f} s)" if hot is not None else "")
+        )
+    parts.append(f"writing and report {float(t.get('write_s') or 0.0) + float(t.get('report_s') or 0.0):.1f} s")
+    return f"time {outcome.year}: " + ", ".join(parts)
 
 
 def _timing_line(wall_s: float, outcomes: list[_YearOutcome]) -> str:
@@ -129,11 +152,15 @@ def _check_year(args, year: int, tables: dict, load_s: float) -> _YearOutcome:
         extra_manifest = {"rolling": {"window_h": args.rolling, "lookahead_h": args.lookahead, "windows": windows}}
 
     def extra(parent):
-        verdict = verdict_tables(tables, parent, settings, _verdict_options(args), progress.say)
+        verdict = verdict_tables(tables, parent, settings, _verdict_options(args), progress.say, parent.timings)
         out = {**verdict, **_check_adequacy(args, tables, sc, parent, verdict.get("target_check"))}
         if not args.no_counterfactuals:
             progress.say(f"[{sc.year}] {len(PLAN_INCREMENTS)} counterfactuals (each plan target's increment removed)")
+            started = time.perf_counter()
             children = counterfactuals(tables, parent, settings, workers=args.workers, solver=solver)
+            parent.timings["counterfactuals_s"] = time.perf_counter() - started
+            if parent.kept is not None:
+                parent.timings["counterfactuals_highs_s"] = float(sum(parent.kept.seconds_highs))
             out["counterfactuals"] = counterfactual_table(parent, children)
         parent.kept = None  # the kept LP's memory, before the run folder and the report
         return out
@@ -148,8 +175,10 @@ def _check_year(args, year: int, tables: dict, load_s: float) -> _YearOutcome:
             tables, sc, settings, args.runs_dir, args.data, load_s, extra_manifest, extra, plan_solver, label
         )
     text = [format_check(result), format_verdict(result.tables), f"run folder: {result.folder}"]
+    started = time.perf_counter()
     text.append(_report_text(args, result.folder))  # both adequacy levels, what binds, tipping points above
-    return _YearOutcome(year, "\n".join(text) + "\n", float(result.timings.get("highs_s") or 0.0))
+    phases = {**result.timings, "report_s": time.perf_counter() - started}
+    return _YearOutcome(year, "\n".join(text) + "\n", float(result.timings.get("highs_s") or 0.0), phases)
 
 
 def _say(text: str) -> None:

@@ -8,6 +8,7 @@ target check (:mod:`gzpower.results.adequacy_levels`), gathers the binding limit
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -47,15 +48,27 @@ def binding_levels(district, city) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def verdict_tables(tables: dict, parent, settings, options: VerdictOptions = VerdictOptions(), progress=None) -> dict:
-    """The target check with both adequacy levels and the about-bands, ``binding`` and ``tipping_points``."""
+def verdict_tables(
+    tables: dict,
+    parent,
+    settings,
+    options: VerdictOptions = VerdictOptions(),
+    progress=None,
+    timings: dict | None = None,
+) -> dict:
+    """The target check with both adequacy levels and the about-bands, ``binding`` and ``tipping_points``.
+    ``timings``: the seconds of the other level's solve and of the tipping points are added to it
+    (``other_level_s``, ``tipping_points_s``)."""
     from gzpower.studies.run import solve_case
 
     sc = parent.scenario
     other_level = "districts" if sc.network == "city" else "city"
     if progress:
         progress(f"[{sc.year}] solving the other adequacy level ({other_level}) ...")
+    started = time.perf_counter()
     other = solve_case(tables, replace(sc, network=other_level), settings)
+    if timings is not None:
+        timings["other_level_s"] = time.perf_counter() - started
     if not other.kpis:
         raise SolveError(f"{sc.label()} at the {other_level} level: {other.status} ({other.message})")
     district, city = (other, parent) if sc.network == "city" else (parent, other)
@@ -71,7 +84,10 @@ def verdict_tables(tables: dict, parent, settings, options: VerdictOptions = Ver
             window = tightest_window(sc, parent.tables["balance"])
         if progress:
             progress(f"[{sc.year}] tipping points on {window[1]} h from hour {window[0]} ...")
+        started = time.perf_counter()
         out["tipping_points"] = tipping_points(tables, sc, settings, window, progress=progress)
+        if timings is not None:
+            timings["tipping_points_s"] = time.perf_counter() - started
     return out
 
 
