@@ -170,7 +170,30 @@ def year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def hourly_pivot(frame: pd.DataFrame, year: int, columns: str, value: str) -> pd.DataFrame:
     """A year's long table (hour, ``columns``, ``value``) as hours x ``columns``."""
-    return year_rows(frame, year).pivot(index="hour", columns=columns, values=value).sort_index()
+    return pivot_hours(year_rows(frame, year), columns, value)
+
+
+def pivot_hours(rows: pd.DataFrame, columns: str, value: str) -> pd.DataFrame:
+    """``rows.pivot(index="hour", columns=columns, values=value).sort_index()``, the same frame, built by array
+    indexing when every (hour, column) pair occurs exactly once and the values are floats (a validated profile);
+    pandas' pivot otherwise (it names a duplicated pair)."""
+    hour_codes, hours = pd.factorize(rows["hour"], sort=True)
+    col_codes, names = pd.factorize(rows[columns], sort=True)
+    n_hours, n_cols = len(hours), len(names)
+    values = rows[value].to_numpy()
+    complete = len(rows) == n_hours * n_cols and (hour_codes >= 0).all() and (col_codes >= 0).all()
+    if complete and values.dtype == np.float64:
+        flat = hour_codes.astype(np.int64) * n_cols + col_codes
+        if (np.bincount(flat, minlength=n_hours * n_cols) == 1).all():
+            out = np.empty(n_hours * n_cols)
+            out[flat] = values
+            return pd.DataFrame(
+                out.reshape(n_hours, n_cols),
+                index=pd.Index(hours, name="hour"),
+                columns=pd.Index(names, name=columns),
+                copy=False,  # hour-major in memory, as pivot leaves it: sums over it round the same
+            )
+    return rows.pivot(index="hour", columns=columns, values=value).sort_index()
 
 
 @dataclass
@@ -262,10 +285,14 @@ class InputContext:
         return techs[(techs["tech"] == tech) & (techs["year"] == self.year)].iloc[0]
 
     @cached_property
+    def _year_load(self) -> pd.DataFrame:
+        """The year's load of every bus, hours x bus (MW), unscaled: pivoted once for the city and the province."""
+        return hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
+
+    @cached_property
     def full_load(self) -> pd.DataFrame:
         """Full-year load, hours x districts (MW), scaled by the scenario."""
-        load = hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
-        return load[self.districts] * self.scenario.load_scale
+        return self._year_load[self.districts] * self.scenario.load_scale
 
     @cached_property
     def province_full_load(self) -> pd.DataFrame:
@@ -273,7 +300,7 @@ class InputContext:
         city's load scale leaves it alone."""
         if not self.province_buses:
             return pd.DataFrame(index=self.full_load.index)
-        load = hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
+        load = self._year_load
         missing = [b for b in self.province_buses if b not in load.columns]
         if missing:
             raise InputError("profiles/load.parquet", f"no load rows for bus {missing[0]} in {self.year}", column="bus")
@@ -288,11 +315,7 @@ class InputContext:
     def cf_full(self) -> pd.DataFrame:
         """Full-year capacity factors, hours x "tech@bus"."""
         frame = year_rows(self.tables["capacity_factors"], self.year)
-        return (
-            frame.assign(key=frame["tech"] + "@" + frame["bus"])
-            .pivot(index="hour", columns="key", values="cf")
-            .sort_index()
-        )
+        return pivot_hours(frame.assign(key=frame["tech"] + "@" + frame["bus"]), "key", "cf")
 
     @cached_property
     def avail_full(self) -> pd.DataFrame:
