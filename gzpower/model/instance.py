@@ -165,6 +165,12 @@ class ModelData:
 
 
 def year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of ``year``; a slice (no copy of the columns) where they are one block, as in the profiles."""
+    mask = (frame["year"] == year).to_numpy()
+    if mask.dtype == bool:
+        hits = np.flatnonzero(mask)
+        if len(hits) and hits[-1] - hits[0] + 1 == len(hits):
+            return frame.iloc[hits[0] : hits[-1] + 1]
     return frame[frame["year"] == year]
 
 
