@@ -285,10 +285,23 @@ class InputContext:
             return None
         return float(row["value"].iloc[0])
 
+    @cached_property
+    def _year_technologies(self) -> tuple[pd.DataFrame, dict]:
+        """The technology table's rows of the scenario's year, and the position of each technology's first row."""
+        techs = self.tables["technologies"]
+        rows = techs[techs["year"] == self.year]
+        first: dict = {}
+        for i, tech in enumerate(rows["tech"]):
+            first.setdefault(tech, i)
+        return rows, first
+
     def technology(self, tech: str) -> pd.Series:
         """The technology table's row for ``tech`` in the scenario's year (costs, efficiency)."""
+        rows, first = self._year_technologies
+        if tech in first:
+            return rows.iloc[first[tech]]
         techs = self.tables["technologies"]
-        return techs[(techs["tech"] == tech) & (techs["year"] == self.year)].iloc[0]
+        return techs[(techs["tech"] == tech) & (techs["year"] == self.year)].iloc[0]  # none: the same IndexError
 
     @cached_property
     def _year_load(self) -> pd.DataFrame:
