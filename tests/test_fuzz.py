@@ -264,6 +264,7 @@ def test_odd_but_valid_values_run_or_fail_cleanly(rel, data):
                 "4800",
                 "--no-counterfactuals",
                 "--quiet",
+                "--no-report",
                 "--data",
                 str(root),
                 "--runs-dir",

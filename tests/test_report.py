@@ -30,7 +30,8 @@ START_HOUR = 4800  # a hot July week
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> tuple[Path, Path]:
-    """A plan check (with counterfactuals) and a 5 % heavier-load check of the same July week."""
+    """A plan check (with counterfactuals) and a 5 % heavier-load check of the same July week, without their
+    reports: the ``report`` fixture writes the first one's, ``test_report_cli`` the second one's."""
     runs_dir = tmp_path_factory.mktemp("runs")
     base = [
         "check",
@@ -43,6 +44,7 @@ def runs(tmp_path_factory) -> tuple[Path, Path]:
         "--runs-dir",
         str(runs_dir),
         "--quiet",
+        "--no-report",
     ]
     assert main(base) == 0
     assert main(base + ["--no-counterfactuals", "--load-scale", "1.05"]) == 0

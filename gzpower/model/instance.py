@@ -165,12 +165,41 @@ class ModelData:
 
 
 def year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of ``year``; a slice (no copy of the columns) where they are one block, as in the profiles."""
+    mask = (frame["year"] == year).to_numpy()
+    if mask.dtype == bool:
+        hits = np.flatnonzero(mask)
+        if len(hits) and hits[-1] - hits[0] + 1 == len(hits):
+            return frame.iloc[hits[0] : hits[-1] + 1]
     return frame[frame["year"] == year]
 
 
 def hourly_pivot(frame: pd.DataFrame, year: int, columns: str, value: str) -> pd.DataFrame:
     """A year's long table (hour, ``columns``, ``value``) as hours x ``columns``."""
-    return year_rows(frame, year).pivot(index="hour", columns=columns, values=value).sort_index()
+    return pivot_hours(year_rows(frame, year), columns, value)
+
+
+def pivot_hours(rows: pd.DataFrame, columns: str, value: str) -> pd.DataFrame:
+    """``rows.pivot(index="hour", columns=columns, values=value).sort_index()``, the same frame, built by array
+    indexing when every (hour, column) pair occurs exactly once and the values are floats (a validated profile);
+    pandas' pivot otherwise (it names a duplicated pair)."""
+    hour_codes, hours = pd.factorize(rows["hour"], sort=True)
+    col_codes, names = pd.factorize(rows[columns], sort=True)
+    n_hours, n_cols = len(hours), len(names)
+    values = rows[value].to_numpy()
+    complete = len(rows) == n_hours * n_cols and (hour_codes >= 0).all() and (col_codes >= 0).all()
+    if complete and values.dtype == np.float64:
+        flat = hour_codes.astype(np.int64) * n_cols + col_codes
+        if (np.bincount(flat, minlength=n_hours * n_cols) == 1).all():
+            out = np.empty(n_hours * n_cols)
+            out[flat] = values
+            return pd.DataFrame(
+                out.reshape(n_hours, n_cols),
+                index=pd.Index(hours, name="hour"),
+                columns=pd.Index(names, name=columns),
+                copy=False,  # hour-major in memory, as pivot leaves it: sums over it round the same
+            )
+    return rows.pivot(index="hour", columns=columns, values=value).sort_index()
 
 
 @dataclass
@@ -256,16 +285,33 @@ class InputContext:
             return None
         return float(row["value"].iloc[0])
 
+    @cached_property
+    def _year_technologies(self) -> tuple[pd.DataFrame, dict]:
+        """The technology table's rows of the scenario's year, and the position of each technology's first row."""
+        techs = self.tables["technologies"]
+        rows = techs[techs["year"] == self.year]
+        first: dict = {}
+        for i, tech in enumerate(rows["tech"]):
+            first.setdefault(tech, i)
+        return rows, first
+
     def technology(self, tech: str) -> pd.Series:
         """The technology table's row for ``tech`` in the scenario's year (costs, efficiency)."""
+        rows, first = self._year_technologies
+        if tech in first:
+            return rows.iloc[first[tech]]
         techs = self.tables["technologies"]
-        return techs[(techs["tech"] == tech) & (techs["year"] == self.year)].iloc[0]
+        return techs[(techs["tech"] == tech) & (techs["year"] == self.year)].iloc[0]  # none: the same IndexError
+
+    @cached_property
+    def _year_load(self) -> pd.DataFrame:
+        """The year's load of every bus, hours x bus (MW), unscaled: pivoted once for the city and the province."""
+        return hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
 
     @cached_property
     def full_load(self) -> pd.DataFrame:
         """Full-year load, hours x districts (MW), scaled by the scenario."""
-        load = hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
-        return load[self.districts] * self.scenario.load_scale
+        return self._year_load[self.districts] * self.scenario.load_scale
 
     @cached_property
     def province_full_load(self) -> pd.DataFrame:
@@ -273,7 +319,7 @@ class InputContext:
         city's load scale leaves it alone."""
         if not self.province_buses:
             return pd.DataFrame(index=self.full_load.index)
-        load = hourly_pivot(self.tables["load"], self.year, "bus", "load_mw")
+        load = self._year_load
         missing = [b for b in self.province_buses if b not in load.columns]
         if missing:
             raise InputError("profiles/load.parquet", f"no load rows for bus {missing[0]} in {self.year}", column="bus")
@@ -288,11 +334,7 @@ class InputContext:
     def cf_full(self) -> pd.DataFrame:
         """Full-year capacity factors, hours x "tech@bus"."""
         frame = year_rows(self.tables["capacity_factors"], self.year)
-        return (
-            frame.assign(key=frame["tech"] + "@" + frame["bus"])
-            .pivot(index="hour", columns="key", values="cf")
-            .sort_index()
-        )
+        return pivot_hours(frame.assign(key=frame["tech"] + "@" + frame["bus"]), "key", "cf")
 
     @cached_property
     def avail_full(self) -> pd.DataFrame:

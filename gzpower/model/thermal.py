@@ -258,7 +258,7 @@ def group_identical_units(th: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     stay alone. Returns the group table (index: group name) and the unit table with its group and share.
     """
     units = th.copy()
-    units["group"] = units.index.to_numpy()
+    group = units.index.to_numpy().copy()
     fixed = units[~units["extendable"]]
     taken: set[str] = set(units.index)
     for _, members in fixed.groupby(list(GROUP_KEY), sort=False, dropna=False):
@@ -269,7 +269,8 @@ def group_identical_units(th: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
         while name in taken:
             name += "'"
         taken.add(name)
-        units.loc[members.index, "group"] = name
+        group[units.index.isin(members.index)] = name  # the rows labelled as the members, as .loc would set
+    units["group"] = group
     units["share"] = units["p_nom"] / units.groupby("group")["p_nom"].transform("sum").where(lambda x: x > 0, 1.0)
     units.loc[units["p_nom"] <= 0, "share"] = 1.0 / units.groupby("group")["p_nom"].transform("size")
     summed = units.groupby("group", sort=False)[["p_nom", "p_nom_max"]].sum()
