@@ -52,6 +52,16 @@ from gzpower.solve.highs import (
 from gzpower.types import has_solution
 
 
+#: HiGHS options of every hot solve unless the user's settings name them. Devex pricing: from a given basis HiGHS's
+#: default may start the dual simplex with exact steepest-edge weights, which on the full year cost more than they
+#: saved. Measured on the 2030 check's counterfactuals (2026-12-02, one process, the same built variant solved both
+#: ways, load about 3): without the gas increment 234 s (107,724 iterations) by default against 156 s (155,128)
+#: with devex; the other four took the same iterations either way (the default had switched to devex by itself),
+#: 8-93 s; the five 398 s against 342 s. The optimum is the same; in a degenerate LP the vertex, and so a dual,
+#: may differ (tests/test_speed_exact.py)
+HOT_START_OPTIONS: dict[str, int] = {"simplex_dual_edge_weight_strategy": 1}
+
+
 @dataclass
 class _Part:
     """One component's stretch of columns (or rows): its name, first position and keys in order."""
@@ -363,7 +373,7 @@ def solve_variant(
         raise ValueError("a hot start needs the variant to have the kept LP's objective sense")
     change = change_between(kept, form, model)
     highs = kept.highs
-    for key, value in settings.highs_options().items():
+    for key, value in {**HOT_START_OPTIONS, **settings.highs_options()}.items():
         highs.setOptionValue(key, value)
     log_path = attach_log(highs, "gzpower-highs-hot-")
     try:
