@@ -91,5 +91,6 @@ def benders_iteration(it) -> None:
     """The Benders callback: one line per iteration with both bounds and the gap (million CNY)."""
     say(
         f"Benders iteration {it.iteration + 1}: F(K) {it.value:,.3f}, upper bound {it.upper_bound:,.3f}, "
-        f"lower bound {it.lower_bound:,.3f}, gap {it.gap:.2e} ({it.seconds_dispatch:.1f} s dispatch)"
+        f"lower bound {it.lower_bound:,.3f}, gap {it.gap:.2e} ({it.seconds_dispatch:.1f} s dispatch"
+        f"{', warm' if it.warm_start else ''})"
     )

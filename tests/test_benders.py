@@ -81,6 +81,69 @@ def test_week_matches_the_monolithic_optimum(tables):
     )
 
 
+@pytest.fixture(scope="module")
+def week_optimum(tables):
+    """The monolithic LP's optimum of the Guangzhou week."""
+    return solve(build_model(assemble(tables, WEEK)).model, SolverSettings(algorithm="dual-simplex")).objective
+
+
+def _dispatch_statuses(monkeypatch) -> list:
+    """HiGHS's model status after every dispatch run of the Benders loop (a warm attempt and its cold re-solve
+    are two runs)."""
+    from gzpower.solve import benders
+
+    statuses: list = []
+    run = benders._run
+
+    def spy(sub, settings, started):
+        run(sub, settings, started)
+        statuses.append(sub.getModelStatus())
+
+    monkeypatch.setattr(benders, "_run", spy)
+    return statuses
+
+
+def test_warm_started_dispatch_reaches_the_monolithic_optimum(tables, week_optimum, monkeypatch):
+    """Every re-solve from the previous basis (WARM_FROM_GAP infinite: whatever the gap): the week's optimum
+    within the gap, the first dispatch cold, the warm ones within their iteration limit."""
+    from gzpower.solve import benders
+
+    monkeypatch.setattr(benders, "WARM_FROM_GAP", np.inf)
+    built = build_model(assemble(tables, WEEK))
+    outcome = solve_benders(built.model, built.registry.investments, BENDERS)
+    assert outcome.status == "optimal", outcome.message
+    assert outcome.stats["benders_lower_bound"] <= week_optimum * (1 + 1e-7)
+    assert outcome.objective == pytest.approx(week_optimum, rel=BENDERS.benders_gap)
+    history = outcome.stats["benders_history"]
+    first, warm = history[0], [h for h in history if h["warm_start"]]
+    assert not first["warm_start"] and first["simplex_iterations"] > 0
+    assert warm
+    limit = benders.WARM_ITERATION_SHARE * first["simplex_iterations"]
+    assert all(0 < h["simplex_iterations"] <= limit for h in warm)
+
+
+def test_warm_start_past_its_iteration_limit_is_solved_cold(tables, week_optimum, monkeypatch):
+    """A warm attempt allowed a single simplex iteration stops on the limit; the cold re-solve (the limit lifted)
+    still reaches the week's optimum (to a 1e-3 gap: half the dispatch solves of the default, all of them cold)."""
+    import highspy
+
+    from gzpower.solve import benders
+
+    monkeypatch.setattr(benders, "WARM_FROM_GAP", np.inf)
+    monkeypatch.setattr(benders, "WARM_ITERATION_SHARE", 1e-9)  # a limit of one iteration
+    statuses = _dispatch_statuses(monkeypatch)
+    built = build_model(assemble(tables, WEEK))
+    outcome = solve_benders(built.model, built.registry.investments, replace(BENDERS, benders_gap=1e-3))
+    assert outcome.status == "optimal", outcome.message
+    assert outcome.stats["benders_lower_bound"] <= week_optimum * (1 + 1e-7)
+    assert outcome.objective == pytest.approx(week_optimum, rel=1e-3)
+    history = outcome.stats["benders_history"]
+    assert len(history) > 1 and not any(h["warm_start"] for h in history)
+    status = highspy.HighsModelStatus
+    # the first dispatch, then per re-solve: the warm attempt on its limit, the cold solve optimal
+    assert statuses == [status.kOptimal] + [status.kIterationLimit, status.kOptimal] * (len(history) - 1)
+
+
 def test_iteration_limit_returns_the_best_plan_marked(tables):
     built = build_model(assemble(tables, WEEK))
     optimum = solve(build_model(assemble(tables, WEEK)).model, SolverSettings(algorithm="dual-simplex")).objective
