@@ -51,7 +51,6 @@ from gzpower.solve.highs import (
 )
 from gzpower.types import has_solution
 
-
 #: HiGHS options of every hot solve unless the user's settings name them. Devex pricing: from a given basis HiGHS's
 #: default may start the dual simplex with exact steepest-edge weights, which on the full year cost more than they
 #: saved. Measured on the 2030 check's counterfactuals (2026-12-02, one process, the same built variant solved both
