@@ -177,6 +177,7 @@ def run_check_command(case: dict, load_s: float, t0: float) -> dict:
         "plan_lps": found.group(3),
         "ratio": float(found.group(4)) if found.group(4) != "-" else None,
         "timing_line": lines[-1],
+        "phase_lines": [line for line in lines if re.match(r"^time \d{4}: ", line)],
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
@@ -191,11 +192,15 @@ def check_run_cases(quick: bool) -> list[dict]:
 
 def check_run_report(results: list[dict]) -> list[str]:
     rows = [r for r in results if r["case"].startswith("make-run") and r.get("wall_s") is not None]
-    return [
-        f"\n{r['case']}: wall {r['wall_s']:.1f} s ({r['total_s']:.1f} s seen from outside), HiGHS {r['highs_s']:.1f} s "
-        f"for the plan LPs ({r['plan_lps']}), ratio {r['ratio']}; peak {r['peak_rss_mb']:,.0f} MB in one process"
-        for r in rows
-    ]
+    text = []
+    for r in rows:
+        text.append(
+            f"\n{r['case']}: wall {r['wall_s']:.1f} s ({r['total_s']:.1f} s seen from outside), HiGHS "
+            f"{r['highs_s']:.1f} s for the plan LPs ({r['plan_lps']}), ratio {r['ratio']}; peak "
+            f"{r['peak_rss_mb']:,.0f} MB in one process"
+        )
+        text += [f"  {line}" for line in r.get("phase_lines", [])]
+    return text
 
 
 def adequacy_cases(quick: bool) -> list[dict]:
