@@ -164,7 +164,7 @@ def _check_references(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
                 i = _first(bad)
                 _fail(
                     table,
-                    f"unknown {ref_table[:-1] if ref_table.endswith('s') else ref_table} '{values.iloc[i]}'",
+                    f"'{values.iloc[i]}' is not a {ref_col} of table {ref_table}",
                     i,
                     col.name,
                     files.get(table.name),
