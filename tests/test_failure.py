@@ -82,7 +82,7 @@ def test_signal_during_solve_leaves_nothing(tmp_path, sig):
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
-    assert "interrupted: no run folder was written" in err
+    assert "interrupted: no run folder was written for the run under way" in err
     assert "Traceback" not in err
     assert list(runs.iterdir()) == []  # no run folder and no .tmp-* left
     assert list(tmp.iterdir()) == []  # nor the HiGHS log

@@ -228,7 +228,8 @@ def _report_text(args, folder: Path) -> str:
         with progress.phase("writing the report"):
             path = write_report(folder)
         return f"report: {path}\n"
-    except KeyboardInterrupt:  # a run folder is complete, report included, or absent
+    except (KeyboardInterrupt, SystemExit):  # a run folder is complete, report included, or absent
+        # SystemExit: SIGTERM in a year's worker process (gzpower.studies.workers), which the parent sends on Ctrl-C
         shutil.rmtree(folder, ignore_errors=True)
         raise
     except Exception as exc:  # the run is complete and valid without its pictures: no partial report is left

@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_SOLVE
     except KeyboardInterrupt:
-        print("interrupted: no run folder was written", file=sys.stderr)
+        print("interrupted: no run folder was written for the run under way", file=sys.stderr)
         return 130
     except OSError as err:
         print(_os_error(err), file=sys.stderr)

@@ -83,6 +83,12 @@ def init_worker(parent_pid: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):  # no prctl: the watching thread alone
             pass
+    # tqdm's default lock is a multiprocessing semaphore; a worker ended by SIGTERM cannot unregister it, and the
+    # resource tracker then warns of "leaked semaphore objects" after the parent's one-line message. A worker's
+    # bars are its own: a thread lock does
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
     if os.getppid() != parent_pid:
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="watch-parent").start()
