@@ -166,12 +166,13 @@ class ModelData:
 
 def year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """The rows of ``year``; a slice (no copy of the columns) where they are one block, as in the profiles."""
-    mask = (frame["year"] == year).to_numpy()
+    in_year = frame["year"] == year
+    mask = in_year.to_numpy()
     if mask.dtype == bool:
         hits = np.flatnonzero(mask)
         if len(hits) and hits[-1] - hits[0] + 1 == len(hits):
             return frame.iloc[hits[0] : hits[-1] + 1]
-    return frame[frame["year"] == year]
+    return frame[in_year]
 
 
 def hourly_pivot(frame: pd.DataFrame, year: int, columns: str, value: str) -> pd.DataFrame:
