@@ -107,6 +107,12 @@ def end_workers(executor: ProcessPoolExecutor) -> None:
         if proc.is_alive():
             proc.kill()
             proc.join(TERMINATE_WAIT_S)
+    # the executor's own thread, seeing its workers gone, closes its wake-up pipe; if that is still under way when
+    # the interpreter exits, Python 3.11's exit hook writes to the closing pipe and prints a traceback ("Bad file
+    # descriptor", seen once in a test's SIGTERM). Waiting for the thread here leaves the hook nothing to race
+    manager = getattr(executor, "_executor_manager_thread", None)  # no public handle in Python 3.11
+    if manager is not None:
+        manager.join(TERMINATE_WAIT_S)
 
 
 @contextmanager
