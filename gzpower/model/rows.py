@@ -3,7 +3,7 @@
 Why: an ordinary Pyomo ``Constraint`` builds every row as an expression object (about 8 µs a row) and a writer
 walks those expressions again to hand them to a solver (about 9 µs a row); the full-year model has some 800,000
 rows, so that alone cost more than a third of HiGHS's own time. A :class:`LinearRows` block is still an indexed
-Pyomo ``Constraint``: it is indexed by the block's own keys (``m.thermal_ramp_up["Huangpu gas CCGT x4", 17]``),
+Pyomo ``Constraint``: it is indexed by the block's own keys (``m.thermal_ramp["Huangpu gas CCGT x4", 17]``),
 has a ``doc``, and each row answers ``body``, ``lower``, ``upper``, ``expr`` and its value like any other
 constraint, so ``pprint``, Pyomo's writers and ``pyomo.contrib.solver`` all see it. Its coefficients, though, are
 built with numpy as one CSR matrix, and the matrix hand-over (:func:`gzpower.solve.highs.standard_form`) reads that

@@ -64,6 +64,7 @@ UNITS = {
     "reserve": "MW",
     "thermal_min_stable": "MW",
     "thermal_chp_floor": "MW",
+    "thermal_ramp": "MW",
     "thermal_ramp_up": "MW",
     "thermal_ramp_down": "MW",
     "thermal_capacity": "MW",
