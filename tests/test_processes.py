@@ -136,6 +136,21 @@ def test_check_killed_during_counterfactuals_leaves_nothing(tmp_path, how):
     _assert_nothing_left(marker, runs)
 
 
+def test_a_finished_check_of_two_years_ends_its_resource_tracker_before_it_returns(tmp_path, capsys):
+    """Its year workers start multiprocessing's resource tracker; left alone, the tracker ends only once it sees
+    its parent's end, a moment after it, and a caller that waits for the process group finds it still running.
+    The command ends it and waits for it before returning."""
+    from multiprocessing import resource_tracker
+
+    argv = ["check", "--year", "2025", "--year", "2030", "--start-hour", "4800", "--hours", "24", "--workers", "2"]
+    argv += ["--no-report", "--no-counterfactuals", "--quiet", "--runs-dir", str(tmp_path), "--data", str(DATA)]
+    assert main(argv) == 0
+    assert len([p for p in tmp_path.iterdir() if not p.name.startswith(".")]) == 2  # the workers did run
+    tracker = resource_tracker._resource_tracker
+    assert tracker._pid is None and tracker._fd is None
+    assert "leaked" not in capsys.readouterr().err
+
+
 def test_sweep_ended_by_sigterm_leaves_nothing(tmp_path):
     marker, runs = uuid.uuid4().hex, tmp_path / "runs"
     argv = ["sweep", "--param", "storage_mw=0,100,200,300", "--start-hour", "4800", "--hours", "48"]

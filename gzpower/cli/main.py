@@ -34,6 +34,7 @@ from gzpower.cli.args import (
 )
 from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError
 from gzpower.solve.highs import SolverSettings
+from gzpower.studies.workers import stop_resource_tracker
 from gzpower.types import Boundary, Decomposition, RunMode, SizingTarget, choices
 
 
@@ -369,3 +370,4 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        stop_resource_tracker()

@@ -115,6 +115,19 @@ def end_workers(executor: ProcessPoolExecutor) -> None:
         manager.join(TERMINATE_WAIT_S)
 
 
+def stop_resource_tracker() -> None:
+    """End multiprocessing's resource tracker, if a pool started one, and wait for it. Left alone it exits only
+    when it sees this process's end, a moment after it: a caller that waits for our process group, or looks for
+    what we left running, would find it still there."""
+    import gc
+    from multiprocessing import resource_tracker
+
+    gc.collect()  # the pools' queues and locks unregister themselves when collected: none is then reported leaked
+    tracker = resource_tracker._resource_tracker  # no public handle in Python 3.11
+    if getattr(tracker, "_fd", None) is not None:
+        tracker._stop()
+
+
 @contextmanager
 def pool(workers: int, start_method: str | None = None) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers end with the block on any exception (KeyboardInterrupt and SIGTERM included)
