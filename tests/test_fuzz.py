@@ -91,6 +91,10 @@ def _declared(table, name: str):
 def _changed_cell(before: pd.DataFrame, after: pd.DataFrame):
     """(column, new value) of a one-cell mutation."""
     for col in after.columns:
+        if col not in before.columns or len(before) != len(after):
+            pass  # compared in full below
+        elif not (before[col].to_numpy() != after[col].to_numpy()).any():
+            continue  # every value the same object value: no text and no number differs
         # 4800 written back as 4800.0 (an int column made float to take the new value) is no change
         text_differs = before[col].astype(str).to_numpy() != after[col].astype(str).to_numpy()
         same_number = (
@@ -144,10 +148,16 @@ def _breaks_a_rule(table, kind: str, before: pd.DataFrame, after: pd.DataFrame) 
     return _breaks_cell_rule(col, value)
 
 
+def _all_numbers(column: pd.Series) -> bool:
+    """Every value of the column reads as a number (each distinct value tried once: a profile has 700 k rows)."""
+    if pd.api.types.is_numeric_dtype(column):
+        return bool(column.notna().all())
+    return bool(pd.to_numeric(pd.Series(pd.unique(column)), errors="coerce").notna().all())
+
+
 def _mutate_frame(frame: pd.DataFrame, kind: str, rel: str, pick) -> pd.DataFrame:
     frame = frame.copy()
     cols = list(frame.columns)
-    numeric = [c for c in cols if pd.to_numeric(frame[c], errors="coerce").notna().all()]
     row = pick(st.integers(0, max(len(frame) - 1, 0)))
     if kind == "drop_column":
         return frame.drop(columns=[pick(st.sampled_from(cols))])
@@ -169,7 +179,7 @@ def _mutate_frame(frame: pd.DataFrame, kind: str, rel: str, pick) -> pd.DataFram
         frame[col] = frame[col].astype(object)
         frame.loc[row, col] = "Atlantis"
         return frame
-    target = numeric or cols
+    target = [c for c in cols if _all_numbers(frame[c])] or cols
     col = pick(st.sampled_from(target))
     value = {
         "blank": np.nan if rel.endswith(".parquet") else "",

@@ -10,7 +10,8 @@ import pytest
 
 from gzpower.cli import main
 from gzpower.errors import InputError
-from gzpower.inputs.validate import load_dataset
+from gzpower.inputs.schemas import TABLES
+from gzpower.inputs.validate import load_dataset, read_table
 from tests.conftest import DATA
 
 
@@ -36,6 +37,23 @@ def _error(data_dir: Path) -> InputError:
 def test_shipped_data_is_valid():
     tables = load_dataset(DATA)
     assert set(tables["buses"]["bus"]) >= {"Yuexiu", "Nansha", "Guangdong_grid", "West_East_clean"}
+
+
+def test_a_table_read_again_is_the_files_current_content_and_the_callers_own_copy(data_copy):
+    """Tables read before are not parsed again while their file is unchanged; an edit is seen at once (a value, and
+    a row removed), and a caller changing its copy changes nobody else's."""
+    units = next(t for t in TABLES if t.name == "units")
+    first = read_table(data_copy, units)
+    first.loc[0, "p_nom_mw"] = -1.0
+    again = read_table(data_copy, units)
+    assert again.loc[0, "p_nom_mw"] > 0 and again.equals(read_table(DATA, units))
+    _edit_csv(data_copy / units.path, lambda f: f.loc.__setitem__((0, "p_nom_mw"), "123.5"))
+    assert read_table(data_copy, units).loc[0, "p_nom_mw"] == 123.5
+    _edit_csv(data_copy / units.path, lambda f: f.drop(index=f.index[-1], inplace=True))
+    assert len(read_table(data_copy, units)) == len(again) - 1
+    _edit_csv(data_copy / units.path, lambda f: f.loc.__setitem__((0, "p_nom_mw"), "nan"))
+    with pytest.raises(InputError, match="p_nom_mw"):
+        read_table(data_copy, units)
 
 
 def test_missing_column(data_copy):

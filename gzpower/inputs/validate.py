@@ -6,6 +6,7 @@ Every check derives from the declarations in :mod:`gzpower.inputs.schemas`; the 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 import networkx as nx
@@ -31,6 +32,13 @@ from gzpower.inputs.schemas import (
     Values,
     bus_phrase,
 )
+
+#: tables already read and coerced in this process, by file (resolved path, inode, size, modification time in ns)
+#: and table: a file read again unchanged (every command of a test suite, a sweep's points in one process) is
+#: not parsed again; any change to the file changes its key. Only tables that passed are kept, and each caller
+#: gets its own copy.
+_READ_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_READ_CACHE_SIZE = 32
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -132,6 +140,19 @@ def read_table(data_dir: Path, table: Table) -> pd.DataFrame:
     path = Path(data_dir) / table.path
     if not path.is_file():
         raise InputError(str(path), "file not found")
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, table.name)
+    if (cached := _READ_CACHE.get(key)) is not None:
+        _READ_CACHE.move_to_end(key)
+        return cached.copy()
+    frame = _read_file(path, table)
+    _READ_CACHE[key] = frame.copy()
+    while len(_READ_CACHE) > _READ_CACHE_SIZE:
+        _READ_CACHE.popitem(last=False)
+    return frame
+
+
+def _read_file(path: Path, table: Table) -> pd.DataFrame:
     try:
         if table.fmt == "parquet":
             frame = pd.read_parquet(path)
