@@ -59,10 +59,10 @@ Constraints (:math:`t-1` is the previous hour of the same period; ``T_LINKED`` a
 THERMAL_RAMP holds the (fixed unit :math:`u` with :math:`r_u < 1`, hour :math:`t \\in` T_LINKED) pairs where
 the ramp can bind: :math:`a_u P^{max}_u - \\min(l_{u,t}, l_{u,t-1}) > r_u \\bar P_u`, with :math:`l_{u,t}` the
 floor T6 or T13 puts on the unit's output (0 where neither does). Elsewhere no output the other rows allow moves
-by more than the ramp in an hour, so the row would never bind: leaving it out changes neither the feasible set nor
-any other dual. A fixed unit's two ramp directions are one ranged row; an extendable unit's limit moves with
-:math:`N_u`, so it keeps two rows (T14, T4). In the elastic diagnosis of an infeasible case a floor may give, and
-then a ramp the floor had made redundant does not hold the relaxed output.
+by more than the ramp in an hour (a range exactly equal to the ramp at most meets it), so leaving the row out
+changes neither the feasible set nor the optimum. A fixed unit's two ramp directions are one ranged row; an
+extendable unit's limit moves with :math:`N_u`, so it keeps two rows (T14, T4). In the elastic diagnosis of an
+infeasible case a floor may give, and then a ramp the floor had made redundant does not hold the relaxed output.
 
 T6 is the LP relaxation of unit commitment: every unit it covers is treated as committed in every hour. T13 is
 the CHP must-run, on by default (:math:`\\kappa = 1`): a CHP unit stays online all year for its steam hosts, so
@@ -434,8 +434,8 @@ def _build_fixed_ramps(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows, unit
     """T3 as one ranged row per (unit, hour), kept only where the ramp can bind: a row is left out where the
     unit's range in the two hours, from its floor to its available capacity, is within its ramp, so no output
     the other rows allow can break it (for a CHP unit held at 40 % or more of its capacity by T13, every hour).
-    The feasible set, the optimum and every other dual are those of the LP with all the rows: exact, and about a
-    quarter of the full-year check's rows fewer for every solve (hot starts especially, which skip presolve)."""
+    The feasible set and the optimum are those of the LP with all the rows: exact, and about a quarter of the
+    full-year check's rows fewer for every solve (hot starts especially, which skip presolve)."""
     n = d.n_hours
     linked = np.flatnonzero(~d.period_start) if n else np.zeros(0, dtype=np.int64)
     avail, p_max = d.thermal["availability"].to_dict(), d.thermal["p_nom_max"].to_dict()
