@@ -351,7 +351,10 @@ def main(argv: list[str] | None = None) -> int:
         args.explicit = explicit_dests(parser, argv)  # the command line wins over a plan file's [scenario] values
         progress.configure(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
         check_options(args)
-        return args.func(args)
+        code = args.func(args)
+        # only after a clean end: the locks of a pool ended by an interrupt unregister at exit through the tracker
+        stop_resource_tracker()
+        return code
     except InputError as err:
         print(str(err).splitlines()[0], file=sys.stderr)
         return EXIT_INPUT
@@ -370,4 +373,3 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        stop_resource_tracker()

@@ -118,7 +118,9 @@ def end_workers(executor: ProcessPoolExecutor) -> None:
 def stop_resource_tracker() -> None:
     """End multiprocessing's resource tracker, if a pool started one, and wait for it. Left alone it exits only
     when it sees this process's end, a moment after it: a caller that waits for our process group, or looks for
-    what we left running, would find it still there."""
+    what we left running, would find it still there. Only once every pool has ended cleanly: the locks of a pool
+    ended by an interrupt are still alive, and at exit they unregister through the tracker (stopped, that prints a
+    traceback)."""
     import gc
     from multiprocessing import resource_tracker
 
