@@ -424,10 +424,16 @@ def output_floor(d: ModelData) -> dict[str, np.ndarray]:
     if d.scenario.min_stable:
         for u in th.index:
             floor[u][:] = stable[u] * avail[u] * p_nom[u]
-    phi = chp_heat_floor(d.timestamps) if n else np.zeros(0)
-    for u in chp_units(d):  # T13 replaces T6 for these
-        floor[u] = np.maximum(float(stable[u]), phi) * avail[u] * p_nom[u]
+    for u, f in chp_floor_pu(d).items():  # T13 replaces T6 for these
+        floor[u] = f * avail[u] * p_nom[u]
     return floor
+
+
+def chp_floor_pu(d: ModelData) -> dict[str, np.ndarray]:
+    """f_{u,t} = max(m_u, phi_{s(t)}) of every hour, p.u. of available capacity, for each unit of C (T13)."""
+    phi = chp_heat_floor(d.timestamps) if d.n_hours else np.zeros(0)
+    stable = d.thermal["min_stable"].to_dict()
+    return {u: np.maximum(float(stable[u]), phi) for u in chp_units(d)}
 
 
 def _build_fixed_ramps(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows, units: list, ramp: dict) -> None:
@@ -500,10 +506,9 @@ def _build_min_stable(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> No
 
 def _build_chp_floor(m: pyo.ConcreteModel, d: ModelData, rows: _UnitRows) -> None:
     """T13 rows over the (CHP unit, hour) pairs with a positive floor f_{u,t} = max(m_u, phi_{s(t)})."""
-    phi = chp_heat_floor(d.timestamps) if d.n_hours else np.zeros(0)
     th, n = d.thermal, d.n_hours
-    avail, stable = th["availability"].to_dict(), th["min_stable"].to_dict()
-    floor = {u: np.maximum(float(stable[u]), phi) for u in chp_units(d)}
+    avail = th["availability"].to_dict()
+    floor = chp_floor_pu(d)
     pairs = [(u, int(t)) for u, f in floor.items() for t in np.flatnonzero(f * avail[u] > 0)]
     m.THERMAL_CHP_FLOOR = pyo.Set(
         initialize=pairs,

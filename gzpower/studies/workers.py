@@ -124,10 +124,11 @@ def stop_resource_tracker() -> None:
     import gc
     from multiprocessing import resource_tracker
 
-    gc.collect()  # the pools' queues and locks unregister themselves when collected: none is then reported leaked
     tracker = resource_tracker._resource_tracker  # no public handle in Python 3.11
-    if getattr(tracker, "_fd", None) is not None:
-        tracker._stop()
+    if getattr(tracker, "_fd", None) is None:
+        return  # no pool started one
+    gc.collect()  # the pools' queues and locks unregister themselves when collected: none is then reported leaked
+    tracker._stop()
 
 
 @contextmanager
