@@ -24,6 +24,11 @@ class BuiltModel:
     registry: Registry
 
 
+#: The sets whose members are hours of the horizon: a column indexed by one of them belongs to that hour (the
+#: windowed hot start, :mod:`gzpower.solve.windows`).
+HOUR_SETS = ("T", "T_LINKED", "STORAGE_RESERVE_T")
+
+
 def build_model(d: ModelData) -> BuiltModel:
     m = pyo.ConcreteModel(name=f"gzpower-{d.scenario.label()}")
     m.T = pyo.Set(initialize=range(d.n_hours), ordered=True, doc="hours of the horizon")

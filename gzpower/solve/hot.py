@@ -49,6 +49,16 @@ from gzpower.solve.highs import (
     solve_matrix,
     standard_form,
 )
+from gzpower.solve.windows import (
+    WEEKS,
+    StartLP,
+    WindowedStart,
+    Windows,
+    column_hours,
+    statuses,
+    to_basis,
+    windowed_start,
+)
 from gzpower.types import has_solution
 
 #: HiGHS options of every hot solve unless the user's settings name them. Devex pricing: from a given basis HiGHS's
@@ -128,15 +138,20 @@ class KeptLP:
     matrix_values: np.ndarray
     columns: list[_Part]
     rows: list[_Part]
+    col_value: np.ndarray  # the kept optimum's values and row duals, and its basis as ints (the windowed start's)
+    row_dual: np.ndarray
+    col_status: np.ndarray
+    row_status: np.ndarray
     variants: int = 0
     seconds_highs: list[float] = field(default_factory=list)
 
     @classmethod
     def of(cls, highs, form: StandardForm, model: pyo.ConcreteModel) -> KeptLP:
         keys, values = _matrix_entries(form.A, len(form.lower))
+        basis, solution = highs.getBasis(), highs.getSolution()
         return cls(
             highs,
-            highs.getBasis(),
+            basis,
             form.lower.copy(),
             form.upper.copy(),
             form.cost.copy(),
@@ -148,6 +163,10 @@ class KeptLP:
             values,
             column_parts(model),
             row_parts(form),
+            np.asarray(solution.col_value, dtype=float),
+            np.asarray(solution.row_dual, dtype=float),
+            statuses(basis.col_status),
+            statuses(basis.row_status),
         )
 
     @property
@@ -360,17 +379,64 @@ def _undo(highs, kept: KeptLP, change: Change) -> None:
     _set_values(highs, change, 0)
 
 
+def _windowed_basis(
+    kept: KeptLP, form: StandardForm, change: Change, hours: np.ndarray, settings: SolverSettings, cut: Windows
+):
+    """The start of :mod:`gzpower.solve.windows` as a basis of the modified LP (the kept LP's vanished columns
+    nonbasic at zero, its vanished rows basic), or None (then the kept basis is used)."""
+    import highspy
+
+    matched_c, matched_r = change.cols < kept.n_cols, change.rows < kept.n_rows
+    x0 = np.zeros(len(form.lower))
+    x0[matched_c] = kept.col_value[change.cols[matched_c]]
+    y0 = np.zeros(form.n_rows)
+    y0[matched_r] = kept.row_dual[change.rows[matched_r]]
+    col_status = np.full(len(form.lower), _ZERO_STATUS, dtype=np.int64)  # new columns: made consistent per window
+    col_status[matched_c] = kept.col_status[change.cols[matched_c]]
+    row_status = np.full(form.n_rows, _BASIC_STATUS, dtype=np.int64)
+    row_status[matched_r] = kept.row_status[change.rows[matched_r]]
+    lp = StartLP(
+        form.A, form.lower, form.upper, form.cost, form.row_lower, form.row_upper, x0, y0, col_status, row_status
+    )
+
+    def quiet():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        return h
+
+    options = {**HOT_START_OPTIONS, **settings.highs_options()}
+    start = windowed_start(lp, hours, quiet, options, cut)
+    if start is None:
+        return None, None
+    cols = np.zeros(kept.n_cols + len(change.new_cols), dtype=np.int64)  # kLower: a vanished column is fixed at 0
+    cols[change.cols] = start.col_status
+    rows = np.full(kept.n_rows + len(change.new_rows), _BASIC_STATUS, dtype=np.int64)  # a vanished row is free
+    rows[change.rows] = start.row_status
+    return to_basis(cols, rows), start
+
+
+_BASIC_STATUS, _ZERO_STATUS = 1, 3
+
+
 def solve_variant(
-    kept: KeptLP, model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True
+    kept: KeptLP,
+    model: pyo.ConcreteModel,
+    settings: SolverSettings,
+    want_duals: bool = True,
+    hour_sets: tuple[str, ...] = (),
+    cut: Windows = WEEKS,
 ) -> SolveOutcome:
     """Solve ``model``, a variant of the kept LP, hot: the kept instance modified in place and re-solved from the
-    kept basis (see the module docstring); the kept LP is restored before this returns."""
+    kept basis (see the module docstring), or, with ``hour_sets`` (the names of the sets that index hours), from
+    the windowed start of :mod:`gzpower.solve.windows` when the variant has one; the kept LP is restored before
+    this returns."""
     started = time.perf_counter()
     form = standard_form(model)
     form.A = form.A.tocsc()
     if form.sense != kept.sense:
         raise ValueError("a hot start needs the variant to have the kept LP's objective sense")
     change = change_between(kept, form, model)
+    hours = column_hours(model, hour_sets) if hour_sets and form.sense > 0 else None
     highs = kept.highs
     for key, value in {**HOT_START_OPTIONS, **settings.highs_options()}.items():
         highs.setOptionValue(key, value)
@@ -382,12 +448,16 @@ def solve_variant(
         # the solver's own state (factorisation, edge weights) goes, so that a variant's answer does not depend on
         # which variants were solved before it: among the optima of a degenerate LP, the same one every time
         highs.clearSolver()
-        highs.setBasis(_extended_basis(kept, form, change) if grown else kept.basis)
+        windowed, start = (
+            _windowed_basis(kept, form, change, hours, settings, cut) if hours is not None else (None, None)
+        )
+        highs.setBasis(windowed or (_extended_basis(kept, form, change) if grown else kept.basis))
         handed_over = time.perf_counter()
         before = float(highs.getRunTime())
         run_interruptible(highs)
-        seconds_highs = float(highs.getRunTime()) - before
+        seconds_highs = float(highs.getRunTime()) - before + (start.seconds_highs if start else 0.0)
         outcome = _variant_outcome(highs, form, model, change, want_duals, started, handed_over, seconds_highs)
+        outcome.stats["hot_start_windows"] = _window_stats(start)
     except Exception as exc:
         return _error_outcome(exc, started, _read_log(log_path))
     except BaseException:
@@ -399,6 +469,19 @@ def solve_variant(
     kept.variants += 1
     kept.seconds_highs.append(seconds_highs)
     return outcome
+
+
+def _window_stats(start: WindowedStart | None) -> dict[str, float | int]:
+    """What the windowed start took (empty: the kept basis was the start)."""
+    if start is None:
+        return {}
+    return {
+        "windows": start.windows,
+        "spanning_rows": start.spanning_rows,
+        "simplex_iterations": start.iterations,
+        "seconds_highs": start.seconds_highs,
+        "seconds": start.seconds,
+    }
 
 
 def _variant_outcome(

@@ -13,7 +13,7 @@ import pandas as pd
 
 from gzpower import progress
 from gzpower.errors import SolveError
-from gzpower.model.build import build_model
+from gzpower.model.build import HOUR_SETS, build_model
 from gzpower.model.data import ModelData, assemble
 from gzpower.results.binding import binding_table
 from gzpower.results.counterfactuals import counterfactual_table
@@ -78,7 +78,7 @@ def solve_case(
     elif hot_from is not None:
         from gzpower.solve.hot import solve_variant
 
-        outcome = solve_variant(hot_from, built.model, settings)
+        outcome = solve_variant(hot_from, built.model, settings, hour_sets=HOUR_SETS)
     elif keep:
         from gzpower.solve.hot import solve_kept
 
