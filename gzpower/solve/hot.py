@@ -53,7 +53,10 @@ from gzpower.solve.highs import (
     standard_form,
 )
 from gzpower.solve.windows import (
+    BASIC,
+    LOWER,
     WEEKS,
+    ZERO,
     StartLP,
     WindowedStart,
     Windows,
@@ -383,7 +386,7 @@ def _undo(highs, kept: KeptLP, change: Change) -> None:
 
 
 def _windowed_basis(
-    kept: KeptLP, form: StandardForm, change: Change, hours: np.ndarray, settings: SolverSettings, cut: Windows
+    kept: KeptLP, form: StandardForm, change: Change, hours: np.ndarray, options: dict[str, Any], cut: Windows
 ):
     """The start of :mod:`gzpower.solve.windows` as a basis of the modified LP (the kept LP's vanished columns
     nonbasic at zero, its vanished rows basic), or None (then the kept basis is used)."""
@@ -394,9 +397,9 @@ def _windowed_basis(
     x0[matched_c] = kept.col_value[change.cols[matched_c]]
     y0 = np.zeros(form.n_rows)
     y0[matched_r] = kept.row_dual[change.rows[matched_r]]
-    col_status = np.full(len(form.lower), _ZERO_STATUS, dtype=np.int64)  # new columns: made consistent per window
+    col_status = np.full(len(form.lower), ZERO, dtype=np.int64)  # new columns: made consistent per window
     col_status[matched_c] = kept.col_status[change.cols[matched_c]]
-    row_status = np.full(form.n_rows, _BASIC_STATUS, dtype=np.int64)
+    row_status = np.full(form.n_rows, BASIC, dtype=np.int64)
     row_status[matched_r] = kept.row_status[change.rows[matched_r]]
     lp = StartLP(
         form.A, form.lower, form.upper, form.cost, form.row_lower, form.row_upper, x0, y0, col_status, row_status
@@ -407,18 +410,14 @@ def _windowed_basis(
         h.setOptionValue("output_flag", False)
         return h
 
-    options = {**HOT_START_OPTIONS, **settings.highs_options()}
     start = windowed_start(lp, hours, quiet, options, cut)
     if start is None:
         return None, None
-    cols = np.zeros(kept.n_cols + len(change.new_cols), dtype=np.int64)  # kLower: a vanished column is fixed at 0
+    cols = np.full(kept.n_cols + len(change.new_cols), LOWER, dtype=np.int64)  # a vanished column is fixed at 0
     cols[change.cols] = start.col_status
-    rows = np.full(kept.n_rows + len(change.new_rows), _BASIC_STATUS, dtype=np.int64)  # a vanished row is free
+    rows = np.full(kept.n_rows + len(change.new_rows), BASIC, dtype=np.int64)  # a vanished row is free
     rows[change.rows] = start.row_status
     return to_basis(cols, rows), start
-
-
-_BASIC_STATUS, _ZERO_STATUS = 1, 3
 
 
 def solve_variant(
@@ -441,7 +440,8 @@ def solve_variant(
     change = change_between(kept, form, model)
     hours = column_hours(model, hour_sets) if hour_sets and form.sense > 0 else None
     highs = kept.highs
-    for key, value in {**HOT_START_OPTIONS, **settings.highs_options()}.items():
+    options = {**HOT_START_OPTIONS, **settings.highs_options()}
+    for key, value in options.items():
         highs.setOptionValue(key, value)
     log_path = attach_log(highs, "gzpower-highs-hot-")
     try:
@@ -452,9 +452,11 @@ def solve_variant(
         # which variants were solved before it: among the optima of a degenerate LP, the same one every time
         highs.clearSolver()
         windowed, start = (
-            _windowed_basis(kept, form, change, hours, settings, cut) if hours is not None else (None, None)
+            _windowed_basis(kept, form, change, hours, options, cut) if hours is not None else (None, None)
         )
-        highs.setBasis(windowed or (_extended_basis(kept, form, change) if grown else kept.basis))
+        if windowed is None:
+            windowed = _extended_basis(kept, form, change) if grown else kept.basis
+        highs.setBasis(windowed)
         handed_over = time.perf_counter()
         before = float(highs.getRunTime())
         run_interruptible(highs)
