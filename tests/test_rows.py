@@ -108,3 +108,30 @@ def test_every_gzpower_row_matches_its_expression(tables):
         expressions = np.array([pyo.value(row.body) for row in comp.values()])
         assert np.allclose(activity, expressions), comp.name
         assert np.all(activity >= comp.lower - 1e-6) and np.all(activity <= comp.upper + 1e-6), comp.name
+
+
+def test_column_bounds_and_entries_read_like_pyomo(tables):
+    """The standard form reads bounds and entries straight from the Var components: the same as Pyomo's own
+    ``lb``/``ub`` and ``values()``, domains, an expression bound (a mutable Param) and a fixed variable included."""
+    from gzpower.model.entries import entries, values
+
+    m = _two_unit_model(as_rows=True)
+    m.limit = pyo.Param(initialize=7.0, mutable=True)
+    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=lambda _m, t: (-3.0 + t, None if t == 1 else 4.0))
+    m.r = pyo.Var(m.U, bounds=(None, m.limit))
+    m.s = pyo.Var(m.T, domain=lambda _m, t: pyo.NonNegativeReals if t else pyo.Reals, bounds=(-2.0, 9.0))
+    m.q[2].fix(1.5)
+    m.objective.deactivate()
+    m.total = pyo.Objective(expr=sum(m.p.values()) + sum(m.q.values()) + sum(m.r.values()) + sum(m.s.values()))
+    form = standard_form(m)
+    q, r, s = 6, 6 + 3, 6 + 3 + 2  # the first columns of q, r and s (p has 6)
+    assert form.lower[q : q + 3].tolist() == [0.0, 0.0, 1.5] and form.upper[q : q + 3].tolist() == [4.0, np.inf, 1.5]
+    assert form.lower[r : r + 2].tolist() == [-np.inf, -np.inf] and form.upper[r : r + 2].tolist() == [7.0, 7.0]
+    assert form.lower[s : s + 3].tolist() == [-2.0, 0.0, 0.0] and form.upper[s : s + 3].tolist() == [9.0] * 3
+    sc = Scenario(year=2030, mode="expand", hours=24, start_hour=4800, min_stable=True)
+    model = build_model(assemble(tables, sc)).model
+    for var in model.component_objects(pyo.Var):
+        assert entries(var) == list(var.values()), var.name
+        assert values(var).tolist() == [0.0] * len(var), var.name
+    reference = np.array([v.lb if v.lb is not None else -np.inf for v in model.component_data_objects(pyo.Var)])
+    assert np.array_equal(standard_form(model).lower, reference)

@@ -18,6 +18,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.standard_repn import generate_standard_repn
 
+from gzpower.model.entries import entries, values
 from gzpower.types import CostCategory
 
 #: Costs enter the objective in million CNY so that coefficients stay near 1 (HiGHS scales better).
@@ -41,14 +42,13 @@ class PerEntry:
     coefs: np.ndarray
 
     def value(self) -> float:
-        x = np.fromiter((v.value or 0.0 for v in self.var.values()), dtype=float, count=len(self.var))
-        return float(self.coefs @ x)
+        return float(self.coefs @ values(self.var))
 
     def terms(self) -> tuple[list, list]:
         """Nonzero coefficients and their variables."""
-        entries = list(self.var.values())
+        data = entries(self.var)
         nonzero = np.flatnonzero(self.coefs)
-        return self.coefs[nonzero].tolist(), [entries[j] for j in nonzero]
+        return self.coefs[nonzero].tolist(), [data[j] for j in nonzero]
 
 
 def evaluate(item) -> float:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from gzpower.model.entries import values
 from gzpower.model.registry import Registry
 
 #: columns of the capacities table, in order
@@ -31,10 +32,7 @@ def matrix(var: pyo.Var, n_elements: int, n_hours: int) -> np.ndarray:
     """Values of a variable indexed by (element, hour) as elements x hours (unsolved entries read as 0)."""
     if n_elements == 0:
         return np.zeros((0, n_hours))
-    values = np.fromiter(
-        (v.value if v.value is not None else 0.0 for v in var.values()), dtype=float, count=n_elements * n_hours
-    )
-    return values.reshape(n_elements, n_hours)
+    return values(var).reshape(n_elements, n_hours)
 
 
 def scalar(var: pyo.Var, keys) -> dict:

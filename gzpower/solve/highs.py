@@ -27,6 +27,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.standard_repn import generate_standard_repn
 
+from gzpower.model.entries import entries
 from gzpower.solve.numerics import coefficient_ranges
 from gzpower.solve.numerics import report as report_ranges
 from gzpower.types import Algorithm, Decomposition, RunMode, SolverInterface, SolveStatus, has_solution
@@ -436,16 +437,19 @@ class _Columns:
 
     variables: list  # Pyomo VarData of each column
     offset: dict[int, int]  # id(Var component) -> its first column
+    components: list = field(default_factory=list)  # the Var components, in column order
     _number: dict[int, int] | None = None  # id(VarData) -> column, built on first use
 
     @classmethod
     def of(cls, model: pyo.ConcreteModel) -> _Columns:
         variables: list = []
         offset: dict[int, int] = {}
+        components: list = []
         for var in model.component_objects(pyo.Var, active=True, descend_into=True):
             offset[id(var)] = len(variables)
-            variables.extend(var.values())
-        return cls(variables, offset)
+            components.append(var)
+            variables.extend(entries(var))
+        return cls(variables, offset, components)
 
     def numbers_of(self, variables) -> np.ndarray:
         """The columns of some VarData."""
@@ -457,12 +461,49 @@ class _Columns:
     def bounds(self, inf: float) -> tuple[np.ndarray, np.ndarray]:
         """Column bounds (HiGHS's infinity where Pyomo has none); a fixed variable has both at its value."""
         n_col = len(self.variables)
-        # each bound read once: VarData.lb / .ub evaluate the bound expression on every access
-        lower = np.fromiter((-inf if lb is None else lb for lb in (v.lb for v in self.variables)), float, n_col)
-        upper = np.fromiter((inf if ub is None else ub for ub in (v.ub for v in self.variables)), float, n_col)
+        lower, upper = np.empty(n_col), np.empty(n_col)
+        for var in self.components:
+            start = self.offset[id(var)]
+            block = slice(start, start + len(var))
+            lower[block], upper[block] = _component_bounds(var)
+        lower[np.isnan(lower)] = -inf
+        upper[np.isnan(upper)] = inf
         for j in np.flatnonzero(np.fromiter((v.fixed for v in self.variables), dtype=bool, count=n_col)):
             lower[j] = upper[j] = float(self.variables[j].value)
         return lower, upper
+
+
+def _component_bounds(var: pyo.Var) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds of one Var component's columns (NaN where there is none): the stored bounds as numbers and the
+    domains' bounds applied per distinct domain, in numpy. Evaluating ``VarData.lb`` and ``.ub`` one by one costs
+    about a second on the full year; a bound that is an expression (a mutable Param) is read that way still."""
+    data = entries(var)
+    try:
+        # a stored bound is a number or None (NaN here); float() refuses a Pyomo expression with TypeError
+        lower = np.array([v._lb for v in data], dtype=float)
+        upper = np.array([v._ub for v in data], dtype=float)
+    except (TypeError, ValueError):
+        lower = np.array([v.lb for v in data], dtype=float)
+        upper = np.array([v.ub for v in data], dtype=float)
+        return lower, upper
+    lower[lower == -np.inf] = np.nan
+    upper[upper == np.inf] = np.nan
+    domains = [v._domain for v in data]
+    by_domain: dict[int, tuple] = {}
+    for domain in domains:
+        if id(domain) not in by_domain:
+            by_domain[id(domain)] = domain.bounds()
+    for key, (domain_lower, domain_upper) in by_domain.items():
+        if domain_lower is None and domain_upper is None:
+            continue
+        rows: np.ndarray | slice = slice(None)
+        if len(by_domain) > 1:
+            rows = np.fromiter((id(d) == key for d in domains), dtype=bool, count=len(domains))
+        if domain_lower is not None:
+            lower[rows] = np.fmax(lower[rows], domain_lower)
+        if domain_upper is not None:
+            upper[rows] = np.fmin(upper[rows], domain_upper)
+    return lower, upper
 
 
 #: the rows one constraint component hands over: its active positions, their CSR matrix, lower and upper limits

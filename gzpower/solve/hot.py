@@ -302,7 +302,10 @@ def _coefficient_changes(kept: KeptLP, form: StandardForm, cols: np.ndarray, row
     found[found] = old_keys[at[found]] == keys[found]
     differs = ~found
     differs[found] = old_values[at[found]] != values[found]
-    gone = ~np.isin(old_keys, keys, assume_unique=True)  # entries the variant no longer has: now zero
+    # the kept entries the variant no longer has (now zero): those no variant entry was found at (both key lists
+    # are unique, so marking the hits is the set difference without a sort)
+    gone = np.ones(len(old_keys), dtype=bool)
+    gone[at[found]] = False
     all_keys = np.concatenate([keys[differs], old_keys[gone]])
     was = np.zeros(len(keys))  # the kept value of each of the variant's entries, 0 where the kept LP has none
     was[found] = old_values[at[found]]
