@@ -110,6 +110,20 @@ def test_month_counterfactuals_hot_equal_cold(tables, month):
     assert via.kpis == warms["renewables"].kpis  # the same hot solve: HiGHS is deterministic
 
 
+def test_month_other_adequacy_level_hot_equals_cold(tables, month):
+    """The city as one bus, hot from the district LP (what ``verdict_tables`` does when the plan's LP is kept) and
+    cold: the same objective to 1e-7 relative and unserved energy to 0.1 MWh, from fewer iterations."""
+    case = replace(MONTH, network="city")
+    hot = solve_case(tables, case, SETTINGS, hot_from=month.kept)
+    cold = solve_case(tables, case, SETTINGS)
+    assert hot.stats["hot_start"] and hot.stats["hot_start_windows"]["windows"] == 5
+    assert hot.stats["hot_start_changes"]["rows_added"] > 0  # the city's own balance rows
+    assert hot.objective == pytest.approx(cold.objective, rel=1e-7)
+    assert abs(hot.kpis["unserved_mwh"] - cold.kpis["unserved_mwh"]) <= 0.1
+    assert hot.kpis["cost_cny"] == pytest.approx(cold.kpis["cost_cny"], rel=1e-7)
+    assert hot.stats["simplex_iterations"] < cold.stats["simplex_iterations"]
+
+
 def test_tipping_points_hot_equal_cold(tables):
     """The tipping point of the load on a hot July day of 2030, hot from the day's case, against the same search
     solved cold point by point: the same table."""
