@@ -135,3 +135,23 @@ def test_column_bounds_and_entries_read_like_pyomo(tables):
         assert values(var).tolist() == [0.0] * len(var), var.name
     reference = np.array([v.lb if v.lb is not None else -np.inf for v in model.component_data_objects(pyo.Var)])
     assert np.array_equal(standard_form(model).lower, reference)
+
+
+def test_deferred_objective_hands_over_the_costs_of_its_expression(tables):
+    """The objective's costs read from its per-entry arrays (the expression not made) equal those read from the
+    Pyomo expression it makes when asked for, column by column, with the same constant; and the value of the
+    expression at the optimum is the solver's objective."""
+    from gzpower.model.rows import LinearObjective
+
+    sc = Scenario(year=2030, mode="expand", hours=24, start_hour=4800)
+    model = build_model(assemble(tables, sc)).model
+    assert isinstance(model.objective, LinearObjective) and model.objective.cost_parts() is not None
+    deferred = standard_form(model)
+    assert model.objective.cost_parts() is not None  # the hand-over did not make the expression
+    model.objective.set_value(model.objective.expr)  # made, then set as an ordinary expression
+    assert model.objective.cost_parts() is None
+    made = standard_form(model)
+    assert np.count_nonzero(made.cost) > 1000 and np.allclose(deferred.cost, made.cost, rtol=1e-15, atol=0.0)
+    assert deferred.offset == pytest.approx(made.offset, rel=1e-15)
+    out = solve(model, SolverSettings())
+    assert pyo.value(model.objective) == pytest.approx(out.objective, rel=1e-9)

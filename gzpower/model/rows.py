@@ -22,6 +22,7 @@ import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
 from pyomo.core.base.constraint import ConstraintData, IndexedConstraint
+from pyomo.core.base.objective import ObjectiveData, ScalarObjective
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 
@@ -172,3 +173,48 @@ def capacity_rows(
         rows.add(var, r, hourly(position[k], hours, n_hours), 1.0)
         rows.add(new, r, np.full(n_hours, j), -(share[k] if share else 1.0))
     return rows
+
+
+class LinearObjective(ScalarObjective):
+    """A minimised or maximised ``scale * (sum of per-entry costs + other terms)`` whose Pyomo expression is built
+    only when something asks for it.
+
+    Why: the full-year objective has some 500,000 terms, and Pyomo makes an expression node per term (about 1.4 us
+    each), then walks them again to read the coefficients: about a second per build, paid by every counterfactual
+    and tipping point although the matrix hand-over never needs the expression. Here
+    :func:`gzpower.solve.highs.standard_form` adds each per-entry cost array to the cost vector at its variable's
+    columns (:meth:`cost_parts`); Pyomo's writers, ``pyo.value`` and ``pprint`` see the same objective as an
+    ordinary one (its expression is made on first access). Setting a new expression replaces the deferred one.
+    """
+
+    def __init__(self, parts, scale: float, sense, doc: str):
+        ScalarObjective.__init__(self, expr=0.0, sense=sense, doc=doc)
+        self._deferred: tuple | None = None
+        self._pending = (list(parts), float(scale))
+
+    def construct(self, data=None):
+        if self._constructed:
+            return
+        super().construct(data)  # sets the placeholder expression 0, which would clear a deferred one
+        self._deferred, self._pending = self._pending, None
+
+    def cost_parts(self) -> tuple[list, float] | None:
+        """The deferred terms and their scale (a :class:`~gzpower.model.registry.PerEntry`, a number or a linear
+        expression each), or None once the expression has been made or replaced."""
+        return self._deferred
+
+    def _made(self):
+        if self._deferred is not None:
+            from gzpower.model.registry import merge_linear
+
+            parts, scale = self._deferred
+            self._deferred = None
+            ObjectiveData._args_.__set__(self, (merge_linear(parts, scale=scale),))
+        return ObjectiveData._args_.__get__(self)
+
+    def _replace(self, value):
+        self._deferred = None
+        ObjectiveData._args_.__set__(self, value)
+
+    #: Pyomo keeps an objective's expression in the ``_args_`` slot of ObjectiveData and reads it from there
+    _args_ = property(_made, _replace)  # type: ignore[assignment]

@@ -66,8 +66,8 @@ import numpy as np
 import pyomo.environ as pyo
 
 from gzpower.model.instance import ModelData
-from gzpower.model.registry import COST_SCALE, PerEntry, Registry, merge_linear
-from gzpower.model.rows import RowBuilder, hourly
+from gzpower.model.registry import COST_SCALE, PerEntry, Registry
+from gzpower.model.rows import LinearObjective, RowBuilder, hourly
 
 
 def element_positions(var: pyo.Var) -> dict:
@@ -175,8 +175,9 @@ def build_co2_and_objective(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -
         doc="(Y4) the city's CO2 over the horizon (its plants and own import sources), hours weighted by w_t, at most "
         "the cap (tCO2)",
     )
-    m.objective = pyo.Objective(
-        expr=merge_linear((e for exprs in reg.costs.values() for e in exprs), scale=COST_SCALE),
+    m.objective = LinearObjective(
+        [e for exprs in reg.costs.values() for e in exprs],
+        scale=COST_SCALE,
         sense=pyo.minimize,
         doc="(Y5) total system cost over the horizon, hours weighted by w_t (million CNY)",
     )

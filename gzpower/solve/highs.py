@@ -553,15 +553,46 @@ def _expression_rows(comp, columns: _Columns, inf: float) -> _Rows:
 
 def _objective(model: pyo.ConcreteModel, columns: _Columns) -> tuple[np.ndarray, float, float]:
     """Cost vector, constant and sense (1 minimise, -1 maximise) of the model's one active objective."""
+    from gzpower.model.registry import PerEntry, merge_linear
+    from gzpower.model.rows import LinearObjective
+
     objectives = list(model.component_data_objects(pyo.Objective, active=True))
     if len(objectives) != 1:
         raise ValueError(f"the model has {len(objectives)} active objectives; exactly one is needed")
     objective = objectives[0]
-    coefs, variables, offset = _linear_terms(objective.expr, objective.name)
-    cost = np.bincount(
-        columns.numbers_of(variables), weights=np.asarray(coefs, dtype=float), minlength=len(columns.variables)
-    )
-    return cost, offset, -1.0 if objective.sense == pyo.maximize else 1.0
+    sense = -1.0 if objective.sense == pyo.maximize else 1.0
+    deferred = objective.cost_parts() if isinstance(objective, LinearObjective) else None
+    if deferred is None:
+        coefs, variables, offset = _linear_terms(objective.expr, objective.name)
+        weights = np.asarray(coefs, dtype=float)
+        return np.bincount(columns.numbers_of(variables), weights, len(columns.variables)), offset, sense
+    parts, scale = deferred
+    cost: np.ndarray = np.zeros(len(columns.variables), dtype=float)
+    others = []
+    for part in parts:
+        if isinstance(part, PerEntry) and id(part.var) in columns.offset:
+            start = columns.offset[id(part.var)]
+            # as merge_linear reads them: each coefficient as a float (an array of Python numbers may be dtype object)
+            cost[start : start + len(part.var)] += scale * np.asarray(part.coefs, dtype=float)
+        else:
+            others.append(part)
+    coefs, variables, offset = _linear_terms(merge_linear(others, scale=scale), objective.name)
+    np.add.at(cost, _numbers_in_components(columns, variables), np.asarray(coefs, dtype=float))
+    return cost, offset, sense
+
+
+def _numbers_in_components(columns: _Columns, variables) -> np.ndarray:
+    """The columns of a few VarData, looked up in their own components only (not a map of every column)."""
+    positions: dict[int, dict[int, int]] = {}
+    out = np.empty(len(variables), dtype=np.int64)
+    for i, v in enumerate(variables):
+        component = v.parent_component()
+        where = positions.get(id(component))
+        if where is None:
+            start = columns.offset[id(component)]
+            where = positions[id(component)] = {id(e): start + j for j, e in enumerate(entries(component))}
+        out[i] = where[id(v)]
+    return out
 
 
 def standard_form(model: pyo.ConcreteModel) -> StandardForm:
