@@ -51,11 +51,17 @@ class RunResult:
 
 
 def solve_case(
-    tables: dict, sc: Scenario, settings: SolverSettings | None = None, keep: bool = False, hot_from=None
+    tables: dict,
+    sc: Scenario,
+    settings: SolverSettings | None = None,
+    keep: bool = False,
+    hot_from=None,
+    verdict: bool = True,
 ) -> RunResult:
     """Assemble, build, solve and extract one scenario, in memory. ``keep``: the optimal LP stays in HiGHS
     (``result.kept``); ``hot_from``: a kept LP (:class:`gzpower.solve.hot.KeptLP`) this scenario is solved from,
-    hot (the same optimum as a cold solve)."""
+    hot (the same optimum as a cold solve); ``verdict`` False: no target check and binding table (a run that only
+    reports its kpis, such as a counterfactual or a tipping point's solve)."""
     timings = {}
     settings = (settings or SolverSettings()).resolved(sc)
     if settings.decomposition not in ("none", "benders"):
@@ -104,8 +110,9 @@ def solve_case(
     investments = capacities_of(built.model, built.registry.investments) if sc.mode == "expand" else None
     out = extract(built, outcome.duals)
     run_kpis = kpis(out, data)
-    out["target_check"] = target_check(out, data, run_kpis)
-    out["binding"] = binding_table(built, outcome, out)  # what binds in the shortfall hours
+    if verdict:
+        out["target_check"] = target_check(out, data, run_kpis)
+        out["binding"] = binding_table(built, outcome, out)  # what binds in the shortfall hours
     timings["extract_s"] = time.perf_counter() - t1
     return RunResult(
         sc,
@@ -201,7 +208,7 @@ def _counterfactual(
     tables: dict, sc: Scenario, settings: SolverSettings, solver=None, hot_from=None
 ) -> CounterfactualResult:
     if hot_from is not None:
-        result = solve_case(tables, sc, settings, hot_from=hot_from)
+        result = solve_case(tables, sc, settings, hot_from=hot_from, verdict=False)
     else:
         result = (solver or solve_case)(tables, sc, settings)
     return CounterfactualResult(sc, result.status, result.message, result.kpis)
