@@ -1,7 +1,8 @@
 """The check's verdict tables: adequacy at both levels, what binds at each failing level, tipping points.
 
 :func:`verdict_tables` is called from the check's ``extra_tables`` hook (:func:`gzpower.studies.run.run_and_write`):
-it solves the plan's scenario once more as one bus (``network="city"``, a smaller LP), relabels and extends the
+it solves the plan's scenario once more as one bus (``network="city"``, a smaller LP; hot from the plan's LP when
+the plan kept it, the same optimum as a cold solve), relabels and extends the
 target check (:mod:`gzpower.results.adequacy_levels`), gathers the binding limits of each failing level into one
 ``binding`` table with a ``level`` column and, when asked, the tipping points (:mod:`gzpower.studies.tipping`).
 """
