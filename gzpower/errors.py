@@ -6,6 +6,8 @@ and column, and the CLI prints ``str(err)`` and exits with status 2.
 
 from __future__ import annotations
 
+import logging
+import sys
 from dataclasses import dataclass
 
 EXIT_INPUT = 2
@@ -33,3 +35,25 @@ class InputError(Exception):
 
 class SolveError(Exception):
     """The solver did not return a usable solution (infeasible, unbounded, error)."""
+
+
+class _NotWhileInterrupted(logging.Filter):
+    """Drops a log record made while an interrupt unwinds (Pyomo logs "Constructing component ... failed:
+    KeyboardInterrupt" when Ctrl-C or SIGTERM lands in a model's construction; the command's own one line says
+    what happened)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        active = sys.exc_info()[0]
+        return active is None or issubclass(active, Exception)
+
+
+#: the loggers Pyomo's model construction writes to (a logger's filters see only its own records)
+PYOMO_LOGGERS = ("pyomo", "pyomo.core")
+
+
+def quiet_when_interrupted(logger_names: tuple[str, ...] = PYOMO_LOGGERS) -> None:
+    """Install :class:`_NotWhileInterrupted` on those loggers (once each)."""
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NotWhileInterrupted) for f in logger.filters):
+            logger.addFilter(_NotWhileInterrupted())

@@ -207,3 +207,28 @@ def test_interrupt_during_the_report_leaves_no_run_folder(tmp_path, monkeypatch,
     assert code == 130
     assert "interrupted" in capsys.readouterr().err
     assert list((tmp_path / "runs").iterdir()) == []
+
+
+def test_an_interrupt_inside_a_model_construction_logs_nothing(caplog):
+    """Ctrl-C or SIGTERM landing in Pyomo's construction of a component: Pyomo's "Constructing component ...
+    failed: KeyboardInterrupt" log line is dropped (the command's own one line says what happened); an ordinary
+    error in a rule is still logged."""
+    import pyomo.environ as pyo
+
+    from gzpower.errors import quiet_when_interrupted
+
+    quiet_when_interrupted()
+
+    def interrupted(_m, _i):
+        raise KeyboardInterrupt("signal 15")
+
+    def broken(_m, _i):
+        raise ValueError("a broken rule")
+
+    m = pyo.ConcreteModel()
+    with pytest.raises(KeyboardInterrupt):
+        m.x = pyo.Var(range(3), bounds=interrupted)
+    assert caplog.records == []
+    with pytest.raises(ValueError):
+        m.y = pyo.Var(range(3), bounds=broken)
+    assert any("a broken rule" in r.getMessage() for r in caplog.records)

@@ -32,7 +32,7 @@ from gzpower.cli.args import (
     check_options,
     explicit_dests,
 )
-from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError
+from gzpower.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_SOLVE, InputError, SolveError, quiet_when_interrupted
 from gzpower.solve.highs import SolverSettings
 from gzpower.studies.workers import stop_resource_tracker
 from gzpower.types import Boundary, Decomposition, RunMode, SizingTarget, choices
@@ -337,6 +337,7 @@ def _calibrate_parser(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     _one_line_errors(parser)
+    quiet_when_interrupted()
     previous: dict = {}
     try:
         # SIGTERM unwinds like Ctrl-C, and Ctrl-C works even when a script started us with SIGINT ignored (a

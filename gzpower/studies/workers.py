@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
+from gzpower.errors import quiet_when_interrupted
+
 # how often a worker looks whether its parent still lives: the orphan's lifetime after a SIGKILL of the parent
 PARENT_POLL_S = 0.2
 # how long an ended worker may take to go before it is killed
@@ -78,6 +80,7 @@ def init_worker(parent_pid: int) -> None:
     """Initializer of every worker process (see the module docstring)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminated)  # also replaces a forked worker's inherited KeyboardInterrupt handler
+    quiet_when_interrupted()
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
