@@ -232,3 +232,31 @@ def test_an_interrupt_inside_a_model_construction_logs_nothing(caplog):
     with pytest.raises(ValueError):
         m.y = pyo.Var(range(3), bounds=broken)
     assert any("a broken rule" in r.getMessage() for r in caplog.records)
+
+
+def test_sigterm_inside_an_import_in_a_task_leaves_at_once(monkeypatch):
+    """SIGTERM that lands in Python's import machinery while a worker runs a task (a lazy import) exits the worker
+    at once instead of raising there: raised inside importlib's module-lock callback, the exception was printed as
+    "Exception ignored ... Traceback" and did not stop the task (seen in CI on the sweep's SIGTERM test)."""
+    import types
+
+    from gzpower.studies import workers
+
+    exits: list[int] = []
+
+    def exit_now(code: int) -> None:
+        exits.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(workers.os, "_exit", exit_now)
+    monkeypatch.setattr(workers, "_in_task", True)
+    importing = types.SimpleNamespace(f_code=types.SimpleNamespace(co_filename="<frozen importlib._bootstrap>"))
+    inner = types.SimpleNamespace(f_code=types.SimpleNamespace(co_filename=__file__), f_back=None)
+    importing.f_back = None
+    in_import = types.SimpleNamespace(f_code=types.SimpleNamespace(co_filename=__file__), f_back=importing)
+    with pytest.raises(SystemExit):
+        workers._terminated(signal.SIGTERM, in_import)
+    assert exits == [128 + signal.SIGTERM]
+    with pytest.raises(workers._Terminated):  # elsewhere in a task: unwound, so that its cleanup runs
+        workers._terminated(signal.SIGTERM, inner)
+    assert exits == [128 + signal.SIGTERM]

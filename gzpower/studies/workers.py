@@ -43,10 +43,21 @@ class _Terminated(SystemExit):
 _in_task = False
 
 
+def _inside_import(frame) -> bool:
+    """Whether the interrupted code runs inside Python's import machinery."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _terminated(signum, frame):
-    if not _in_task:
-        # between tasks (importing, unpickling the next call) there is nothing to clean up, and an exception raised
-        # inside an import would surface as an ImportError traceback: leave at once
+    if not _in_task or _inside_import(frame):
+        # between tasks (importing, unpickling the next call) there is nothing to clean up; inside an import, also
+        # a task's lazy one, an exception would surface as an ImportError traceback, or be printed as "Exception
+        # ignored" from importlib's module-lock callback and not stop the task: leave at once (an open run folder
+        # is removed by its janitor process when this process's pipe closes)
         os._exit(128 + signum)
     raise _Terminated(128 + signum)
 
