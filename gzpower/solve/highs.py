@@ -476,7 +476,8 @@ class _Columns:
 def _component_bounds(var: pyo.Var) -> tuple[np.ndarray, np.ndarray]:
     """The bounds of one Var component's columns (NaN where there is none): the stored bounds as numbers and the
     domains' bounds applied per distinct domain, in numpy. Evaluating ``VarData.lb`` and ``.ub`` one by one costs
-    about a second on the full year; a bound that is an expression (a mutable Param) is read that way still."""
+    about half a second on the full year (0.15 s against 0.05 s on a quarter's 352,000 columns); a bound that is
+    an expression (a mutable Param) is read that way still."""
     data = entries(var)
     try:
         # a stored bound is a number or None (NaN here); float() refuses a Pyomo expression with TypeError
