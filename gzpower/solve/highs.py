@@ -438,7 +438,7 @@ class _Columns:
     variables: list  # Pyomo VarData of each column
     offset: dict[int, int]  # id(Var component) -> its first column
     components: list = field(default_factory=list)  # the Var components, in column order
-    _number: dict[int, int] | None = None  # id(VarData) -> column, built on first use
+    _number: dict[int, dict[int, int]] = field(default_factory=dict)  # per Var component: id(VarData) -> column
 
     @classmethod
     def of(cls, model: pyo.ConcreteModel) -> _Columns:
@@ -452,11 +452,17 @@ class _Columns:
         return cls(variables, offset, components)
 
     def numbers_of(self, variables) -> np.ndarray:
-        """The columns of some VarData."""
-        if self._number is None:
-            self._number = {id(v): j for j, v in enumerate(self.variables)}
-        number = self._number
-        return np.fromiter((number[id(v)] for v in variables), dtype=np.int64, count=len(variables))
+        """The columns of some VarData, looked up in their own components only (each component's map made on first
+        use, not a map of every column)."""
+        out = np.empty(len(variables), dtype=np.int64)
+        for i, v in enumerate(variables):
+            component = v.parent_component()
+            where = self._number.get(id(component))
+            if where is None:
+                start = self.offset[id(component)]
+                where = self._number[id(component)] = {id(e): start + j for j, e in enumerate(entries(component))}
+            out[i] = where[id(v)]
+        return out
 
     def bounds(self, inf: float) -> tuple[np.ndarray, np.ndarray]:
         """Column bounds (HiGHS's infinity where Pyomo has none); a fixed variable has both at its value."""
@@ -578,22 +584,8 @@ def _objective(model: pyo.ConcreteModel, columns: _Columns) -> tuple[np.ndarray,
         else:
             others.append(part)
     coefs, variables, offset = _linear_terms(merge_linear(others, scale=scale), objective.name)
-    np.add.at(cost, _numbers_in_components(columns, variables), np.asarray(coefs, dtype=float))
+    np.add.at(cost, columns.numbers_of(variables), np.asarray(coefs, dtype=float))
     return cost, offset, sense
-
-
-def _numbers_in_components(columns: _Columns, variables) -> np.ndarray:
-    """The columns of a few VarData, looked up in their own components only (not a map of every column)."""
-    positions: dict[int, dict[int, int]] = {}
-    out = np.empty(len(variables), dtype=np.int64)
-    for i, v in enumerate(variables):
-        component = v.parent_component()
-        where = positions.get(id(component))
-        if where is None:
-            start = columns.offset[id(component)]
-            where = positions[id(component)] = {id(e): start + j for j, e in enumerate(entries(component))}
-        out[i] = where[id(v)]
-    return out
 
 
 def standard_form(model: pyo.ConcreteModel) -> StandardForm:

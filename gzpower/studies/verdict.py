@@ -69,9 +69,10 @@ def verdict_tables(
     started = time.perf_counter()
     # hot from the plan's LP when it is kept (windowed: the same optimum, about a third less HiGHS time on the full
     # year); cold should the hot solve end without a solution
-    other = solve_case(tables, replace(sc, network=other_level), settings, hot_from=parent.kept)
+    level_case = replace(sc, network=other_level)
+    other = solve_case(tables, level_case, settings, hot_from=parent.kept)
     if parent.kept is not None and not other.kpis:
-        other = solve_case(tables, replace(sc, network=other_level), settings)
+        other = solve_case(tables, level_case, settings)
     if timings is not None:
         timings["other_level_s"] = time.perf_counter() - started
     if not other.kpis:
