@@ -40,7 +40,8 @@ def test_a_store_added_to_a_day_in_two_hour_windows_reaches_the_hand_optimum():
     first = solve_kept(_storage_day(0.0), SETTINGS)
     assert first.objective == pytest.approx(2400.0)
     model = _storage_day(10.0)
-    windowed = solve_variant(first.kept, model, SETTINGS, hour_sets=("T",), cut=Windows(hours=2, minimum=2))
+    cut = Windows(hours=2, minimum=2)
+    windowed = solve_variant(first.kept, model, SETTINGS, hour_sets=("T",), cut=cut, kept_basis_iterations=0)
     assert windowed.stats["hot_start_windows"]["windows"] == 4
     assert windowed.stats["hot_start_windows"]["spanning_rows"] == 4
     plain = solve_variant(first.kept, _storage_day(10.0), SETTINGS)
@@ -48,6 +49,20 @@ def test_a_store_added_to_a_day_in_two_hour_windows_reaches_the_hand_optimum():
     assert windowed.objective == pytest.approx(800.0, abs=1e-9)
     assert plain.objective == pytest.approx(800.0, abs=1e-9)
     assert [pyo.value(model.gen[t]) for t in model.T] == pytest.approx([20, 20, 0, 0, 20, 20, 0, 0], abs=1e-9)
+    # by default the kept basis is tried first, for 50 iterations per window (4 windows: 200): enough here
+    tried = solve_variant(first.kept, _storage_day(10.0), SETTINGS, hour_sets=("T",), cut=cut)
+    assert tried.stats["hot_start_kept_basis_try"]["solved"]
+    assert tried.stats["hot_start_kept_basis_try"]["iteration_limit"] == 200
+    assert tried.stats["hot_start_windows"] == {}
+    assert tried.objective == pytest.approx(800.0, abs=1e-9)
+    # a try that runs out of iterations hands over to the windowed start, which reaches the same optimum
+    short = solve_variant(
+        first.kept, _storage_day(10.0), SETTINGS, hour_sets=("T",), cut=cut, kept_basis_iterations=0.25
+    )
+    assert not short.stats["hot_start_kept_basis_try"]["solved"]
+    assert short.stats["hot_start_kept_basis_try"]["simplex_iterations"] == 1
+    assert short.stats["hot_start_windows"]["windows"] == 4
+    assert short.objective == pytest.approx(800.0, abs=1e-9)
 
 
 def test_a_model_with_a_column_that_has_no_hour_gets_no_windows():

@@ -423,6 +423,64 @@ def _windowed_basis(
     return to_basis(cols, rows), start
 
 
+#: Dual simplex iterations per window of a week that a variant is first given from the kept basis, before the
+#: windowed start replaces it. Neither start wins everywhere: the windowed one costs a near-constant repair of
+#: its seams (on the full year 11,000-21,000 iterations, 8-24 s of HiGHS time), the kept basis whatever the
+#: change costs, from nothing to 150,000 iterations. Measured on the full-year checks' counterfactuals
+#: (2026-12-03, one process, two cores shared; HiGHS seconds and iterations, kept basis against windowed start):
+#: 2025 without demand response 1.2 s (0 iterations) against 24.2 s (20,873), without renewables 6.6 s (1,934)
+#: against 21.3 s (21,166), without gas 39.2 s (85,648) against 19.9 s (20,180), without storage 58.4 s
+#: (148,173) against 10.6 s (11,177), without clean imports 19.3 s (44,298) against 14.7 s (13,005); 2030
+#: without renewables 6.0 s (8,950) against 14.0 s (19,851), without gas 48.7 s (150,127) against 20.9 s
+#: (20,122), without storage 35.6 s (145,433) against 8.5 s (11,444), without demand response 12.5 s (18,069)
+#: against 14.8 s (18,233), without clean imports 34.6 s (98,641) against 17.1 s (15,173). A try of 50 per window
+#: (2,650 on the full year, about 1 s at the kept basis's 2,200-2,500 iterations a second) finishes 2025's two
+#: cheap ones (37 s saved) and costs the others that second; a longer try would win 2030's renewables (8 s) and
+#: lose 4-5 s on each of the five that need the windows. The optimum is the LP's whichever start reaches it.
+KEPT_BASIS_ITERATIONS_PER_WINDOW = 50
+
+
+def _window_count(hours: np.ndarray, cut: Windows) -> int:
+    """The windows of the windowed start (0: too few for one, :data:`~gzpower.solve.windows.MIN_WINDOWS`)."""
+    count = int((hours.max() - hours.min()) // cut.hours) + 1 if len(hours) else 0
+    return count if count >= cut.minimum else 0
+
+
+@dataclass
+class _Try:
+    """A solve from the kept basis under an iteration limit."""
+
+    solved: bool
+    iterations: int
+    limit: int
+    seconds_highs: float
+
+    def stats(self) -> dict[str, float | int | bool]:
+        return {
+            "solved": self.solved,
+            "simplex_iterations": self.iterations,
+            "iteration_limit": self.limit,
+            "seconds_highs": self.seconds_highs,
+        }
+
+
+def _run_limited(highs, basis, limit: int) -> _Try:
+    """Run from ``basis`` for at most ``limit`` simplex iterations (the instance's own limit restored after)."""
+    import highspy
+
+    own = int(highs.getOptionValue("simplex_iteration_limit")[1])
+    highs.setOptionValue("simplex_iteration_limit", int(min(limit, own)))
+    try:
+        highs.setBasis(basis)
+        before = float(highs.getRunTime())
+        run_interruptible(highs)
+        seconds = float(highs.getRunTime()) - before
+    finally:
+        highs.setOptionValue("simplex_iteration_limit", own)
+    solved = highs.getModelStatus() != highspy.HighsModelStatus.kIterationLimit
+    return _Try(solved, int(highs.getInfo().simplex_iteration_count), int(min(limit, own)), seconds)
+
+
 def solve_variant(
     kept: KeptLP,
     model: pyo.ConcreteModel,
@@ -430,11 +488,13 @@ def solve_variant(
     want_duals: bool = True,
     hour_sets: tuple[str, ...] = (),
     cut: Windows = WEEKS,
+    kept_basis_iterations: float = KEPT_BASIS_ITERATIONS_PER_WINDOW,
 ) -> SolveOutcome:
     """Solve ``model``, a variant of the kept LP, hot: the kept instance modified in place and re-solved from the
-    kept basis (see the module docstring), or, with ``hour_sets`` (the names of the sets that index hours), from
-    the windowed start of :mod:`gzpower.solve.windows` when the variant has one; the kept LP is restored before
-    this returns."""
+    kept basis (see the module docstring), or, with ``hour_sets`` (the names of the sets that index hours), first
+    from the kept basis for at most ``kept_basis_iterations`` iterations per window and, should that not finish,
+    from the windowed start of :mod:`gzpower.solve.windows` when the variant has one (0: the windowed start at
+    once); the kept LP is restored before this returns."""
     started = time.perf_counter()
     form = standard_form(model)
     form.A = form.A.tocsc()
@@ -454,18 +514,27 @@ def solve_variant(
         # the solver's own state (factorisation, edge weights) goes, so that a variant's answer does not depend on
         # which variants were solved before it: among the optima of a degenerate LP, the same one every time
         highs.clearSolver()
-        windowed, start = (
-            _windowed_basis(kept, form, change, hours, options, cut) if hours is not None else (None, None)
-        )
-        if windowed is None:
-            windowed = _extended_basis(kept, form, change) if grown else kept.basis
-        highs.setBasis(windowed)
+        plain = _extended_basis(kept, form, change) if grown else kept.basis
+        limit = int(kept_basis_iterations * _window_count(hours, cut)) if hours is not None else 0
         handed_over = time.perf_counter()
-        before = float(highs.getRunTime())
-        run_interruptible(highs)
-        seconds_highs = float(highs.getRunTime()) - before + (start.seconds_highs if start else 0.0)
+        tried = _run_limited(highs, plain, limit) if limit > 0 else None
+        start = None
+        if tried is None or not tried.solved:
+            highs.clearSolver()
+            windowed, start = (
+                _windowed_basis(kept, form, change, hours, options, cut) if hours is not None else (None, None)
+            )
+            highs.setBasis(windowed if windowed is not None else plain)
+            handed_over = time.perf_counter()
+            before = float(highs.getRunTime())
+            run_interruptible(highs)
+            seconds_highs = float(highs.getRunTime()) - before + (start.seconds_highs if start else 0.0)
+        else:
+            seconds_highs = 0.0
+        seconds_highs += tried.seconds_highs if tried is not None else 0.0
         outcome = _variant_outcome(highs, form, model, change, want_duals, started, handed_over, seconds_highs)
         outcome.stats["hot_start_windows"] = _window_stats(start)
+        outcome.stats["hot_start_kept_basis_try"] = tried.stats() if tried is not None else {}
     except Exception as exc:
         return _error_outcome(exc, started, _read_log(log_path))
     except BaseException:
