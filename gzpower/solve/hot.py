@@ -65,6 +65,7 @@ from gzpower.solve.windows import (
     column_hours,
     statuses,
     to_basis,
+    window_count,
     windowed_start,
 )
 from gzpower.types import has_solution
@@ -444,15 +445,10 @@ def _windowed_basis(
 KEPT_BASIS_ITERATIONS_PER_WINDOW = 50
 
 
-def _window_count(hours: np.ndarray, cut: Windows) -> int:
-    """The windows of the windowed start (0: too few for one, :data:`~gzpower.solve.windows.MIN_WINDOWS`)."""
-    count = int((hours.max() - hours.min()) // cut.hours) + 1 if len(hours) else 0
-    return count if count >= cut.minimum else 0
-
-
 @dataclass
-class _Try:
-    """A solve from the kept basis under an iteration limit."""
+class _Run:
+    """One run of the instance from a basis: whether it finished (an iteration limit not reached), its
+    iterations, the limit it had and its HiGHS seconds."""
 
     solved: bool
     iterations: int
@@ -468,12 +464,14 @@ class _Try:
         }
 
 
-def _run_limited(highs, basis, limit: int) -> _Try:
-    """Run from ``basis`` for at most ``limit`` simplex iterations (the instance's own limit restored after)."""
+def _run_from(highs, basis, limit: int | None = None) -> _Run:
+    """Run from ``basis``, with ``limit``: for at most that many simplex iterations (the instance's own limit
+    restored after)."""
     import highspy
 
     own = int(highs.getOptionValue("simplex_iteration_limit")[1])
-    highs.setOptionValue("simplex_iteration_limit", int(min(limit, own)))
+    limit = own if limit is None else min(limit, own)
+    highs.setOptionValue("simplex_iteration_limit", limit)
     try:
         highs.setBasis(basis)
         before = float(highs.getRunTime())
@@ -482,7 +480,7 @@ def _run_limited(highs, basis, limit: int) -> _Try:
     finally:
         highs.setOptionValue("simplex_iteration_limit", own)
     solved = highs.getModelStatus() != highspy.HighsModelStatus.kIterationLimit
-    return _Try(solved, int(highs.getInfo().simplex_iteration_count), int(min(limit, own)), seconds)
+    return _Run(solved, int(highs.getInfo().simplex_iteration_count), limit, seconds)
 
 
 def solve_variant(
@@ -519,23 +517,20 @@ def solve_variant(
         # which variants were solved before it: among the optima of a degenerate LP, the same one every time
         highs.clearSolver()
         plain = _extended_basis(kept, form, change) if grown else kept.basis
-        limit = int(kept_basis_iterations * _window_count(hours, cut)) if hours is not None else 0
+        windows = window_count(hours, cut.hours) if hours is not None else 0
+        limit = int(kept_basis_iterations * windows) if windows >= cut.minimum else 0
         handed_over = time.perf_counter()
-        tried = _run_limited(highs, plain, limit) if limit > 0 else None
+        tried = _run_from(highs, plain, limit) if limit > 0 else None
+        seconds_highs = tried.seconds_highs if tried is not None else 0.0
         start = None
         if tried is None or not tried.solved:
             highs.clearSolver()
             windowed, start = (
                 _windowed_basis(kept, form, change, hours, options, cut) if hours is not None else (None, None)
             )
-            highs.setBasis(windowed if windowed is not None else plain)
             handed_over = time.perf_counter()
-            before = float(highs.getRunTime())
-            run_interruptible(highs)
-            seconds_highs = float(highs.getRunTime()) - before + (start.seconds_highs if start else 0.0)
-        else:
-            seconds_highs = 0.0
-        seconds_highs += tried.seconds_highs if tried is not None else 0.0
+            seconds_highs += _run_from(highs, windowed if windowed is not None else plain).seconds_highs
+            seconds_highs += start.seconds_highs if start else 0.0
         outcome = _variant_outcome(highs, form, model, change, want_duals, started, handed_over, seconds_highs)
         outcome.stats["hot_start_windows"] = _window_stats(start)
         outcome.stats["hot_start_kept_basis_try"] = tried.stats() if tried is not None else {}

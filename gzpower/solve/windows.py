@@ -131,6 +131,11 @@ def windows_of(hours: np.ndarray, window_hours: int = WINDOW_HOURS) -> np.ndarra
     return ((hours - hours.min()) // window_hours).astype(np.int64)
 
 
+def window_count(hours: np.ndarray, window_hours: int = WINDOW_HOURS) -> int:
+    """How many windows :func:`windows_of` cuts these hours into."""
+    return int((hours.max() - hours.min()) // window_hours) + 1 if len(hours) else 0
+
+
 def row_windows(A, col_window: np.ndarray, n_windows: int) -> tuple[np.ndarray, int]:
     """Each row's window (the one holding most of its columns, a tie to the later) and the count of rows whose
     columns lie in more than one window."""
@@ -188,10 +193,10 @@ def windowed_start(
     import highspy
 
     started = time.perf_counter()
-    col_window = windows_of(hours, cut.hours)
-    n_windows = int(col_window.max()) + 1
+    n_windows = window_count(hours, cut.hours)
     if n_windows < cut.minimum:
         return None
+    col_window = windows_of(hours, cut.hours)
     row_window, spanning = row_windows(lp.A, col_window, n_windows)
     col_order = np.argsort(col_window, kind="stable")
     row_order = np.argsort(row_window, kind="stable")
