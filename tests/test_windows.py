@@ -82,3 +82,61 @@ def test_rows_go_to_the_window_holding_most_of_their_columns_a_tie_to_the_later(
     assert col_window.tolist() == [0, 0, 1, 1]
     rows, spanning = row_windows(A, col_window, 2)
     assert rows.tolist() == [0, 1, 1] and spanning == 2
+
+
+def test_the_basis_read_from_the_solution_is_highs_own_basis():
+    """``solved_basis`` reads a solved instance's statuses from its basic variables and its values: the same
+    statuses as HiGHS's own basis, fixed columns and equality rows included (HiGHS puts those on the side their
+    reduced cost points to). The storage day has equality rows (balance, state) with duals of both signs, and a
+    fixed column is added: gen[0] held at 20 MW, its value at the optimum of 800 CNY (the first test)."""
+    import highspy
+
+    from gzpower.solve.highs import pass_form, standard_form
+    from gzpower.solve.windows import solved_basis, statuses
+
+    model = _storage_day(10.0)
+    model.gen[0].setlb(20.0)
+    model.gen[0].setub(20.0)
+    form = standard_form(model)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")
+    pass_form(highs, form)
+    highs.run()
+    assert highs.getInfo().objective_function_value == pytest.approx(800.0)  # gen[0] is 20 MW at the optimum
+    basis = highs.getBasis()
+    x, cols, rows = solved_basis(highs, form.lower, form.upper, form.row_lower, form.row_upper)
+    assert cols.tolist() == statuses(basis.col_status).tolist()
+    assert rows.tolist() == statuses(basis.row_status).tolist()
+    assert (form.row_lower == form.row_upper).all()  # every row an equality: each on HiGHS's side
+    assert x.tolist() == pytest.approx(list(highs.getSolution().col_value))
+
+
+def test_an_lp_handed_over_from_arrays_is_the_lp():
+    """``pass_lp`` (highspy's array overload): min -x - y with x + y <= 1.5, x - y >= -0.5, 0 <= x, y <= 1 has its
+    optimum -1.5 on the edge x + y = 1.5; the offset is added, and maximising the negated objective gives the
+    same point. The instance stays an LP (no MIP nodes), with duals."""
+    import highspy
+
+    from gzpower.solve.highs import pass_lp
+
+    A = sp.csr_matrix(np.array([[1.0, 1.0], [1.0, -1.0]]))
+    for sense, cost, offset, expected in ((1.0, [-1.0, -1.0], 2.0, 0.5), (-1.0, [1.0, 1.0], 0.0, 1.5)):
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        pass_lp(
+            highs,
+            A,
+            np.array(cost),
+            np.zeros(2),
+            np.ones(2),
+            np.array([-np.inf, -0.5]),
+            np.array([1.5, np.inf]),
+            offset,
+            sense,
+        )
+        highs.run()
+        assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        assert highs.getInfo().objective_function_value == pytest.approx(expected)
+        assert highs.getInfo().mip_node_count == -1
+        assert abs(highs.getSolution().row_dual[0]) == pytest.approx(1.0)

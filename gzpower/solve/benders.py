@@ -67,8 +67,8 @@ from gzpower.solve.highs import (
     SolverSettings,
     _read_log,
     attach_log,
-    highs_lp,
     new_highs,
+    pass_form,
     run_interruptible,
     standard_form,
     violation,
@@ -174,7 +174,7 @@ def solve_benders(
     sub = new_highs(replace(settings, time_limit=None))
     log_path = attach_log(sub, "gzpower-benders-")
     try:
-        sub.passModel(highs_lp(form))
+        pass_form(sub, form)
         # HiGHS holds its own copy; row activities (the master's rows too: left free, not removed) come from it
         nonzeros, form.A = int(form.A.nnz), None
         rows = split.master_rows

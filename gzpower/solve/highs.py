@@ -645,23 +645,49 @@ def new_highs(settings: SolverSettings, tee: bool = False):
     return highs
 
 
-def highs_lp(form: StandardForm):
-    """The standard form as a ``highspy.HighsLp`` (column-wise matrix)."""
+def pass_lp(
+    highs,
+    A,
+    cost: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    offset: float = 0.0,
+    sense: float = 1.0,
+) -> None:
+    """Hand an LP to ``highs`` from numpy arrays (``A`` a scipy sparse matrix, taken column-wise). highspy's array
+    overload of ``passModel``: filling a ``HighsLp`` field by field converts every entry through Python objects
+    (0.45 s against 0.013 s for 300,000 columns and 1.2 M nonzeros, 2026-12-04). Every column is continuous: the
+    overload wants the integrality of each."""
     import highspy
 
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(form.columns), form.n_rows
-    lp.col_cost_ = form.cost
-    lp.col_lower_, lp.col_upper_ = form.lower, form.upper
-    lp.row_lower_, lp.row_upper_ = form.row_lower, form.row_upper
-    lp.offset_ = form.offset
-    lp.sense_ = highspy.ObjSense.kMinimize if form.sense > 0 else highspy.ObjSense.kMaximize
-    A = form.A.tocsc()
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(float)
-    return lp
+    A = A.tocsc()
+    n_cols, n_rows = A.shape[1], A.shape[0]
+    status = highs.passModel(
+        n_cols,
+        n_rows,
+        int(A.nnz),
+        int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMinimize if sense > 0 else highspy.ObjSense.kMaximize),
+        float(offset),
+        np.ascontiguousarray(cost, dtype=float),
+        np.ascontiguousarray(lower, dtype=float),
+        np.ascontiguousarray(upper, dtype=float),
+        np.ascontiguousarray(row_lower, dtype=float),
+        np.ascontiguousarray(row_upper, dtype=float),
+        A.indptr.astype(np.int32),
+        A.indices.astype(np.int32),
+        np.ascontiguousarray(A.data, dtype=float),
+        np.zeros(n_cols, dtype=np.int32),  # kContinuous
+    )
+    if status != highspy.HighsStatus.kOk:
+        raise RuntimeError(f"HiGHS refused the LP ({n_rows} rows, {n_cols} columns): {status}")
+
+
+def pass_form(highs, form: StandardForm) -> None:
+    """Hand a standard form to ``highs`` (:func:`pass_lp`)."""
+    pass_lp(highs, form.A, form.cost, form.lower, form.upper, form.row_lower, form.row_upper, form.offset, form.sense)
 
 
 def solve_matrix(
@@ -678,14 +704,12 @@ def solve_matrix(
     form = standard_form(model)
     highs = new_highs(settings, tee)
     form.A = form.A.tocsc()  # HiGHS takes columns; the row-wise copy is not kept
-    lp = highs_lp(form)
-    ranges = coefficient_ranges(lp.a_matrix_.value_, form.lower, form.upper, form.cost, form.row_lower, form.row_upper)
+    ranges = coefficient_ranges(form.A.data, form.lower, form.upper, form.cost, form.row_lower, form.row_upper)
     report_ranges(ranges)
     # the log file is created last, right before the try that removes it again on any interruption
     log_path = attach_log(highs, "gzpower-highs-")
     try:
-        highs.passModel(lp)
-        del lp  # HiGHS holds its own copy
+        pass_form(highs, form)
         handed_over = time.perf_counter()
         run_interruptible(highs)
     except Exception as exc:
