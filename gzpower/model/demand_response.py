@@ -60,6 +60,7 @@ from gzpower.model.instance import InputContext, ModelData, extendable, extendab
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 from gzpower.model.tidy import recorded_capacities
+from gzpower.model.variables import ArrayVar, per_element
 from gzpower.scenario.scenario import Scenario
 
 FAMILY = "demand_response"
@@ -116,8 +117,12 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     )
     reg.invest(m.dr_new)
     p_nom = dr["p_nom"].astype(float).to_dict()
-    m.dr_shed = pyo.Var(
-        m.DR, m.T, bounds=lambda _m, b, t: (0.0, None if b in ext_set else p_nom[b]), doc="(D1, D2) shed l[b,t] (MW)"
+    m.dr_shed = ArrayVar(
+        m.DR,
+        m.T,
+        lower=0.0,
+        upper=per_element([None if b in ext_set else p_nom[b] for b in buses], n),
+        doc="(D1, D2) shed l[b,t] (MW)",
     )
     m.dr_capacity = capacity_rows(m.dr_shed, m.dr_new, ext, buses, n).build(
         m.DR_EXT,
@@ -182,11 +187,12 @@ def _build_shifting(m: pyo.ConcreteModel, d: ModelData, day_position: np.ndarray
     shift = [b for b in dr.index if dr.at[b, "shift_mw"] > 0]
     m.DR_SHIFT = pyo.Set(initialize=shift, ordered=True, doc="districts with energy-neutral load shifting")
     shift_mw = {b: float(dr.at[b, "shift_mw"]) for b in shift}
-    m.dr_shift_up = pyo.Var(
-        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="(D4, D5) load shifted into hour t (MW)"
+    shift_upper = per_element([shift_mw[b] for b in shift], n)
+    m.dr_shift_up = ArrayVar(
+        m.DR_SHIFT, m.T, lower=0.0, upper=shift_upper, doc="(D4, D5) load shifted into hour t (MW)"
     )
-    m.dr_shift_down = pyo.Var(
-        m.DR_SHIFT, m.T, bounds=lambda _m, b, t: (0.0, shift_mw[b]), doc="(D4, D5) load shifted out of hour t (MW)"
+    m.dr_shift_down = ArrayVar(
+        m.DR_SHIFT, m.T, lower=0.0, upper=shift_upper, doc="(D4, D5) load shifted out of hour t (MW)"
     )
     neutral = RowBuilder(len(shift) * len(days))
     for i in range(len(shift)):

@@ -84,6 +84,7 @@ from gzpower.model.instance import (
 from gzpower.model.registry import PerEntry, Registry, linear
 from gzpower.model.rows import RowBuilder, capacity_rows
 from gzpower.model.tidy import loading, long, matrix, per_hour, recorded_capacities, scalar
+from gzpower.model.variables import ArrayVar, per_element
 from gzpower.scenario.scenario import Scenario
 
 FAMILY = "imports"
@@ -167,10 +168,11 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
         else column_or_default(src, "import_sources", "min_take_pu", "import sources")
     ).to_dict()
     m.IMPORT_SOURCE = pyo.Set(initialize=sources, ordered=True, doc="import sources at external nodes")
-    m.import_supply = pyo.Var(
+    m.import_supply = ArrayVar(
         m.IMPORT_SOURCE,
         m.T,
-        bounds=lambda _m, i, t: (take[i] * cap[i][t], cap[i][t]),
+        lower=per_element([take[i] * np.asarray(cap[i]) for i in sources], d.n_hours),
+        upper=per_element([cap[i] for i in sources], d.n_hours),
         doc="(I1, I4, I6) supply q[i,t] (MW), at least the must-take share of the available supply",
     )
     ids = list(links.index)
@@ -190,10 +192,11 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     reg.invest(m.link_new)
     # looked up once per interface: a frame lookup per (interface, hour) cost seconds on the full year
     flow_bounds = {k: _flow_bounds(links, k, k in ext_set, both[k]) for k in ids}
-    m.link_flow = pyo.Var(
+    m.link_flow = ArrayVar(
         m.LINK,
         m.T,
-        bounds=lambda _m, k, t: flow_bounds[k],
+        lower=per_element([flow_bounds[k][0] for k in ids], d.n_hours, -np.inf),
+        upper=per_element([flow_bounds[k][1] for k in ids], d.n_hours),
         doc="(I2, I3, I7) interface flow z[k,t] (MW), negative on a two-way interface when the city exports",
     )
     n = d.n_hours

@@ -32,6 +32,7 @@ from gzpower.model.instance import InputContext, ModelData
 from gzpower.model.registry import Registry
 from gzpower.model.rows import RowBuilder, hourly
 from gzpower.model.tidy import loading, long, matrix, per_hour
+from gzpower.model.variables import ArrayVar, per_element
 from gzpower.scenario.scenario import Scenario
 
 FAMILY = "network"
@@ -71,10 +72,11 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     s_nom = lines["s_nom_mw"].to_dict()
     x = lines["x_ohm"].to_dict()
     m.LINE = pyo.Set(initialize=names, ordered=True, doc="AC lines between districts")
-    m.line_flow = pyo.Var(
+    m.line_flow = ArrayVar(
         m.LINE,
         m.T,
-        bounds=lambda _m, l, t: (-s_nom[l], s_nom[l]),
+        lower=per_element([-s_nom[line] for line in names], d.n_hours),
+        upper=per_element([s_nom[line] for line in names], d.n_hours),
         doc="(N1, N2) flow f[l,t] from bus0 to bus1 (MW), within the thermal limit both ways",
     )
     cycles = cycle_matrix(lines)

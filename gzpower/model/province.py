@@ -66,6 +66,7 @@ from gzpower.model.instance import PROVINCE_COLUMNS, InputContext, ModelData, ye
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms
 from gzpower.model.rows import RowBuilder, hourly
 from gzpower.model.tidy import long, matrix, per_hour, recorded_capacities
+from gzpower.model.variables import ArrayVar, per_element
 from gzpower.scenario.scenario import Scenario
 
 FAMILY = "province"
@@ -143,22 +144,26 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     limit.update({k: d.province_cf[k].to_numpy(dtype=float) * p_nom[k] for k in variable})
     lower = {k: floor[k] * avail[k] * p_nom[k] for k in dispatchable} | {k: 0.0 for k in variable}
     m.PROVINCE_UNIT = pyo.Set(initialize=units, ordered=True, doc="province technologies that generate (G1, G2)")
-    m.province_p = pyo.Var(
+    m.province_p = ArrayVar(
         m.PROVINCE_UNIT,
         m.T,
-        bounds=lambda _m, k, t: (lower[k], float(limit[k][t])),
+        lower=per_element([lower[k] for k in units], n),
+        upper=per_element([limit[k] for k in units], n),
         doc="(G1, G2, G5, G6, G7) province output g[k,t] (MW)",
     )
     m.PROVINCE_STORE = pyo.Set(initialize=stores, ordered=True, doc="province stores (G3, G4)")
     e_nom = fleet["e_nom"].to_dict()
-    m.province_charge = pyo.Var(
-        m.PROVINCE_STORE, m.T, bounds=lambda _m, s, t: (0.0, p_nom[s]), doc="(G3, G4, G7) charging c[s,t] (MW)"
+    power = per_element([p_nom[s] for s in stores], n)
+    m.province_charge = ArrayVar(m.PROVINCE_STORE, m.T, lower=0.0, upper=power, doc="(G3, G4, G7) charging c[s,t] (MW)")
+    m.province_discharge = ArrayVar(
+        m.PROVINCE_STORE, m.T, lower=0.0, upper=power, doc="(G3, G4, G5, G7) discharging d[s,t] (MW)"
     )
-    m.province_discharge = pyo.Var(
-        m.PROVINCE_STORE, m.T, bounds=lambda _m, s, t: (0.0, p_nom[s]), doc="(G3, G4, G5, G7) discharging d[s,t] (MW)"
-    )
-    m.province_soc = pyo.Var(
-        m.PROVINCE_STORE, m.T, bounds=lambda _m, s, t: (0.0, e_nom[s]), doc="(G3, G4) state of charge e[s,t] (MWh)"
+    m.province_soc = ArrayVar(
+        m.PROVINCE_STORE,
+        m.T,
+        lower=0.0,
+        upper=per_element([e_nom[s] for s in stores], n),
+        doc="(G3, G4) state of charge e[s,t] (MWh)",
     )
     _soc_balance(m, d, stores)
     if len(fleet):  # the fixed-price boundary registers nothing: its model is the one without the province

@@ -49,6 +49,7 @@ from gzpower.model.instance import InputContext, ModelData, extendable, extendab
 from gzpower.model.registry import TARGET_TECHNOLOGIES, PerEntry, Registry, linear
 from gzpower.model.rows import capacity_rows
 from gzpower.model.tidy import long, matrix, per_hour, recorded_capacities, scalar
+from gzpower.model.variables import ArrayVar, per_element
 from gzpower.scenario.scenario import Scenario
 
 FAMILY = "renewables"
@@ -121,12 +122,8 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     reg.invest(m.renewable_new)
     ext_set = set(ext)
 
-    limit = {k: None if k in ext_set else (cf_values[k] * p_nom[k]).tolist() for k in sites}
-
-    def upper(_m, k, t):
-        return (0.0, None) if limit[k] is None else (0.0, limit[k][t])
-
-    m.renewable_p = pyo.Var(m.RENEWABLE, m.T, bounds=upper, doc="(R1, R2, R3) renewable output g[k,t] (MW)")
+    limit = per_element([None if k in ext_set else cf_values[k] * p_nom[k] for k in sites], d.n_hours)
+    m.renewable_p = ArrayVar(m.RENEWABLE, m.T, lower=0.0, upper=limit, doc="(R1, R2, R3) renewable output g[k,t] (MW)")
     n = d.n_hours
     m.renewable_available = capacity_rows(m.renewable_p, m.renewable_new, ext, sites, n, share=cf_values).build(
         m.RENEWABLE_EXT,

@@ -118,6 +118,7 @@ from gzpower.model.instance import CAPACITY_PAIRS, InputContext, ModelData, exte
 from gzpower.model.registry import Headroom, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 from gzpower.model.tidy import long, matrix, per_hour, recorded_capacities, scalar
+from gzpower.model.variables import ArrayVar, per_element
 from gzpower.scenario.scenario import Scenario
 
 FAMILY = "storage"
@@ -225,16 +226,14 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     reg.invest(m.storage_new_p)
     reg.invest(m.storage_new_e)
 
-    def pbound(_m, s, t):
-        return (0.0, None) if s in ext_set else (0.0, p_nom[s])
-
-    def ebound(_m, s, t):
-        return (0.0, None) if s in ext_set else (0.0, e_nom[s])
-
-    m.storage_charge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="(S1, S2, S3, S15) charging c[s,t] (MW)")
-    m.storage_discharge = pyo.Var(m.STORAGE, m.T, bounds=pbound, doc="(S1, S2, S4, S15) discharging d[s,t] (MW)")
-    m.storage_soc = pyo.Var(
-        m.STORAGE, m.T, bounds=ebound, doc="(S1, S2, S5, S6, S7, S8, S16) state of charge e[s,t] (MWh)"
+    power = per_element([None if s in ext_set else p_nom[s] for s in ids], d.n_hours)
+    energy_limit = per_element([None if s in ext_set else e_nom[s] for s in ids], d.n_hours)
+    m.storage_charge = ArrayVar(m.STORAGE, m.T, lower=0.0, upper=power, doc="(S1, S2, S3, S15) charging c[s,t] (MW)")
+    m.storage_discharge = ArrayVar(
+        m.STORAGE, m.T, lower=0.0, upper=power, doc="(S1, S2, S4, S15) discharging d[s,t] (MW)"
+    )
+    m.storage_soc = ArrayVar(
+        m.STORAGE, m.T, lower=0.0, upper=energy_limit, doc="(S1, S2, S5, S6, S7, S8, S16) state of charge e[s,t] (MWh)"
     )
 
     energy = {s: linear([1.0], [m.storage_new_e[s]], e_nom[s]) if s in ext_set else e_nom[s] for s in ids}
@@ -337,8 +336,8 @@ def _reserve(m: pyo.ConcreteModel, d: ModelData, ext: list, linked: bool) -> Non
     m.STORAGE_RESERVE_T = pyo.Set(
         initialize=hours.tolist(), ordered=True, doc="(S13, S15, S16) hours in which storage offers reserve"
     )
-    m.storage_reserve = pyo.Var(
-        m.STORAGE, m.STORAGE_RESERVE_T, bounds=(0.0, None), doc="(S13, S15, S16) spinning reserve r[s,t] (MW)"
+    m.storage_reserve = ArrayVar(
+        m.STORAGE, m.STORAGE_RESERVE_T, lower=0.0, doc="(S13, S15, S16) spinning reserve r[s,t] (MW)"
     )
     # aggregated runs: the state is inter-day level + intra-day state, so the reserve rests on the lowest level
     # any calendar day of the period starts from

@@ -68,6 +68,7 @@ import pyomo.environ as pyo
 from gzpower.model.instance import ModelData
 from gzpower.model.registry import COST_SCALE, PerEntry, Registry
 from gzpower.model.rows import LinearObjective, RowBuilder, hourly
+from gzpower.model.variables import ArrayVar, per_element
 
 
 def element_positions(var: pyo.Var) -> dict:
@@ -77,17 +78,23 @@ def element_positions(var: pyo.Var) -> dict:
 
 def build_unserved(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     allow = d.scenario.allow_unserved
-    load = {b: (d.load[b].to_numpy(dtype=float) if allow else np.zeros(d.n_hours)).tolist() for b in d.districts}
-    m.unserved = pyo.Var(m.DISTRICT, m.T, bounds=lambda _m, b, t: (0.0, load[b][t]), doc="(Y1) unserved u[b,t] (MW)")
+    load = [d.load[b].to_numpy(dtype=float) if allow else np.zeros(d.n_hours) for b in d.districts]
+    m.unserved = ArrayVar(
+        m.DISTRICT, m.T, lower=0.0, upper=per_element(load, d.n_hours), doc="(Y1) unserved u[b,t] (MW)"
+    )
     reg.inject("unserved", m.unserved, {b: b for b in d.districts}, column="unserved_mw")
     reg.cost(
         "unserved_energy", PerEntry(m.unserved, np.tile(d.scenario.value_of_lost_load * d.weights, len(d.districts)))
     )
     province = d.province_buses
-    cap = {b: (d.province_load[b].to_numpy(dtype=float) if allow else np.zeros(d.n_hours)).tolist() for b in province}
+    cap = [d.province_load[b].to_numpy(dtype=float) if allow else np.zeros(d.n_hours) for b in province]
     m.PROVINCE = pyo.Set(initialize=province, ordered=True, doc="the province bus (rest of Guangdong), if modelled")
-    m.province_unserved = pyo.Var(
-        m.PROVINCE, m.T, bounds=lambda _m, b, t: (0.0, cap[b][t]), doc="(Y1) unserved in the province uP[b,t] (MW)"
+    m.province_unserved = ArrayVar(
+        m.PROVINCE,
+        m.T,
+        lower=0.0,
+        upper=per_element(cap, d.n_hours),
+        doc="(Y1) unserved in the province uP[b,t] (MW)",
     )
     if province:
         reg.inject("province_unserved", m.province_unserved, {b: b for b in province}, column="unserved_mw")

@@ -106,6 +106,7 @@ from gzpower.model.instance import InputContext, ModelData, extendable, extendab
 from gzpower.model.registry import Headroom, PerEntry, Registry, Terms, linear
 from gzpower.model.rows import RowBuilder, capacity_rows, hourly
 from gzpower.model.tidy import capacity_frame, long, matrix, per_hour, scalar
+from gzpower.model.variables import ArrayVar, per_element
 from gzpower.scenario.fleet import FleetOptions, standing_units
 from gzpower.scenario.scenario import Scenario
 
@@ -303,11 +304,12 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     ext = extendable_elements(th, "thermal")
     m.THERMAL = pyo.Set(initialize=units, ordered=True, doc="thermal units u (gas, coal, waste), grouped")
     m.THERMAL_EXT = pyo.Set(within=m.THERMAL, initialize=ext, ordered=True, doc="extendable thermal units")
-    m.thermal_p = pyo.Var(
+    m.thermal_p = ArrayVar(
         m.THERMAL,
         m.T,
         domain=pyo.NonNegativeReals,
-        bounds=lambda _m, u, t: (0.0, avail[u] * p_max[u]),
+        lower=0.0,
+        upper=per_element([avail[u] * p_max[u] for u in units], d.n_hours),
         doc="(T1, T2, T3, T4, T5, T6, T7, T11, T12, T13, T14) thermal output p[u,t] (MW)",
     )
     m.thermal_new = pyo.Var(
