@@ -98,10 +98,15 @@ def test_month_counterfactuals_hot_equal_cold(tables, month):
         warm = warms[increment] = solve_case(tables, case, SETTINGS, hot_from=month.kept)
         cold = solve_case(tables, case, SETTINGS)
         assert warm.stats["hot_start"] and not cold.stats.get("hot_start")
-        # the kept basis tried for 250 iterations (five windows of a week), then the start built from the windows
-        tried = warm.stats["hot_start_kept_basis_try"]
-        assert tried["iteration_limit"] == 250
-        assert tried["solved"] or warm.stats["hot_start_windows"]["windows"] == 5
+        # the kept basis looked at (five windows of a week: at most 1,000 primal infeasibilities and no dual
+        # one to go on from it), else the start built from the windows
+        look = warm.stats["hot_start_kept_basis_look"]
+        assert look["primal_limit"] == 1000
+        chosen = look["dual_infeasibilities"] == 0 and look["primal_infeasibilities"] <= 1000
+        assert look["kept_basis"] == chosen
+        assert (warm.stats["hot_start_windows"] == {}) == chosen
+        if not chosen:
+            assert warm.stats["hot_start_windows"]["windows"] == 5
         assert warm.stats["simplex_iterations"] < cold.stats["simplex_iterations"]
         assert warm.objective == pytest.approx(cold.objective, rel=1e-7), increment
         assert abs(warm.kpis["unserved_mwh"] - cold.kpis["unserved_mwh"]) <= 0.1, increment

@@ -27,7 +27,8 @@ cold. Those were from the plan's basis; with ``hour_sets`` the start is built wi
 12.2, 10.5 and 5.6 s against 37.1, 27.0 and 23.7 s from the plan's basis (2026-12-02, one process, the same
 built variant solved both ways; objectives equal to 2e-12). Where a change costs the kept basis next to nothing
 (a counterfactual without an increment the plan did not use) the windows' seams cost more than the change, so
-the kept basis is tried first, briefly (:data:`KEPT_BASIS_ITERATIONS_PER_WINDOW`).
+HiGHS first counts the kept basis's infeasibilities in the variant, and a basis that is dual feasible and nearly
+primal feasible goes on from there (:data:`KEPT_BASIS_PRIMAL_INFEASIBILITIES_PER_WINDOW`).
 """
 
 from __future__ import annotations
@@ -428,21 +429,58 @@ def _windowed_basis(
     return to_basis(cols, rows), start
 
 
-#: Dual simplex iterations per window of a week that a variant is first given from the kept basis, before the
-#: windowed start replaces it. Neither start wins everywhere: the windowed one costs a near-constant repair of
-#: its seams (on the full year 11,000-21,000 iterations, 8-24 s of HiGHS time), the kept basis whatever the
-#: change costs, from nothing to 150,000 iterations. Measured on the full-year checks' counterfactuals
-#: (2026-12-03, one process, two cores shared; HiGHS seconds and iterations, kept basis against windowed start):
-#: 2025 without demand response 1.2 s (0 iterations) against 24.2 s (20,873), without renewables 6.6 s (1,934)
-#: against 21.3 s (21,166), without gas 39.2 s (85,648) against 19.9 s (20,180), without storage 58.4 s
-#: (148,173) against 10.6 s (11,177), without clean imports 19.3 s (44,298) against 14.7 s (13,005); 2030
-#: without renewables 6.0 s (8,950) against 14.0 s (19,851), without gas 48.7 s (150,127) against 20.9 s
-#: (20,122), without storage 35.6 s (145,433) against 8.5 s (11,444), without demand response 12.5 s (18,069)
-#: against 14.8 s (18,233), without clean imports 34.6 s (98,641) against 17.1 s (15,173). A try of 50 per window
-#: (2,650 on the full year, about 1 s at the kept basis's 2,200-2,500 iterations a second) finishes 2025's two
-#: cheap ones (37 s saved) and costs the others that second; a longer try would win 2030's renewables (8 s) and
-#: lose 4-5 s on each of the five that need the windows. The optimum is the LP's whichever start reaches it.
-KEPT_BASIS_ITERATIONS_PER_WINDOW = 50
+#: Primal infeasibilities per window of a week up to which a variant runs on from the kept basis; above it, or
+#: with any dual infeasibility, the windowed start replaces it. Neither start wins everywhere: the windowed one
+#: costs a near-constant repair of its seams (on the full year 11,000-21,000 iterations, 8-24 s of HiGHS time),
+#: the kept basis whatever the change costs, from nothing to 150,000 iterations. HiGHS counts both kinds of
+#: infeasibility of the kept basis in the variant when run for no iteration (1.6-2.2 s on the full year: the
+#: basis is factorised, and the kept start goes on from that factorisation). Measured on the full-year checks'
+#: counterfactuals (2026-12-03/04, one process; primal and dual infeasibilities, then HiGHS seconds from the kept
+#: basis against the windowed start): 2025 without demand response 0 and 0, 1.2 s against 24.2 s; without
+#: renewables 1,171 and 0, 6.6 s against 21.3 s; without gas 6,604 and 26,175, 39.2 s against 19.9 s; without
+#: storage 1,009 and 95,436, 58.4 s against 10.6 s; without clean imports 19,651 and 0, 19.3 s against 14.7 s;
+#: 2030 without renewables 5,097 and 0, 6.0 s against 14.0 s; without gas 20,379 and 34,428, 48.7 s against
+#: 20.9 s; without storage 3,585 and 95,161, 35.6 s against 8.5 s; without demand response 816 and 316, 12.5 s
+#: against 14.8 s; without clean imports 19,103 and 0, 34.6 s against 17.1 s; the city level 192,837 and
+#: 113,536, 49.6 s against 15.6 s. Dual infeasibilities (a vanished row's slack left nonbasic at a bound that is
+#: now infinite) send the dual simplex to its phase 1 from a start far from the variant's optimum; among the dual
+#: feasible ones, 200 per window (10,600 on the year) lies between 5,097, where the kept basis won, and 19,103,
+#: where it lost. It replaces a try of 2,650 iterations (about 4 s on the full year, wasted wherever it did not
+#: finish). The optimum is the LP's whichever start reaches it.
+KEPT_BASIS_PRIMAL_INFEASIBILITIES_PER_WINDOW = 200.0
+
+
+@dataclass
+class _Look:
+    """The kept basis in the variant, counted by HiGHS without an iteration: its primal and dual infeasibilities
+    (-1: not counted), the primal limit it was held to, which start was chosen and the HiGHS seconds."""
+
+    primal_infeasibilities: int
+    dual_infeasibilities: int
+    limit: int
+    kept: bool
+    solved: bool  # optimal as it stands
+    seconds_highs: float
+
+    def stats(self) -> dict[str, float | int | bool]:
+        return {
+            "primal_infeasibilities": self.primal_infeasibilities,
+            "dual_infeasibilities": self.dual_infeasibilities,
+            "primal_limit": self.limit,
+            "kept_basis": self.kept,
+            "optimal_as_it_stands": self.solved,
+            "seconds_highs": self.seconds_highs,
+        }
+
+
+def _look(highs, basis, limit: int) -> _Look:
+    """Count the infeasibilities of ``basis`` in the instance's LP (a run of no iteration: the factorisation stays
+    for a run that goes on from it) and choose it when it is dual feasible with at most ``limit`` primal ones."""
+    run = _run_from(highs, basis, 0)
+    info = highs.getInfo()
+    primal, dual = int(info.num_primal_infeasibilities), int(info.num_dual_infeasibilities)
+    kept = run.solved or (dual == 0 and 0 <= primal <= limit)
+    return _Look(primal, dual, limit, kept, run.solved, run.seconds_highs)
 
 
 @dataclass
@@ -465,15 +503,16 @@ class _Run:
 
 
 def _run_from(highs, basis, limit: int | None = None) -> _Run:
-    """Run from ``basis``, with ``limit``: for at most that many simplex iterations (the instance's own limit
-    restored after)."""
+    """Run from ``basis`` (None: on from the instance's current basis and factorisation), with ``limit``: for at
+    most that many simplex iterations (the instance's own limit restored after)."""
     import highspy
 
     own = int(highs.getOptionValue("simplex_iteration_limit")[1])
     limit = own if limit is None else min(limit, own)
     highs.setOptionValue("simplex_iteration_limit", limit)
     try:
-        highs.setBasis(basis)
+        if basis is not None:
+            highs.setBasis(basis)
         before = float(highs.getRunTime())
         run_interruptible(highs)
         seconds = float(highs.getRunTime()) - before
@@ -490,13 +529,13 @@ def solve_variant(
     want_duals: bool = True,
     hour_sets: tuple[str, ...] = (),
     cut: Windows = WEEKS,
-    kept_basis_iterations: float = KEPT_BASIS_ITERATIONS_PER_WINDOW,
+    kept_basis_infeasibilities: float = KEPT_BASIS_PRIMAL_INFEASIBILITIES_PER_WINDOW,
 ) -> SolveOutcome:
     """Solve ``model``, a variant of the kept LP, hot: the kept instance modified in place and re-solved from the
-    kept basis (see the module docstring), or, with ``hour_sets`` (the names of the sets that index hours), first
-    from the kept basis for at most ``kept_basis_iterations`` iterations per window and, should that not finish,
-    from the windowed start of :mod:`gzpower.solve.windows` when the variant has one (0: the windowed start at
-    once); the kept LP is restored before this returns."""
+    kept basis (see the module docstring), or, with ``hour_sets`` (the names of the sets that index hours) and
+    enough windows, from the kept basis only when it is dual feasible in the variant with at most
+    ``kept_basis_infeasibilities`` primal infeasibilities per window, and otherwise from the windowed start of
+    :mod:`gzpower.solve.windows` (0: the windowed start at once); the kept LP is restored before this returns."""
     started = time.perf_counter()
     form = standard_form(model)
     form.A = form.A.tocsc()
@@ -518,22 +557,29 @@ def solve_variant(
         highs.clearSolver()
         plain = _extended_basis(kept, form, change) if grown else kept.basis
         windows = window_count(hours, cut.hours) if hours is not None else 0
-        limit = int(kept_basis_iterations * windows) if windows >= cut.minimum else 0
+        windowed_possible = hours is not None and windows >= cut.minimum
         handed_over = time.perf_counter()
-        tried = _run_from(highs, plain, limit) if limit > 0 else None
-        seconds_highs = tried.seconds_highs if tried is not None else 0.0
+        look = (
+            _look(highs, plain, int(kept_basis_infeasibilities * windows))
+            if windowed_possible and kept_basis_infeasibilities > 0
+            else None
+        )
+        seconds_highs = look.seconds_highs if look is not None else 0.0
         start = None
-        if tried is None or not tried.solved:
+        if not windowed_possible:
+            seconds_highs += _run_from(highs, plain).seconds_highs
+        elif look is not None and look.kept:
+            seconds_highs += _run_from(highs, None).seconds_highs if not look.solved else 0.0
+        else:
+            assert hours is not None  # windowed_possible
             highs.clearSolver()
-            windowed, start = (
-                _windowed_basis(kept, form, change, hours, options, cut) if hours is not None else (None, None)
-            )
+            windowed, start = _windowed_basis(kept, form, change, hours, options, cut)
             handed_over = time.perf_counter()
             seconds_highs += _run_from(highs, windowed if windowed is not None else plain).seconds_highs
             seconds_highs += start.seconds_highs if start else 0.0
         outcome = _variant_outcome(highs, form, model, change, want_duals, started, handed_over, seconds_highs)
         outcome.stats["hot_start_windows"] = _window_stats(start)
-        outcome.stats["hot_start_kept_basis_try"] = tried.stats() if tried is not None else {}
+        outcome.stats["hot_start_kept_basis_look"] = look.stats() if look is not None else {}
     except Exception as exc:
         return _error_outcome(exc, started, _read_log(log_path))
     except BaseException:
