@@ -14,6 +14,7 @@ from gzpower.report.verdict_text import adequacy_sentences
 from gzpower.results.adequacy_levels import about_bands, adequacy_levels
 from gzpower.results.binding import binding_table
 from gzpower.results.extract import extract, kpis
+from gzpower.results.kpis import unserved_mwh
 from gzpower.scenario.levers import apply_levers, scale_thermal_availability
 from gzpower.scenario.scenario import Scenario
 from gzpower.solve.highs import SolverSettings, solve
@@ -52,6 +53,16 @@ def test_a_line_that_is_the_only_limit_has_the_hand_derived_summed_dual():
     assert row["hours_binding_h"] == 2.0
     assert row["shadow_price_sum"] == pytest.approx(2 * (VOLL - 10.0), rel=1e-9)
     assert row["unserved_saved_mwh_per_unit"] == pytest.approx(2 * 990.0 / VOLL, rel=1e-9)
+
+
+def test_unserved_energy_read_from_the_model_is_the_kpi():
+    """What a tipping point's search reads (``outputs="unserved"``: no tables): hours 0 and 1 short of 50 MW at A
+    behind the 50 MW line, hour 2 served, 100 MWh as the kpi from the balance table says; a 100 MW line, none."""
+    built, _, out = solved(corridor_case())
+    assert unserved_mwh(built) == pytest.approx(100.0, abs=1e-6)
+    assert unserved_mwh(built) == pytest.approx(kpis(out, built.data)["unserved_mwh"], rel=1e-12)
+    built, _, out = solved(corridor_case(rating_mw=100.0))
+    assert unserved_mwh(built) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_no_shortfall_no_binding_rows():

@@ -19,6 +19,7 @@ With the fixed-price boundary there is no province table and these reduce to the
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from gzpower.types import PROVINCE_COST_CATEGORIES
@@ -35,6 +36,16 @@ def _weighted_price(prices: pd.Series, weights: pd.Series) -> tuple[float | None
     if not len(prices) or prices.isna().any():
         return None, None
     return float((prices * weights).sum() / max(weights.sum(), 1e-9)), float(prices.max())
+
+
+def unserved_mwh(built) -> float:
+    """The city's unserved energy (MWh) read from the solved model without its tables: sum_b,t u[b,t] w_t, the
+    ``unserved_mwh`` of :func:`kpis` (there from the balance table, which carries the same u[b,t])."""
+    from gzpower.model.entries import values
+
+    d = built.data
+    hourly = values(built.model.unserved).reshape(len(d.districts), d.n_hours).sum(axis=0)
+    return float((hourly * np.asarray(d.weights, dtype=float)).sum())
 
 
 def kpis(tables: dict[str, pd.DataFrame], data) -> dict:

@@ -8,7 +8,7 @@ import contextlib
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pyomo.common.gc_manager import PauseGC
@@ -21,13 +21,16 @@ from gzpower.results.binding import binding_table
 from gzpower.results.counterfactuals import counterfactual_table
 from gzpower.results.extract import extract
 from gzpower.results.folder import file_hashes, run_folder, scenario_record, versions, write_manifest, write_tables
-from gzpower.results.kpis import kpis
+from gzpower.results.kpis import kpis, unserved_mwh
 from gzpower.results.targets import target_check
 from gzpower.scenario.scenario import PLAN_INCREMENTS, Scenario
 from gzpower.solve.benders import capacities_of
 from gzpower.solve.highs import SolverSettings, dual_tolerance_cny_per_mwh, solve
 from gzpower.studies.expansion import start_plan
 from gzpower.types import SolveStatus, has_solution
+
+#: what a solved case reports: its tables and kpis, or only its unserved energy
+Outputs = Literal["tables", "unserved"]
 
 __all__ = ["RunResult", "counterfactual_table", "counterfactuals", "run_and_write", "solve_case", "target_check"]
 
@@ -59,11 +62,13 @@ def solve_case(
     keep: bool = False,
     hot_from=None,
     verdict: bool = True,
+    outputs: Outputs = "tables",
 ) -> RunResult:
     """Assemble, build, solve and extract one scenario, in memory. ``keep``: the optimal LP stays in HiGHS
     (``result.kept``); ``hot_from``: a kept LP (:class:`gzpower.solve.hot.KeptLP`) this scenario is solved from,
     hot (the same optimum as a cold solve); ``verdict`` False: no target check and binding table (a run that only
-    reports its kpis, such as a counterfactual or a tipping point's solve).
+    reports its kpis, such as a counterfactual); ``outputs`` "unserved": no tables, and of the kpis only
+    ``unserved_mwh`` (a tipping point's search: the tables and kpis were a fifth of each of its solves).
 
     Python's cyclic garbage collector is paused meanwhile: the full year's build makes some three million
     objects that live as long as the case, and each collection pass scans the whole heap for cycles (on the
@@ -72,10 +77,12 @@ def solve_case(
     master and subproblem solves make garbage of their own."""
     resolved = (settings or SolverSettings()).resolved(sc)
     with PauseGC() if resolved.decomposition != "benders" else contextlib.nullcontext():
-        return _solve_case(tables, sc, resolved, keep, hot_from, verdict)
+        return _solve_case(tables, sc, resolved, keep, hot_from, verdict, outputs)
 
 
-def _solve_case(tables: dict, sc: Scenario, settings: SolverSettings, keep: bool, hot_from, verdict: bool) -> RunResult:
+def _solve_case(
+    tables: dict, sc: Scenario, settings: SolverSettings, keep: bool, hot_from, verdict: bool, outputs: Outputs
+) -> RunResult:
     timings = {}
     if settings.decomposition not in ("none", "benders"):
         raise ValueError(f"unknown decomposition '{settings.decomposition}' (choose from auto, none, benders)")
@@ -121,9 +128,12 @@ def _solve_case(tables: dict, sc: Scenario, settings: SolverSettings, keep: bool
         )
     t1 = time.perf_counter()
     investments = capacities_of(built.model, built.registry.investments) if sc.mode == "expand" else None
-    out = extract(built, outcome.duals)
-    run_kpis = kpis(out, data)
-    if verdict:
+    if outputs == "unserved":
+        out, run_kpis = {}, {"unserved_mwh": unserved_mwh(built)}
+    else:
+        out = extract(built, outcome.duals)
+        run_kpis = kpis(out, data)
+    if verdict and outputs == "tables":
         out["target_check"] = target_check(out, data, run_kpis)
         out["binding"] = binding_table(built, outcome, out)  # what binds in the shortfall hours
     timings["extract_s"] = time.perf_counter() - t1

@@ -265,7 +265,7 @@ def tipping_points(
     def unserved_at(field: str, value: float) -> float:
         case = replace(base, **{field: value})
         if point(case) not in known:
-            result = solve_case(tables, case, settings, hot_from=first.kept, verdict=False)
+            result = solve_case(tables, case, settings, hot_from=first.kept, verdict=False, outputs="unserved")
             if not result.kpis:
                 raise RuntimeError(f"{field}={value}: {result.status} ({result.message})")
             known[point(case)] = float(result.kpis["unserved_mwh"])
