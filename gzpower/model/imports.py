@@ -161,7 +161,7 @@ def inputs(tables: dict, sc: Scenario, ctx: InputContext) -> dict[str, pd.DataFr
 def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     src, avail, links = d.import_sources, d.import_availability, d.links
     sources = list(src.index)
-    cap = {i: (avail[i].to_numpy() * float(src.at[i, "p_max"])).tolist() for i in sources}
+    cap = {i: avail[i].to_numpy() * float(src.at[i, "p_max"]) for i in sources}
     take = (
         src["min_take"].astype(float)
         if "min_take" in src.columns
@@ -171,7 +171,7 @@ def build(m: pyo.ConcreteModel, d: ModelData, reg: Registry) -> None:
     m.import_supply = ArrayVar(
         m.IMPORT_SOURCE,
         m.T,
-        lower=per_element([take[i] * np.asarray(cap[i]) for i in sources], d.n_hours),
+        lower=per_element([take[i] * cap[i] for i in sources], d.n_hours),
         upper=per_element([cap[i] for i in sources], d.n_hours),
         doc="(I1, I4, I6) supply q[i,t] (MW), at least the must-take share of the available supply",
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from gzpower.model.entries import values
 from gzpower.types import PROVINCE_COST_CATEGORIES
 
 #: cost categories charged per year rather than per hour of operation
@@ -41,8 +42,6 @@ def _weighted_price(prices: pd.Series, weights: pd.Series) -> tuple[float | None
 def unserved_mwh(built) -> float:
     """The city's unserved energy (MWh) read from the solved model without its tables: sum_b,t u[b,t] w_t, the
     ``unserved_mwh`` of :func:`kpis` (there from the balance table, which carries the same u[b,t])."""
-    from gzpower.model.entries import values
-
     d = built.data
     hourly = values(built.model.unserved).reshape(len(d.districts), d.n_hours).sum(axis=0)
     return float((hourly * np.asarray(d.weights, dtype=float)).sum())

@@ -485,21 +485,11 @@ def _look(highs, basis, limit: int) -> _Look:
 
 @dataclass
 class _Run:
-    """One run of the instance from a basis: whether it finished (an iteration limit not reached), its
-    iterations, the limit it had and its HiGHS seconds."""
+    """One run of the instance from a basis: whether it finished (an iteration limit not reached) and its HiGHS
+    seconds."""
 
     solved: bool
-    iterations: int
-    limit: int
     seconds_highs: float
-
-    def stats(self) -> dict[str, float | int | bool]:
-        return {
-            "solved": self.solved,
-            "simplex_iterations": self.iterations,
-            "iteration_limit": self.limit,
-            "seconds_highs": self.seconds_highs,
-        }
 
 
 def _run_from(highs, basis, limit: int | None = None) -> _Run:
@@ -519,7 +509,7 @@ def _run_from(highs, basis, limit: int | None = None) -> _Run:
     finally:
         highs.setOptionValue("simplex_iteration_limit", own)
     solved = highs.getModelStatus() != highspy.HighsModelStatus.kIterationLimit
-    return _Run(solved, int(highs.getInfo().simplex_iteration_count), limit, seconds)
+    return _Run(solved, seconds)
 
 
 def solve_variant(

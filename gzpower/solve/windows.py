@@ -248,9 +248,9 @@ def solved_basis(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """An optimally solved instance's column values and basis statuses as ints: which variables are basic from
     HiGHS's list of basic variables, and for a nonbasic one the bound its value sits at (both bounds infinite:
-    zero). The same statuses as HiGHS's own basis, up to the side a fixed variable is said to sit on, without its
-    status lists: each of those costs about a microsecond per entry in Python objects (3 of the 10 s of a
-    full-year windowed start, 2026-12-04), the list of basic variables is one array."""
+    zero; a fixed one on the side of its reduced cost's sign, as HiGHS puts it). The same statuses as HiGHS's own
+    basis without its status lists: each of those costs about a microsecond per entry in Python objects (3 of the
+    10 s of a full-year windowed start, 2026-12-04), the list of basic variables is one array."""
     solution = highs.getSolution()
     x = np.asarray(solution.col_value, dtype=float)
     cols = _nonbasic_side(x, np.asarray(solution.col_dual, dtype=float), lower, upper)
