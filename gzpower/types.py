@@ -27,6 +27,11 @@ Algorithm = Literal["auto", "simplex", "dual-simplex", "ipm", "ipm-no-crossover"
 #: how the model reaches HiGHS: "matrix" compiles sparse arrays for highspy, "pyomo" uses Pyomo's interface
 SolverInterface = Literal["matrix", "pyomo"]
 
+#: where a cold simplex solve of an LP over hours starts: "windows" from the bases of its weeks solved one after the
+#: other (``gzpower.solve.windows``; the LP's own optimum, found about 4x faster on the full year), "plain" from
+#: HiGHS's own start after its presolve
+ColdStart = Literal["windows", "plain"]
+
 #: expand only: "benders" solves the capacities in a master problem and the dispatch as a sub-problem, "none"
 #: hands HiGHS the whole LP, "auto" picks Benders for long hourly expansions (``SolverSettings.resolved``)
 Decomposition = Literal["auto", "benders", "none"]

@@ -18,13 +18,20 @@ MONTH = Scenario(year=2030, mode="check", start_hour=4344, hours=720)
 def solved(tables):
     default = solve_case(tables, MONTH, SolverSettings())
     tight = solve_case(
-        tables, MONTH, SolverSettings(dual_feasibility_tolerance=1e-10, primal_feasibility_tolerance=1e-10)
+        tables,
+        MONTH,
+        SolverSettings(dual_feasibility_tolerance=1e-10, primal_feasibility_tolerance=1e-10, cold_start="plain"),
     )
     return default, tight
 
 
 def test_month_prices_within_a_fen_of_a_tight_resolve(solved):
+    """The default solve starts from its weeks' joined bases, the re-solve from HiGHS's own start after presolve:
+    the same optimum (objective, unserved energy) and the same prices to the fen."""
     default, tight = solved
+    assert default.stats["cold_start"] == "windows" and default.stats["cold_start_windows"]["windows"] == 5
+    assert tight.stats["cold_start"] == "plain"
+    assert abs(default.kpis["unserved_mwh"] - tight.kpis["unserved_mwh"]) <= 0.1
     p = default.tables["balance"]["price_cny_per_mwh"].to_numpy()
     q = tight.tables["balance"]["price_cny_per_mwh"].to_numpy()
     assert np.isfinite(p).all() and len(p) == 720 * 11

@@ -17,7 +17,7 @@ from pathlib import Path
 from gzpower.assumptions import STORAGE_MIN_DURATION_H
 from gzpower.errors import InputError
 from gzpower.inputs.schemas import HOURS_PER_YEAR
-from gzpower.types import Boundary, choices
+from gzpower.types import Boundary, ColdStart, choices
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DOCS = REPO_ROOT / "docs"
@@ -163,6 +163,13 @@ def add_solver_args(p: argparse.ArgumentParser) -> None:
         default="auto",
         choices=["auto", *sorted(ALGORITHMS)],
         help="HiGHS algorithm (default auto: dual simplex for check, interior point for expand)",
+    )
+    g.add_argument(
+        "--start",
+        default="windows",
+        choices=choices(ColdStart),
+        help="where a cold dual simplex starts (default windows: from the bases of the horizon's weeks solved one "
+        "after the other, the same optimum sooner; plain: HiGHS's own start after presolve)",
     )
     g.add_argument("--threads", type=int, default=None, help="HiGHS threads")
     g.add_argument("--time-limit", type=float, default=None, help="seconds; the best solution is kept, marked")
@@ -381,6 +388,7 @@ def settings_from_args(args):
 
     return SolverSettings(
         algorithm=args.algorithm,
+        cold_start=args.start,
         threads=args.threads,
         time_limit=args.time_limit,
         primal_feasibility_tolerance=args.primal_tol,

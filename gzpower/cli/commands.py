@@ -80,6 +80,8 @@ class _YearOutcome:
     plan_highs_s: float
     #: seconds per phase (the run's manifest timings and the report's)
     phases: dict = field(default_factory=dict)
+    #: the HiGHS seconds of the plan LP's weeks when its start was built from them (part of ``plan_highs_s``)
+    plan_weeks_highs_s: float | None = None
 
 
 def _phase_line(outcome: _YearOutcome) -> str:
@@ -87,7 +89,9 @@ def _phase_line(outcome: _YearOutcome) -> str:
     points, the counterfactuals (their HiGHS time when hot), the run folder and the report."""
     t = outcome.phases
     plan = sum(float(t.get(k) or 0.0) for k in ("build_s", "solve_s", "extract_s"))
-    parts = [f"plan LP {plan:.1f} s (HiGHS {outcome.plan_highs_s:.1f} s)"]
+    weeks = outcome.plan_weeks_highs_s
+    of_which = f", its weeks' start {weeks:.1f} s" if weeks is not None else ""
+    parts = [f"plan LP {plan:.1f} s (HiGHS {outcome.plan_highs_s:.1f} s{of_which})"]
     for key, label in (("other_level_s", "the other adequacy level"), ("tipping_points_s", "tipping points")):
         if key in t:
             parts.append(f"{label} {t[key]:.1f} s")
@@ -178,7 +182,9 @@ def _check_year(args, year: int, tables: dict, load_s: float) -> _YearOutcome:
     started = time.perf_counter()
     text.append(_report_text(args, result.folder))  # both adequacy levels, what binds, tipping points above
     phases = {**result.timings, "report_s": time.perf_counter() - started}
-    return _YearOutcome(year, "\n".join(text) + "\n", float(result.timings.get("highs_s") or 0.0), phases)
+    weeks = result.stats.get("cold_start_windows") or {}
+    highs_s = float(result.timings.get("highs_s") or 0.0)
+    return _YearOutcome(year, "\n".join(text) + "\n", highs_s, phases, weeks.get("seconds_highs"))
 
 
 def _say(text: str) -> None:
@@ -510,7 +516,24 @@ def _check_manifest(folder: Path, data_dir: Path | None) -> None:
         check_fields({k: v for k, v in record.items() if not isinstance(v, list)}, f"{where}: {section}")
     scenario = manifest["scenario"]
     _check_choices(scenario, where)
+    _check_solver_choices(manifest["solver"], where)
     check_horizon(scenario.get("start_hour", 0), scenario.get("hours", 0), f"{where}: scenario hours")
+
+
+def _check_solver_choices(solver: dict, where: str) -> None:
+    """The solver record's fixed choices (a field a manifest lacks takes the default the rerun gives it)."""
+    from gzpower.types import Algorithm, ColdStart, Decomposition, SolverInterface
+    from gzpower.types import choices as allowed_values
+
+    for name, kind in (
+        ("algorithm", Algorithm),
+        ("cold_start", ColdStart),
+        ("decomposition", Decomposition),
+        ("interface", SolverInterface),
+    ):
+        if name in solver and solver[name] not in allowed_values(kind):
+            allowed = ", ".join(allowed_values(kind))
+            raise InputError(where, f"solver {name}: {solver[name]!r} is not one of {allowed}")
 
 
 def _check_choices(scenario: dict, where: str) -> None:

@@ -101,8 +101,9 @@ def rerun(folder: Path, runs_dir: Path | None = None, data_dir: Path | None = No
     manifest = read_manifest(folder)
     try:
         sc = scenario_from_record(manifest["scenario"])
-        # manifests written before Benders existed solved every expansion as one LP
-        settings = SolverSettings(**{"decomposition": "none", **manifest["solver"]})
+        # manifests written before Benders existed solved every expansion as one LP, and before the windowed cold
+        # start every cold solve started from HiGHS's own start
+        settings = SolverSettings(**{"decomposition": "none", "cold_start": "plain", **manifest["solver"]})
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(str(folder / "manifest.json"), f"cannot rebuild the run from it ({exc})") from None
     data_dir = Path(data_dir or manifest["inputs"]["data_dir"])

@@ -64,6 +64,7 @@ from gzpower.solve.windows import (
     WindowedStart,
     Windows,
     column_hours,
+    quiet_highs,
     statuses,
     to_basis,
     window_count,
@@ -191,13 +192,20 @@ class KeptLP:
 
 
 def solve_kept(
-    model: pyo.ConcreteModel, settings: SolverSettings, want_duals: bool = True, tee: bool = False
+    model: pyo.ConcreteModel,
+    settings: SolverSettings,
+    want_duals: bool = True,
+    tee: bool = False,
+    hour_sets: tuple[str, ...] = (),
+    cut: Windows | None = None,
 ) -> SolveOutcome:
     """Solve ``model`` cold and keep its LP in HiGHS when optimal (``outcome.kept``, a :class:`KeptLP`: the start of
-    every hot-started variant); with the Pyomo interface a plain solve (nothing kept)."""
+    every hot-started variant); with the Pyomo interface a plain solve (nothing kept). ``hour_sets`` and ``cut``:
+    see :func:`gzpower.solve.highs.solve_matrix`."""
     if settings.interface != "matrix":
         return solve(model, settings, want_duals, tee)
-    return solve_matrix(model, settings, want_duals, tee, keep=lambda highs, form: KeptLP.of(highs, form, model))
+    keep = lambda highs, form: KeptLP.of(highs, form, model)  # noqa: E731
+    return solve_matrix(model, settings, want_duals, tee, keep=keep, hour_sets=hour_sets, cut=cut)
 
 
 def _matrix_entries(matrix, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
@@ -399,8 +407,6 @@ def _windowed_basis(
 ):
     """The start of :mod:`gzpower.solve.windows` as a basis of the modified LP (the kept LP's vanished columns
     nonbasic at zero, its vanished rows basic), or None (then the kept basis is used)."""
-    import highspy
-
     matched_c, matched_r = change.cols < kept.n_cols, change.rows < kept.n_rows
     x0 = np.zeros(len(form.lower))
     x0[matched_c] = kept.col_value[change.cols[matched_c]]
@@ -414,12 +420,7 @@ def _windowed_basis(
         form.A, form.lower, form.upper, form.cost, form.row_lower, form.row_upper, x0, y0, col_status, row_status
     )
 
-    def quiet():
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        return h
-
-    start = windowed_start(lp, hours, quiet, options, cut)
+    start = windowed_start(lp, hours, quiet_highs, options, cut)
     if start is None:
         return None, None
     cols = np.full(kept.n_cols + len(change.new_cols), LOWER, dtype=np.int64)  # a vanished column is fixed at 0
@@ -585,15 +586,7 @@ def solve_variant(
 
 def _window_stats(start: WindowedStart | None) -> dict[str, float | int]:
     """What the windowed start took (empty: the kept basis was the start)."""
-    if start is None:
-        return {}
-    return {
-        "windows": start.windows,
-        "spanning_rows": start.spanning_rows,
-        "simplex_iterations": start.iterations,
-        "seconds_highs": start.seconds_highs,
-        "seconds": start.seconds,
-    }
+    return start.stats() if start is not None else {}
 
 
 def _variant_outcome(

@@ -32,6 +32,16 @@ Measured on the 2030 check's gas counterfactual, full year (2026-12-02, one proc
 solved both ways): 53 windows took 2.0 s of HiGHS time and the whole LP 10.2 s from the joined start, against
 37.1 s from the parent's basis, the objective equal to 2e-12 relative. If a window is not solved to optimality,
 or a column has no hour (an expansion's capacities), the plain hot start is used.
+
+**Without a parent** (:func:`cold_start`, the plan LP of a check): x⁰ = 0, y⁰ = 0 and the slack basis, so each
+window is its week's LP with the state the week before left and the rows that reach later weeks held at zero
+there (the cyclic wrap), its links to other weeks' rows unpriced. The joined basis is the start of the whole LP's
+dual simplex instead of HiGHS's presolve and crash. Full-year checks (2026-12-04, one process, the same built LP
+both ways, HiGHS seconds): 2025 37.0 (weeks 12.3, 490,391 iterations; whole LP 22,623) against 175.0 (421,207
+iterations) from HiGHS's own start; 2030 37.0 (weeks 14.8) against 127.1. The same objective to 5e-14 relative,
+the same unserved energy to 1e-11 MWh and all 96,360 district prices within 0.0005 CNY/MWh. Each week from the
+slack basis beat each week presolved by HiGHS (a July month of 2025: weeks 0.9 s and whole LP 0.3 s against 1.5 s
+and 0.5 s; HiGHS's own start 3.2 s).
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
 
-from gzpower.solve.highs import pass_lp
+from gzpower.solve.handover import pass_lp
 
 #: Hours per window. A solver setting, not a modelling assumption: the answer does not depend on it. A week holds
 #: the daily cycle of storage and demand response several times over, so few rows span two windows.
@@ -114,6 +124,15 @@ class StartLP:
     col_status: np.ndarray  # the parent's basis statuses (ints)
     row_status: np.ndarray
 
+    @classmethod
+    def cold(cls, A, lower, upper, cost, row_lower, row_upper) -> StartLP:
+        """An LP without a parent: x⁰ = 0 clipped to the bounds, y⁰ = 0, and the slack basis (every row basic,
+        every column nonbasic at the bound nearer zero)."""
+        x0 = np.clip(np.zeros(len(lower)), lower, upper)
+        cols = _consistent(np.full(len(lower), ZERO, dtype=np.int64), x0, lower, upper)
+        rows = np.full(len(row_lower), BASIC, dtype=np.int64)
+        return cls(A, lower, upper, cost, row_lower, row_upper, x0, np.zeros(len(row_lower)), cols, rows)
+
 
 @dataclass
 class WindowedStart:
@@ -126,6 +145,37 @@ class WindowedStart:
     iterations: int
     seconds_highs: float
     seconds: float
+
+    def stats(self) -> dict[str, float | int]:
+        """What finding it took (for a manifest's solver stats)."""
+        return {
+            "windows": self.windows,
+            "spanning_rows": self.spanning_rows,
+            "simplex_iterations": self.iterations,
+            "seconds_highs": self.seconds_highs,
+            "seconds": self.seconds,
+        }
+
+
+def quiet_highs():
+    """A HiGHS instance that writes no log (a window's solve)."""
+    import highspy
+
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def cold_start(
+    form, model: pyo.ConcreteModel, hour_sets: tuple[str, ...], options: dict[str, Any], cut: Windows = WEEKS
+) -> WindowedStart | None:
+    """The windowed start of an LP solved without a parent (:meth:`StartLP.cold`): None when a column has no
+    hour, there are fewer than ``cut.minimum`` windows, or a window is not solved to optimality."""
+    hours = column_hours(model, hour_sets)
+    if hours is None or window_count(hours, cut.hours) < cut.minimum:
+        return None
+    lp = StartLP.cold(form.A, form.lower, form.upper, form.cost, form.row_lower, form.row_upper)
+    return windowed_start(lp, hours, quiet_highs, options, cut)
 
 
 def windows_of(hours: np.ndarray, window_hours: int = WINDOW_HOURS) -> np.ndarray:

@@ -108,9 +108,9 @@ def _solve_case(
     elif keep:
         from gzpower.solve.hot import solve_kept
 
-        outcome = solve_kept(built.model, settings, tee=progress.verbose())
+        outcome = solve_kept(built.model, settings, tee=progress.verbose(), hour_sets=HOUR_SETS)
     else:
-        outcome = solve(built.model, settings, tee=progress.verbose())
+        outcome = solve(built.model, settings, tee=progress.verbose(), hour_sets=HOUR_SETS)
     timings["solve_s"] = outcome.seconds_handover_and_solve
     timings["highs_s"] = outcome.seconds_highs
     if not outcome.has_solution:
