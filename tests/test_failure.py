@@ -92,6 +92,22 @@ def test_signal_during_solve_leaves_nothing(tmp_path, sig, start):
     assert list(tmp.iterdir()) == []  # nor the HiGHS log
 
 
+def test_a_signal_while_the_janitor_starts_leaves_no_folder(tmp_path, monkeypatch):
+    """The folder exists before its janitor does: a signal landing while the janitor starts (a worker ended just
+    after it made its folder) still removes it."""
+    from gzpower.results import folder
+
+    def interrupted(tmp):
+        assert tmp.is_dir()
+        raise KeyboardInterrupt("signal 15")
+
+    monkeypatch.setattr(folder, "_start_janitor", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with folder.run_folder(tmp_path / "runs", "check-2030"):
+            pytest.fail("the body ran")
+    assert list((tmp_path / "runs").iterdir()) == []
+
+
 def test_two_runs_at_the_same_moment_get_distinct_folders(tmp_path):
     runs = tmp_path / "runs"
     procs = [_start(runs, tmp_path, 24) for _ in range(2)]

@@ -72,6 +72,8 @@ def test_cli_rolling_writes_a_complete_run(tmp_path, capsys):
                 "4800",
                 "--rolling",
                 "24",
+                "--workers",  # the counterfactuals in this process: no worker processes to start
+                "1",
                 "--runs-dir",
                 str(tmp_path),
             ]

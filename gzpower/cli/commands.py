@@ -58,7 +58,7 @@ def cmd_check(args) -> int:
     with progress.phase(f"loading the input tables from {args.data}"):
         tables, load_s = load_tables(args.data)  # also in the parallel case: bad input ends here, before any worker
     if len(years) > 1 and args.workers > 1 and not args.rolling:
-        outcomes = _check_years_in_workers(args, years)
+        outcomes = _check_years_in_workers(args, years, tables, load_s)
     else:
         outcomes = []
         for year in years:
@@ -112,24 +112,24 @@ def _timing_line(wall_s: float, outcomes: list[_YearOutcome]) -> str:
     return f"timing: wall {wall_s:.1f} s; HiGHS {highs_s:.1f} s for the plan LPs ({each}); ratio {ratio}"
 
 
-def _check_years_in_workers(args, years: list[int]) -> list[_YearOutcome]:
+def _check_years_in_workers(args, years: list[int], tables: dict, load_s: float) -> list[_YearOutcome]:
     """One worker process per year (at most ``--workers`` at a time), each year's text printed in year order as
-    soon as it and the years before it are done."""
+    soon as it and the years before it are done. The workers get the tables this process loaded and checked: sent
+    pickled (67 MB, about 0.2 s) instead of read and validated again in each (about 2.2 s, 2026-12-04)."""
     from gzpower.studies.workers import pool, sigint_ignored, submit
 
     outcomes: list[_YearOutcome] = []
     with pool(min(args.workers, len(years)), "spawn") as executor:
         with sigint_ignored():
-            futures = [submit(executor, _check_year_in_worker, args, year) for year in years]
+            futures = [submit(executor, _check_year_in_worker, args, year, tables, load_s) for year in years]
         for future in futures:
             outcomes.append(future.result())
             print(outcomes[-1].text, end="", flush=True)
     return outcomes
 
 
-def _check_year_in_worker(args, year: int) -> _YearOutcome:
+def _check_year_in_worker(args, year: int, tables: dict, load_s: float) -> _YearOutcome:
     progress.configure(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
-    tables, load_s = load_tables(args.data)
     return _check_year(args, year, tables, load_s)
 
 

@@ -99,20 +99,23 @@ def run_folder(runs_dir: Path, name: str):
         tmp.mkdir()
     except OSError as exc:
         raise InputError(str(runs_dir), f"cannot write run folders here ({exc.strerror or exc})") from None
-    janitor = _start_janitor(tmp)
+    janitor = None
     # SIGTERM, and SIGINT even when the parent started us with it ignored (a background job in a script),
     # both raise KeyboardInterrupt while a run folder is open
-    previous = {}
+    previous: dict = {}
     try:
-        for signum, handler in (
-            (signal.SIGTERM, _raise_keyboard_interrupt),
-            (signal.SIGINT, signal.default_int_handler),
-        ):
-            previous[signum] = signal.getsignal(signum)
-            signal.signal(signum, handler)
-    except ValueError:  # not the main thread: signal handling stays as it was
-        previous = {}
-    try:
+        # a signal can land while the janitor starts (a worker ended right after it made the folder, which is
+        # when a test that waits for the folder sends it): the folder goes with the exception
+        janitor = _start_janitor(tmp)
+        try:
+            for signum, handler in (
+                (signal.SIGTERM, _raise_keyboard_interrupt),
+                (signal.SIGINT, signal.default_int_handler),
+            ):
+                previous[signum] = signal.getsignal(signum)
+                signal.signal(signum, handler)
+        except ValueError:  # not the main thread: signal handling stays as it was
+            previous = {}
         holder = {"path": tmp, "final": final}
         yield holder
         os.rename(tmp, final)

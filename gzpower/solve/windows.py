@@ -52,7 +52,6 @@ from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
-import scipy.sparse as sp
 
 from gzpower.solve.handover import pass_lp
 
@@ -255,6 +254,8 @@ def windowed_start(
     col_at = np.searchsorted(col_window[col_order], np.arange(n_windows + 1))
     row_at = np.searchsorted(row_window[row_order], np.arange(n_windows + 1))
     # the matrix permuted once, so that each window is a contiguous block of rows and of columns
+    import scipy.sparse as sp  # here, not at the top: importing scipy under Pyomo pulls in scipy.stats (~1 s)
+
     A = sp.csr_matrix(lp.A)[row_order][:, col_order].tocsr()
     lower, upper, cost = lp.lower[col_order], lp.upper[col_order], lp.cost[col_order]
     row_lower, row_upper = lp.row_lower[row_order], lp.row_upper[row_order]
