@@ -77,35 +77,45 @@ WEEKS = Windows()
 LOWER, BASIC, UPPER, ZERO = 0, 1, 2, 3
 
 
-def column_hours(model: pyo.ConcreteModel, hour_sets: tuple[str, ...]) -> np.ndarray | None:
+def column_hours(
+    model: pyo.ConcreteModel, hour_sets: tuple[str, ...], hourless: int | None = None
+) -> np.ndarray | None:
     """The hour of each column of the model's standard form (Var components in order, as
-    :func:`gzpower.solve.hot.column_parts`), read from the index position of a set named in ``hour_sets``; None if
-    a Var with columns has no such index (a capacity, a representative period's level)."""
+    :func:`gzpower.solve.hot.column_parts`), read from the index position of a set named in ``hour_sets``. A Var
+    with columns but no such index (a capacity, a representative period's level) makes it None, or, with
+    ``hourless``, has its columns put at that hour (Benders' dispatch: the capacities are fixed there)."""
     names = set(hour_sets)
     hours: list[np.ndarray] = []
     for var in model.component_objects(pyo.Var, active=True, descend_into=True):
         keys = list(var.keys())
         if not keys:
             continue
-        if not var.is_indexed():
-            return None
-        index = var.index_set()
-        subsets = list(index.subsets())
-        offset, position = 0, None
-        for subset in subsets:
-            if subset.dimen is None:
-                return None
-            if subset.local_name in names and subset.dimen == 1:
-                position = offset
-                break
-            offset += subset.dimen
+        position = _hour_position(var, names)
         if position is None:
-            return None
+            if hourless is None:
+                return None
+            hours.append(np.full(len(keys), hourless, dtype=np.int64))
+            continue
+        subsets = list(var.index_set().subsets())
         if len(subsets) == 1:
             hours.append(np.asarray(keys, dtype=np.int64))
         else:
             hours.append(np.fromiter((k[position] for k in keys), dtype=np.int64, count=len(keys)))
     return np.concatenate(hours) if hours else None
+
+
+def _hour_position(var, names: set[str]) -> int | None:
+    """Where in a Var's index its hour sits (a one-dimensional set named in ``names``), or None."""
+    if not var.is_indexed():
+        return None
+    offset = 0
+    for subset in var.index_set().subsets():
+        if subset.dimen is None:
+            return None
+        if subset.local_name in names and subset.dimen == 1:
+            return offset
+        offset += subset.dimen
+    return None
 
 
 @dataclass

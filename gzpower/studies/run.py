@@ -100,7 +100,7 @@ def _solve_case(
     if settings.decomposition == "benders":
         from gzpower.solve.benders import solve_benders
 
-        outcome = solve_benders(built.model, built.registry.investments, settings, start)
+        outcome = solve_benders(built.model, built.registry.investments, settings, start, hour_sets=HOUR_SETS)
     elif hot_from is not None:
         from gzpower.solve.hot import solve_variant
 
