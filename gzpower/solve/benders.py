@@ -79,7 +79,17 @@ from gzpower.solve.highs import (
     standard_form,
     violation,
 )
-from gzpower.solve.windows import WEEKS, StartLP, Windows, column_hours, quiet_highs, to_basis, windowed_start
+from gzpower.solve.windows import (
+    WEEKS,
+    StartLP,
+    WindowedStart,
+    Windows,
+    column_hours,
+    quiet_highs,
+    to_basis,
+    window_count,
+    windowed_start,
+)
 from gzpower.types import SolveStatus
 
 if TYPE_CHECKING:
@@ -140,35 +150,30 @@ class _DispatchWindows:
     hours: np.ndarray
     options: dict[str, Any]
     cut: Windows
-    iterations: int = 0  # of the last start's weeks
-    seconds_highs: float = 0.0
 
     @classmethod
     def of(cls, form, model, split: _Split, settings: SolverSettings, hour_sets, cut: Windows):
         """None when the start does not apply: no hour sets, the plain start asked for, or too few weeks."""
         import highspy
 
-        if not hour_sets or settings.cold_start != "windows" or settings.algorithm not in ("simplex", "dual-simplex"):
+        if not hour_sets or not settings.starts_from_windows():
             return None
         hours = column_hours(model, hour_sets, hourless=-1)
         if hours is None:
             return None
         hours[hours < 0] = hours[hours >= 0].min() if (hours >= 0).any() else 0
-        if int((hours.max() - hours.min()) // cut.hours) + 1 < cut.minimum:
+        if window_count(hours, cut.hours) < cut.minimum:
             return None
         row_lower, row_upper = form.row_lower.copy(), form.row_upper.copy()
         row_lower[split.master_rows], row_upper[split.master_rows] = -highspy.kHighsInf, highspy.kHighsInf
         lp = StartLP.cold(form.A.tocsc(), form.lower.copy(), form.upper.copy(), form.cost, row_lower, row_upper)
         return cls(lp, hours, settings.highs_options(), cut)
 
-    def basis(self, plan: np.ndarray, cols: np.ndarray):
-        """The weeks' joined basis for the dispatch of ``plan`` (None: a week was not solved to optimality)."""
+    def start(self, plan: np.ndarray, cols: np.ndarray) -> WindowedStart | None:
+        """The weeks' joined start for the dispatch of ``plan`` (None: a week was not solved to optimality)."""
         self.lp.lower[cols] = self.lp.upper[cols] = plan
         self.lp.x0[cols] = plan
-        start = windowed_start(self.lp, self.hours, quiet_highs, self.options, self.cut)
-        self.iterations = start.iterations if start is not None else 0
-        self.seconds_highs = start.seconds_highs if start is not None else 0.0
-        return to_basis(start.col_status, start.row_status) if start is not None else None
+        return windowed_start(self.lp, self.hours, quiet_highs, self.options, self.cut)
 
 
 def capacities_of(model: pyo.ConcreteModel, investments) -> dict:
@@ -349,9 +354,9 @@ def _solve_dispatch(
     started: float,
     warm_limit: int | None,
     weeks: _DispatchWindows | None = None,
-) -> tuple[float, bool, int]:
+) -> tuple[float, bool, int, float]:
     """Fix the plan's capacities and solve its dispatch: seconds, whether it ended warm, simplex iterations (the
-    weeks' included).
+    weeks' included), the weeks' HiGHS seconds.
 
     ``warm_limit`` None: a cold solve, from the weeks' joined bases with ``weeks`` (else presolve, then dual
     simplex). Otherwise the solve starts from the previous solve's basis (HiGHS then skips presolve) with at most
@@ -370,17 +375,15 @@ def _solve_dispatch(
             sub.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
         warm_iterations = int(sub.getInfo().simplex_iteration_count)
         if sub.getModelStatus() in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit):
-            return time.perf_counter() - t, True, warm_iterations
+            return time.perf_counter() - t, True, warm_iterations, 0.0
     sub.clearSolver()
-    if weeks is not None:
-        weeks.seconds_highs = 0.0
-    basis = weeks.basis(plan, cols) if weeks is not None else None
-    if basis is not None:
-        sub.setBasis(basis)
+    start = weeks.start(plan, cols) if weeks is not None else None
+    if start is not None:
+        sub.setBasis(to_basis(start.col_status, start.row_status))
     _run(sub, settings, started)
-    week_iterations = weeks.iterations if basis is not None and weeks is not None else 0
+    week_iterations, week_seconds = (start.iterations, start.seconds_highs) if start is not None else (0, 0.0)
     iterations = warm_iterations + week_iterations + int(sub.getInfo().simplex_iteration_count)
-    return time.perf_counter() - t, False, iterations
+    return time.perf_counter() - t, False, iterations, week_seconds
 
 
 def _run(sub, settings: SolverSettings, started: float) -> None:
@@ -422,7 +425,7 @@ def _iterate(
     cold_iterations = 0  # simplex iterations of the first, cold dispatch solve
     while True:
         warm_limit = _warm_limit(history, cold_iterations)
-        t_sub, warm, iterations = _solve_dispatch(sub, plan, cols, settings, started, warm_limit, weeks)
+        t_sub, warm, iterations, t_weeks = _solve_dispatch(sub, plan, cols, settings, started, warm_limit, weeks)
         if not history:
             cold_iterations = iterations
         model_status = sub.getModelStatus()
@@ -462,7 +465,7 @@ def _iterate(
                 float(np.max(np.abs(plan - best.plan), initial=0.0)),
                 warm,
                 iterations,
-                weeks.seconds_highs if weeks is not None and not warm else 0.0,
+                t_weeks,
             )
         )
         if on_iteration is not None:

@@ -79,6 +79,11 @@ HIGHS_DEFAULT_DUAL_TOLERANCE = 1e-7
 COST_SCALE_TOLERANCE_NOTE = "dual feasibility tolerance / 1e-6 = the largest slack in a price, CNY/MWh"
 
 
+#: the algorithms a windowed cold start serves: the simplex, which goes on from the joined basis ("auto" not resolved
+#: runs the simplex: :meth:`SolverSettings.highs_options`)
+WINDOWED_START_ALGORITHMS = ("auto", "simplex", "dual-simplex")
+
+
 def dual_tolerance_cny_per_mwh(settings: SolverSettings) -> float:
     """The dual feasibility tolerance of ``settings`` in real units: CNY/MWh on a locational price."""
     from gzpower.model.registry import COST_SCALE
@@ -135,6 +140,10 @@ class SolverSettings:
         if algorithm == "auto":
             algorithm = "ipm" if mode == "expand" and decomposition != "benders" else "simplex"
         return replace(self, algorithm=algorithm, decomposition=decomposition)
+
+    def starts_from_windows(self) -> bool:
+        """Whether a cold solve over hours starts from its weeks: asked for, and a simplex algorithm."""
+        return self.cold_start == "windows" and self.algorithm in WINDOWED_START_ALGORITHMS
 
     def effective_dual_tolerance(self) -> float:
         """The dual feasibility tolerance HiGHS runs at: the one given, else :data:`PRICE_DUAL_TOLERANCE` for the
@@ -728,19 +737,12 @@ def solve_matrix(
     return outcome
 
 
-#: the algorithms a windowed cold start serves: the simplex, which goes on from the joined basis ("auto" not resolved
-#: runs the simplex: :meth:`SolverSettings.highs_options`)
-WINDOWED_START_ALGORITHMS = ("auto", "simplex", "dual-simplex")
-
-
 def _windowed_cold_start(
     highs, form: StandardForm, model, settings: SolverSettings, hour_sets, cut: Windows | None, started: float
 ):
     """Set the windowed start on ``highs`` (which holds ``form``) when it applies: given hour sets, a simplex
     algorithm, a minimisation and enough weeks; the start's record, or None (HiGHS starts as it would)."""
-    if not hour_sets or settings.cold_start != "windows" or form.sense < 0:
-        return None
-    if settings.algorithm not in WINDOWED_START_ALGORITHMS:
+    if not hour_sets or not settings.starts_from_windows() or form.sense < 0:
         return None
     start = cold_start(form, model, hour_sets, settings.highs_options(), cut or WEEKS)
     if start is None:
