@@ -154,12 +154,14 @@ class WindowedStart:
     iterations: int
     seconds_highs: float
     seconds: float
+    bounds_from_rows: int = 0  # rows with one column in their window, solved there as that column's bounds
 
     def stats(self) -> dict[str, float | int]:
         """What finding it took (for a manifest's solver stats)."""
         return {
             "windows": self.windows,
             "spanning_rows": self.spanning_rows,
+            "bounds_from_rows": self.bounds_from_rows,
             "simplex_iterations": self.iterations,
             "seconds_highs": self.seconds_highs,
             "seconds": self.seconds,
@@ -274,34 +276,114 @@ def windowed_start(
     x = np.clip(lp.x0[col_order], lower, upper)
     col_status, row_status = lp.col_status[col_order].copy(), lp.row_status[row_order].copy()
     out_cols, out_rows = np.empty_like(col_status), np.empty_like(row_status)
-    iterations, seconds_highs = 0, 0.0
+    iterations, seconds_highs, bounds_from_rows = 0, 0.0, 0
     for k in range(n_windows):
         c0, c1, r0, r1 = int(col_at[k]), int(col_at[k + 1]), int(row_at[k]), int(row_at[k + 1])
         block = A[r0:r1]
-        inside = block[:, c0:c1].tocsc()
+        inside = block[:, c0:c1].tocsr()
+        inside.eliminate_zeros()
         shift = block @ x - inside @ x[c0:c1]
         w_cost = linked_price[c0:c1] + inside.T @ y0[r0:r1]
-        w_lower, w_upper = lower[c0:c1], upper[c0:c1]
         w_row_lower, w_row_upper = row_lower[r0:r1] - shift, row_upper[r0:r1] - shift
+        one = _SingleColumnRows.of(inside, lower[c0:c1], upper[c0:c1], w_row_lower, w_row_upper)
+        w_lower, w_upper, kept = one.lower, one.upper, one.kept
+        rest = inside[kept].tocsc()
+        rest_lower, rest_upper = w_row_lower[kept], w_row_upper[kept]
         cs = _consistent(col_status[c0:c1], x[c0:c1], w_lower, w_upper)
-        rs = _consistent(row_status[r0:r1], inside @ x[c0:c1], w_row_lower, w_row_upper)
+        rs = _consistent(row_status[r0:r1][kept], rest @ x[c0:c1], rest_lower, rest_upper)
         _repair_count(cs, rs, x[c0:c1], w_lower, w_upper)
         highs = new_highs()
         for key, value in options.items():
             highs.setOptionValue(key, value)
-        pass_lp(highs, inside, w_cost, w_lower, w_upper, w_row_lower, w_row_upper)
+        pass_lp(highs, rest, w_cost, w_lower, w_upper, rest_lower, rest_upper)
         highs.setBasis(to_basis(cs, rs))
         highs.run()
         seconds_highs += float(highs.getRunTime())
         iterations += int(highs.getInfo().simplex_iteration_count)
+        bounds_from_rows += int(np.count_nonzero(~kept))
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal or highs.getInfo().basis_validity != 1:
             return None
-        x[c0:c1], out_cols[c0:c1], out_rows[r0:r1] = solved_basis(highs, w_lower, w_upper, w_row_lower, w_row_upper)
+        x[c0:c1], out_cols[c0:c1], rest_rows = solved_basis(highs, w_lower, w_upper, rest_lower, rest_upper)
+        out_rows[r0:r1] = one.statuses(out_cols[c0:c1], rest_rows)
     joined_cols, joined_rows = np.empty_like(out_cols), np.empty_like(out_rows)
     joined_cols[col_order], joined_rows[row_order] = out_cols, out_rows
     return WindowedStart(
-        joined_cols, joined_rows, n_windows, spanning, iterations, seconds_highs, time.perf_counter() - started
+        joined_cols,
+        joined_rows,
+        n_windows,
+        spanning,
+        iterations,
+        seconds_highs,
+        time.perf_counter() - started,
+        bounds_from_rows,
     )
+
+
+@dataclass
+class _SingleColumnRows:
+    """A window's rows with one column in it, taken as bounds on that column, and how to put them back.
+
+    Row r with the single entry a_rj in its window (its other columns held fixed, their part s_r moved to its
+    bounds) says L_r - s_r <= a_rj x_j <= U_r - s_r: a bound on x_j, which the window's simplex then handles
+    without a row of its own (an expansion's dispatch has one such row per unit and hour, its output under the
+    capacity held at the plan). Back in the whole LP, a column nonbasic at a bound that came from row r becomes
+    basic and row r nonbasic at the matching end; every other such row is basic. Each such row so adds one basic
+    variable, the count stays one per row, and the window's block of the basis stays nonsingular (row r's only
+    entry in the window is a_rj on the column made basic).
+    """
+
+    kept: np.ndarray  # the rows solved as rows
+    lower: np.ndarray  # the columns' bounds with those of the single-column rows
+    upper: np.ndarray
+    lower_from: np.ndarray  # the row whose bound is a column's lower bound (-1: its own)
+    upper_from: np.ndarray
+    coefficient: np.ndarray  # a_rj of each row taken as a bound (0 elsewhere)
+
+    @classmethod
+    def of(cls, inside, lower, upper, row_lower, row_upper) -> _SingleColumnRows:
+        """From a window's CSR matrix (no stored zeros), its columns' bounds and its rows' shifted bounds."""
+        counts = np.diff(inside.indptr)
+        rows = np.flatnonzero(counts == 1)
+        cols = inside.indices[inside.indptr[rows]]
+        a = inside.data[inside.indptr[rows]]
+        with np.errstate(invalid="ignore"):
+            row_lo = np.where(a > 0, row_lower[rows] / a, row_upper[rows] / a)
+            row_up = np.where(a > 0, row_upper[rows] / a, row_lower[rows] / a)
+        best_lo, best_up = lower.copy(), upper.copy()
+        np.maximum.at(best_lo, cols, row_lo)
+        np.minimum.at(best_up, cols, row_up)
+        lower_from = np.full(len(lower), -1, dtype=np.int64)
+        upper_from = np.full(len(lower), -1, dtype=np.int64)
+        takes_lo = (row_lo > lower[cols]) & (row_lo == best_lo[cols])
+        takes_up = (row_up < upper[cols]) & (row_up == best_up[cols])
+        lower_from[cols[takes_lo]] = rows[takes_lo]
+        upper_from[cols[takes_up]] = rows[takes_up]
+        # bounds that cross by rounding only (a row's bound shifted onto the other end): the column fixed there,
+        # its rows basic at their bounds (a degenerate basis, but a valid one)
+        close = (best_lo > best_up) & (best_lo - best_up <= 1e-9 * np.maximum(1.0, np.abs(best_up)))
+        best_lo[close] = best_up[close]
+        lower_from[close] = upper_from[close] = -1
+        kept = np.ones(len(counts), dtype=bool)
+        kept[rows] = False
+        coefficient = np.zeros(len(counts))
+        coefficient[rows] = a
+        return cls(kept, best_lo, best_up, lower_from, upper_from, coefficient)
+
+    def statuses(self, col_status: np.ndarray, kept_row_status: np.ndarray) -> np.ndarray:
+        """All the window's row statuses, and its column statuses changed in place (see the class docstring)."""
+        rows = np.full(len(self.kept), BASIC, dtype=np.int64)
+        rows[self.kept] = kept_row_status
+        at_lower = (col_status == LOWER) & (self.lower_from >= 0)
+        at_upper = (col_status == UPPER) & (self.upper_from >= 0)
+        for at, source, positive_end, negative_end in (
+            (at_lower, self.lower_from, LOWER, UPPER),
+            (at_upper, self.upper_from, UPPER, LOWER),
+        ):
+            cols = np.flatnonzero(at)
+            r = source[cols]
+            col_status[cols] = BASIC
+            rows[r] = np.where(self.coefficient[r] > 0, positive_end, negative_end)
+        return rows
 
 
 def solved_basis(
