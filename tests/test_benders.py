@@ -223,3 +223,27 @@ def test_cli_refuses_benders_with_periods(capsys):
 def test_auto_settings(scenario, decomposition, algorithm):
     resolved = SolverSettings().resolved(scenario)
     assert (resolved.decomposition, resolved.algorithm) == (decomposition, algorithm)
+
+
+def test_a_dispatch_from_a_basis_runs_without_cost_perturbation_unless_the_user_names_it():
+    """Runs from a basis (warm, or cold from the weeks) take ``FROM_A_BASIS_OPTIONS`` (the dual simplex's cost
+    perturbation off) for that run only: the instance's own value is back after it, even when the run fails, and
+    a value the user's settings name (``extra``) is left as it is."""
+    import highspy
+
+    from gzpower.solve.benders import FROM_A_BASIS_OPTIONS, _from_a_basis
+
+    key = "dual_simplex_cost_perturbation_multiplier"
+    assert FROM_A_BASIS_OPTIONS == {key: 0.0}
+    sub = highspy.Highs()
+    own = sub.getOptionValue(key)[1]
+    assert own == 1.0  # HiGHS's default
+    with _from_a_basis(sub, SolverSettings()):
+        assert sub.getOptionValue(key)[1] == 0.0
+    assert sub.getOptionValue(key)[1] == own
+    with pytest.raises(RuntimeError), _from_a_basis(sub, SolverSettings()):
+        raise RuntimeError("a failed run")
+    assert sub.getOptionValue(key)[1] == own
+    sub.setOptionValue(key, 0.5)
+    with _from_a_basis(sub, SolverSettings(extra={key: 0.5})):
+        assert sub.getOptionValue(key)[1] == 0.5
