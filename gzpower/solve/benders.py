@@ -126,7 +126,9 @@ WARM_ITERATION_SHARE = 0.1
 #: solves and the same best plan, objective 255,181.1226 MCNY. A plain cold solve (presolve, then HiGHS's own
 #: start) and the weeks themselves keep the perturbation: there it pays (the weeks from their slack bases took
 #: 100.5 s without it against 36.3 s with it), and so does the check's plan LP (its whole-LP solve from the same
-#: kind of start: 80,285 iterations and 16.3 s without against 22,166 and 13.1 s with).
+#: kind of start: 80,285 iterations and 16.3 s without against 22,166 and 13.1 s with), and so do the check's
+#: counterfactuals hot from the plan's LP (2030 without gas 14.5 s of HiGHS with it against 26.4 s without, storage
+#: 6.2 against 9.2 s, demand response 12.4 against 18.6 s; the objectives equal to 4e-12).
 FROM_A_BASIS_OPTIONS: dict[str, float] = {"dual_simplex_cost_perturbation_multiplier": 0.0}
 
 
