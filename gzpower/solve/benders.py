@@ -46,7 +46,12 @@ A cold solve starts from the dispatch's weeks (``settings.cold_start`` "windows"
 the capacities fixed at the plan sit in the first week) rather than from presolve. On the full-year 2030
 expansion (2026-12-04) that made the first cold solve slower (114.3 s against 61.7 s) but its cut better (a gap of
 0.0087 after it against 0.037): 3 dispatch solves and 262.8 s in all against 11 and 1,078.3 s, the objectives
-within the gap. Again it is the subgradient that paid, not the solve.
+within the gap. Again it is the subgradient that paid, not the solve. Two changes then made the solves
+themselves fast (2026-12-04 evening, ``make bench``): the weeks solve each unit's hourly limit under its fixed
+capacity as a bound rather than a row (:class:`gzpower.solve.windows._SingleColumnRows`; the weeks 43.6 s to
+8.2 s), and every run from a basis goes without the dual simplex's cost perturbation (:data:`FROM_A_BASIS_OPTIONS`;
+the first dispatch's whole-LP solve from its weeks 120.9 s to 4.5 s). At the default gap the full year took 68.8 s
+(3 dispatch solves) against 250.8 s the same day, at 1e-6 97.8 s (9 solves) against 343.0 s, the same plans.
 
 The answer is the best plan with its optimal full-year dispatch: values, balance prices and reduced costs come
 from that dispatch solve, so a Benders run writes the same tables as a monolithic one. Duals of the rows over

@@ -23,7 +23,10 @@ rows (zero where the parent lacks them, x⁰ clipped to the variant's bounds).
   links to the other windows' rows are priced by the parent's duals (a Lagrangian relaxation of those rows).
   Each window starts from the parent's basis restricted to it, with its count of basic variables repaired to its
   number of rows (missing ones: nonbasic rows made basic; extra ones: the basic columns nearest a bound made
-  nonbasic at it).
+  nonbasic at it). A row with one column in its window is solved there as a bound on that column and put back
+  in the window's basis (:class:`_SingleColumnRows`): an expansion's dispatch, whose capacities sit fixed in the
+  first window, has one per unit and hour (795,037 on the full year 2030: its weeks 43.6 s to 8.2 s,
+  2026-12-04; the check's 79,919: 8.9 s to 7.8 s).
 - **The start.** Each column and row takes the status it has in its window's optimal basis: one basic variable per
   row in every window, so the joined basis has as many basic variables as the LP has rows, and it is
   block-triangular in window order (a window's rows touch only its own and other windows' columns held fixed).
