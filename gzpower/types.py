@@ -21,7 +21,8 @@ RunMode = Literal["check", "expand"]
 Boundary = Literal["province", "fixed_price"]
 
 #: HiGHS algorithm names (``gzpower.solve.highs.ALGORITHMS`` maps each to HiGHS options); "auto" is resolved by
-#: ``SolverSettings.resolved`` to simplex for a check and interior point for an expansion
+#: ``SolverSettings.resolved`` to simplex for a check, a Benders dispatch and a few representative days, and to
+#: interior point for other expansions
 Algorithm = Literal["auto", "simplex", "dual-simplex", "ipm", "ipm-no-crossover", "pdlp", "choose"]
 
 #: how the model reaches HiGHS: "matrix" compiles sparse arrays for highspy, "pyomo" uses Pyomo's interface

@@ -215,7 +215,9 @@ def test_cli_refuses_benders_with_periods(capsys):
         (Scenario(mode="expand", hours=8760), "benders", "simplex"),
         (Scenario(mode="expand", hours=720), "benders", "simplex"),
         (Scenario(mode="expand", hours=168), "none", "ipm"),  # short: the whole LP was as fast
-        (Scenario(mode="expand", periods=8), "none", "ipm"),
+        (Scenario(mode="expand", periods=8), "none", "simplex"),  # few days: simplex (SIMPLEX_UP_TO_PERIODS)
+        (Scenario(mode="expand", periods=16), "none", "simplex"),
+        (Scenario(mode="expand", periods=32), "none", "ipm"),
         (Scenario(mode="expand", hours=8760, allow_unserved=False), "none", "ipm"),  # a plan may have no dispatch
         (Scenario(mode="check", hours=8760), "none", "simplex"),
     ],

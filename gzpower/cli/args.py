@@ -162,7 +162,10 @@ def add_solver_args(p: argparse.ArgumentParser) -> None:
         "--algorithm",
         default="auto",
         choices=["auto", *sorted(ALGORITHMS)],
-        help="HiGHS algorithm (default auto: dual simplex for check, interior point for expand)",
+        help=(
+            "HiGHS algorithm (default auto: dual simplex for check, Benders and expand over up to 16 representative "
+            "days; interior point for other expansions)"
+        ),
     )
     g.add_argument(
         "--start",

@@ -57,6 +57,12 @@ ALGORITHMS: dict[Algorithm, dict[str, str | int]] = {
 #: 8.4 s of HiGHS time against 14.5 s for the whole LP at 720 h, 2.6 s against 2.2 s at 168 h (``make bench
 #: --quick``, tests/test_benders.py), and at 8760 h 227 s where the whole LP did not finish in 300 s
 BENDERS_FROM_HOURS = 720
+#: ``algorithm="auto"`` solves an expansion over at most this many representative days by dual simplex, over more
+#: by interior point (with crossover). 2030, HiGHS seconds, simplex against IPM (2026-12-04, one process each, the
+#: same objective: 8 days identical, 16 days to 3e-13): 8 days 8.5 against 15.9-16.6, 16 days 30.0 against
+#: 45.9-51.6, 32 days 194.5 against 134.1 (``make bench``; on 2026-12-03 8 days 5.6 against 13.2). The 8-day
+#: expansion is also the first plan of every full-year Benders run.
+SIMPLEX_UP_TO_PERIODS = 16
 
 MESSAGES: dict[SolveStatus, str] = {
     "optimal": "optimal solution found",
@@ -93,7 +99,7 @@ def dual_tolerance_cny_per_mwh(settings: SolverSettings) -> float:
 
 @dataclass
 class SolverSettings:
-    algorithm: Algorithm = "auto"  # auto: simplex for dispatch (check), interior point for expansion (measured fastest)
+    algorithm: Algorithm = "auto"  # auto: see resolved() (simplex for dispatch and few days, else interior point)
     #: a cold simplex solve of an LP over hours (given ``hour_sets``): from its weeks' joined bases, or plain
     cold_start: ColdStart = "windows"
     interface: SolverInterface = "matrix"
@@ -118,9 +124,10 @@ class SolverSettings:
     def resolved(self, scenario: Scenario | RunMode) -> SolverSettings:
         """``auto`` made concrete for a scenario (or a bare mode name, "check" / "expand").
 
-        Algorithm: dual simplex solved the full-year check 3x faster than IPM, IPM the aggregated expansion 7x
-        faster than simplex (``make bench``); Benders' sub-problem is a dispatch with fixed capacities, like the
-        check: dual simplex. Decomposition: Benders for an hourly expansion of at least
+        Algorithm: dual simplex solved the full-year check 3x faster than IPM; an expansion over representative
+        days by dual simplex up to :data:`SIMPLEX_UP_TO_PERIODS` days and by IPM above, other whole expansions by
+        IPM (``make bench``); Benders' sub-problem is a dispatch with fixed capacities, like the check: dual
+        simplex. Decomposition: Benders for an hourly expansion of at least
         :data:`BENDERS_FROM_HOURS` that allows unserved energy (every plan must have a feasible dispatch), the
         whole LP otherwise."""
         from dataclasses import replace
@@ -138,7 +145,9 @@ class SolverSettings:
             decomposition = "benders" if benders else "none"
         algorithm: Algorithm = self.algorithm
         if algorithm == "auto":
-            algorithm = "ipm" if mode == "expand" and decomposition != "benders" else "simplex"
+            periods = None if isinstance(scenario, str) else scenario.periods
+            few_days = periods is not None and periods <= SIMPLEX_UP_TO_PERIODS
+            algorithm = "ipm" if mode == "expand" and decomposition != "benders" and not few_days else "simplex"
         return replace(self, algorithm=algorithm, decomposition=decomposition)
 
     def starts_from_windows(self) -> bool:
