@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -404,9 +404,7 @@ def _solve_dispatch(
     start = weeks.start(plan, cols) if weeks is not None else None
     if start is not None:
         sub.setBasis(to_basis(start.col_status, start.row_status))
-        with _from_a_basis(sub, settings):
-            _run(sub, settings, started)
-    else:
+    with _from_a_basis(sub, settings) if start is not None else nullcontext():
         _run(sub, settings, started)
     week_iterations, week_seconds = (start.iterations, start.seconds_highs) if start is not None else (0, 0.0)
     iterations = warm_iterations + week_iterations + int(sub.getInfo().simplex_iteration_count)

@@ -21,10 +21,9 @@ def start_plan(tables: dict, scenario: Scenario, settings: SolverSettings) -> di
     are never in memory together."""
     if not settings.benders_start_periods or scenario.periods or scenario.hours != HOURS_PER_YEAR:
         return None
-    first = build_model(assemble(tables, replace(scenario, periods=settings.benders_start_periods)))
-    plain = replace(settings, decomposition="none", algorithm="auto").resolved(
-        replace(scenario, periods=settings.benders_start_periods)
-    )
+    days = replace(scenario, periods=settings.benders_start_periods)
+    first = build_model(assemble(tables, days))
+    plain = replace(settings, decomposition="none", algorithm="auto").resolved(days)
     outcome = solve(first.model, plain, want_duals=False)
     return capacities_of(first.model, first.registry.investments) if outcome.has_solution else None
 
