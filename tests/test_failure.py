@@ -76,8 +76,8 @@ def test_signal_during_solve_leaves_nothing(tmp_path, sig, start):
     tmp.mkdir()
     proc = _start(runs, tmp, 720, "--start", start)
 
-    def highs_running():
-        logs = list(tmp.glob("gzpower-highs-*.log"))
+    def highs_running():  # the log of a solve under way sits in its run folder
+        logs = list(runs.glob(".tmp-*/gzpower-highs-*.log"))
         return bool(logs) and (start == "windows" or "Presolving model" in logs[0].read_text(errors="replace"))
 
     in_solve = _wait_for(highs_running, proc)
@@ -89,7 +89,46 @@ def test_signal_during_solve_leaves_nothing(tmp_path, sig, start):
     assert "interrupted: no run folder was written for the run under way" in err
     assert "Traceback" not in err
     assert list(runs.iterdir()) == []  # no run folder and no .tmp-* left
-    assert list(tmp.iterdir()) == []  # nor the HiGHS log
+    assert list(tmp.iterdir()) == []  # nor any temporary file
+
+
+def test_a_run_killed_outright_in_its_solve_leaves_no_log(tmp_path):
+    """SIGKILL runs no cleanup of the run's own: the HiGHS log of the solve under way was made in the run's
+    temporary folder, and the folder's janitor removes both (before, the log stayed in TMPDIR)."""
+    runs, tmp = tmp_path / "runs", tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start(runs, tmp, 720)
+    assert _wait_for(lambda: bool(list(runs.glob(".tmp-*/gzpower-highs-*.log"))), proc), proc.communicate()[1]
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 30.0  # the janitor sees its pipe close and removes the folder
+    while list(runs.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(runs.iterdir()) == []
+    assert list(tmp.iterdir()) == []
+
+
+def test_highs_logs_go_into_the_open_run_folder_and_to_tmp_outside_one(tmp_path):
+    import tempfile
+
+    import highspy
+
+    from gzpower.results import folder
+    from gzpower.solve.logs import attach_log, read_log
+
+    highs = highspy.Highs()
+    with folder.run_folder(tmp_path / "runs", "check-2030") as holder:
+        inside = Path(attach_log(highs, "gzpower-highs-"))
+        assert inside.parent == holder["path"]
+        read_log(str(inside))
+        assert not inside.exists()
+    outside = Path(attach_log(highs, "gzpower-highs-"))
+    assert outside.parent == Path(tempfile.gettempdir())
+    read_log(str(outside))
+    assert not outside.exists()
+    (final,) = list((tmp_path / "runs").iterdir())
+    assert list(final.iterdir()) == []  # nothing of the log reached the finished folder
 
 
 def test_a_signal_while_the_janitor_starts_leaves_no_folder(tmp_path, monkeypatch):

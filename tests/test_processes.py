@@ -62,8 +62,19 @@ def _workers(marker: str, parent: int) -> list[int]:
     ]
 
 
+def _temporary(runs: Path) -> Path:
+    """The run's own temporary directory (its TMPDIR), beside its runs folder."""
+    return runs.parent / "tmp"
+
+
+def _gzpower_temporaries(runs: Path) -> list[str]:
+    """What gzpower left in the run's temporary directory (HiGHS logs of solves under way, error logs)."""
+    return sorted(p.name for p in _temporary(runs).glob("gzpower-*"))
+
+
 def _start(argv: list[str], runs: Path, marker: str) -> subprocess.Popen:
-    env = {**os.environ, "GZPOWER_TEST_MARKER": marker, "PYTHONWARNINGS": "ignore"}
+    _temporary(runs).mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GZPOWER_TEST_MARKER": marker, "PYTHONWARNINGS": "ignore", "TMPDIR": str(_temporary(runs))}
     return subprocess.Popen(
         [sys.executable, "-m", "gzpower", *argv, "--runs-dir", str(runs), "--data", str(DATA)],
         cwd=REPO,
@@ -97,6 +108,9 @@ def _assert_nothing_left(marker: str, runs: Path) -> None:
         os.kill(pid, signal.SIGKILL)
     assert left == {}, f"processes left: {left}"
     assert not runs.exists() or sorted(p.name for p in runs.iterdir()) == [], "run folder left behind"
+    # a killed worker cannot remove the log of the solve it was in: that log sits in its run folder, which the
+    # folder's janitor removes
+    assert _gzpower_temporaries(runs) == [], "temporary files left behind"
 
 
 #: two years: each runs in a worker process of its own (a year's counterfactuals are hot starts in its worker)
@@ -165,6 +179,7 @@ def test_sweep_ended_by_sigterm_leaves_nothing(tmp_path):
     # a point that finished before the signal is a complete run folder; nothing else may remain
     leftovers = [p for p in runs.rglob("*") if p.name.startswith(".tmp")] if runs.exists() else []
     assert leftovers == []
+    assert _gzpower_temporaries(runs) == []
     deadline = time.monotonic() + GONE_WITHIN_S
     while _marked(marker) and time.monotonic() < deadline:
         time.sleep(0.05)

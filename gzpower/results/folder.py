@@ -2,8 +2,9 @@
 
 A folder under ``runs/`` is therefore always a finished run; a failed or interrupted run leaves nothing behind
 (the temporary folder is removed on any exception, KeyboardInterrupt and SIGTERM included, and by a small janitor
-process when the run is killed outright). Two runs started
-at the same moment get distinct names (timestamp + random suffix, and ``os.rename`` refuses to clobber).
+process when the run is killed outright; the run's temporary HiGHS logs are made inside that folder, so they go
+with it: :mod:`gzpower.solve.logs`). Two runs started at the same moment get distinct names (timestamp + random
+suffix, and ``os.rename`` refuses to clobber).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pandas as pd
 
 from gzpower import __version__
 from gzpower.errors import InputError
+from gzpower.solve.logs import logs_in
 
 
 def file_hashes(data_dir: Path) -> dict[str, str]:
@@ -117,7 +119,8 @@ def run_folder(runs_dir: Path, name: str):
         except ValueError:  # not the main thread: signal handling stays as it was
             previous = {}
         holder = {"path": tmp, "final": final}
-        yield holder
+        with logs_in(tmp):  # a killed run's HiGHS logs go with its folder (the janitor's)
+            yield holder
         os.rename(tmp, final)
         holder["path"] = final
     except BaseException:

@@ -78,14 +78,13 @@ from gzpower.solve.highs import (
     MESSAGES,
     SolveOutcome,
     SolverSettings,
-    _read_log,
-    attach_log,
     new_highs,
     pass_form,
     run_interruptible,
     standard_form,
     violation,
 )
+from gzpower.solve.logs import attach_log, read_log
 from gzpower.solve.windows import (
     WEEKS,
     StartLP,
@@ -265,7 +264,7 @@ def solve_benders(
         if not isinstance(done, _Iterations):  # a dispatch failed with this status
             return _failed(sub, done, started, log_path, form)
     except BaseException:
-        _read_log(log_path)
+        read_log(log_path)
         raise
     for var, v in zip(form.columns, done.best.primal.tolist()):
         var.set_value(v, skip_validation=True)
@@ -286,7 +285,7 @@ def solve_benders(
         "highs_model_status": "Optimal" if done.status == "optimal" else "Iteration or time limit",
     }
     duals, reduced_costs = _duals(model, form, split, done.best) if want_duals else (None, None)
-    log = _history_text(done.history) + "\n" + _read_log(log_path)
+    log = _history_text(done.history) + "\n" + read_log(log_path)
     return SolveOutcome(
         done.status,
         _message(done),
@@ -602,7 +601,7 @@ def _failed(sub, model_status, started: float, log_path: str, form) -> SolveOutc
         text,
         time.perf_counter() - started,
         None,
-        _read_log(log_path),
+        read_log(log_path),
         {"interface": "benders", "rows": form.n_rows, "columns": len(form.columns)},
     )
 

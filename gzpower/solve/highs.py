@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import bisect
 import io
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -29,6 +27,7 @@ from pyomo.repn.standard_repn import generate_standard_repn
 
 from gzpower.model.entries import entries
 from gzpower.solve.handover import pass_lp
+from gzpower.solve.logs import attach_log, read_log
 from gzpower.solve.numerics import coefficient_ranges
 from gzpower.solve.numerics import report as report_ranges
 from gzpower.solve.windows import WEEKS, Windows, cold_start, to_basis
@@ -705,9 +704,9 @@ def solve_matrix(
         handed_over = time.perf_counter()
         run_interruptible(highs)
     except Exception as exc:
-        return _error_outcome(exc, started, _read_log(log_path))
+        return _error_outcome(exc, started, read_log(log_path))
     except BaseException:  # interrupted: leave no temporary log behind
-        _read_log(log_path)
+        read_log(log_path)
         raise
     model_status = highs.getModelStatus()
     status = _highs_status(highs, model_status)
@@ -737,7 +736,7 @@ def solve_matrix(
         highs.modelStatusToString(model_status),
         elapsed,
         float(highs.getRunTime()) + (start.seconds_highs if start is not None else 0.0),
-        _read_log(log_path),
+        read_log(log_path),
         stats,
         duals,
         reduced_costs,
@@ -829,14 +828,6 @@ def load_values(
     return duals, reduced_costs
 
 
-def attach_log(highs, prefix: str) -> str:
-    """Send a HiGHS instance's log to a new temporary file (read and removed by :func:`_read_log`)."""
-    log_fd, log_path = tempfile.mkstemp(prefix=prefix, suffix=".log")
-    os.close(log_fd)
-    highs.setOptionValue("log_file", log_path)
-    return log_path
-
-
 def violation(lower: np.ndarray, value: np.ndarray, upper: np.ndarray) -> float:
     """Largest amount by which ``value`` leaves ``[lower, upper]`` (0 when it stays inside)."""
     return float(max(0.0, np.max(lower - value, initial=0.0), np.max(value - upper, initial=0.0)))
@@ -846,11 +837,3 @@ def _finite(value) -> float | None:
     """HiGHS reports Infinity for quantities it did not compute; the manifest (JSON) says null instead."""
     value = float(value)
     return value if np.isfinite(value) else None
-
-
-def _read_log(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    finally:
-        os.unlink(path)

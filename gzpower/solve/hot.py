@@ -47,14 +47,13 @@ from gzpower.solve.highs import (
     StandardForm,
     _error_outcome,
     _highs_status,
-    _read_log,
-    attach_log,
     load_values,
     run_interruptible,
     solve,
     solve_matrix,
     standard_form,
 )
+from gzpower.solve.logs import attach_log, read_log
 from gzpower.solve.windows import (
     BASIC,
     LOWER,
@@ -572,13 +571,13 @@ def solve_variant(
         outcome.stats["hot_start_windows"] = _window_stats(start)
         outcome.stats["hot_start_kept_basis_look"] = look.stats() if look is not None else {}
     except Exception as exc:
-        return _error_outcome(exc, started, _read_log(log_path))
+        return _error_outcome(exc, started, read_log(log_path))
     except BaseException:
-        _read_log(log_path)
+        read_log(log_path)
         raise
     finally:
         _undo(highs, kept, change)
-    outcome.log = _read_log(log_path)
+    outcome.log = read_log(log_path)
     kept.variants += 1
     kept.seconds_highs.append(seconds_highs)
     return outcome
