@@ -148,6 +148,7 @@ class KeptLP:
     sense: float
     matrix_keys: np.ndarray  # row * n_cols + col of each nonzero, sorted
     matrix_values: np.ndarray
+    matrix_csc: tuple[np.ndarray, np.ndarray, np.ndarray]  # the matrix by columns: indptr, indices, data
     columns: list[_Part]
     rows: list[_Part]
     col_value: np.ndarray  # the kept optimum's values and row duals, and its basis as ints (the windowed start's)
@@ -160,6 +161,7 @@ class KeptLP:
     @classmethod
     def of(cls, highs, form: StandardForm, model: pyo.ConcreteModel) -> KeptLP:
         keys, values = _matrix_entries(form.A, len(form.lower))
+        csc = form.A.tocsc()
         basis, solution = highs.getBasis(), highs.getSolution()
         return cls(
             highs,
@@ -173,6 +175,7 @@ class KeptLP:
             float(form.sense),
             keys,
             values,
+            (csc.indptr.copy(), csc.indices.copy(), np.asarray(csc.data, dtype=float).copy()),
             column_parts(model),
             row_parts(form),
             np.asarray(solution.col_value, dtype=float),
@@ -298,6 +301,9 @@ def change_between(kept: KeptLP, form: StandardForm, model: pyo.ConcreteModel) -
 def _coefficient_changes(kept: KeptLP, form: StandardForm, cols: np.ndarray, rows: np.ndarray):
     """Coefficients of rows and columns both LPs have that differ: (rows, cols, (old, new)). Entries of vanished
     rows or columns are left as they are (a free row and a column fixed at zero constrain nothing)."""
+    same = _same_entries(kept, form, cols, rows)
+    if same is not None:
+        return same
     coo = form.A.tocoo()
     r, c = rows[coo.row], cols[coo.col]
     inside = (r < kept.n_rows) & (c < kept.n_cols)
@@ -325,6 +331,26 @@ def _coefficient_changes(kept: KeptLP, form: StandardForm, cols: np.ndarray, row
     old = np.concatenate([was[differs], old_values[gone]])
     new = np.concatenate([values[differs], np.zeros(int(gone.sum()))])
     return all_keys // kept.n_cols, all_keys % kept.n_cols, (old, new)
+
+
+def _same_entries(kept: KeptLP, form: StandardForm, cols: np.ndarray, rows: np.ndarray):
+    """:func:`_coefficient_changes` when the variant has the kept LP's columns and rows in its order and its
+    nonzeros at the same places (a counterfactual: bounds change, the matrix does not): the two matrices compared
+    column by column as they are stored, without a sort or a search (on the full year 1.0 s to a few hundredths
+    per counterfactual, 2026-12-04); else None."""
+    n_cols, n_rows = kept.n_cols, kept.n_rows
+    if len(cols) != n_cols or len(rows) != n_rows or form.A.shape != (n_rows, n_cols):
+        return None
+    if not (np.array_equal(cols, np.arange(n_cols)) and np.array_equal(rows, np.arange(n_rows))):
+        return None
+    indptr, indices, data = kept.matrix_csc
+    matrix = form.A.tocsc()
+    if not (np.array_equal(matrix.indptr, indptr) and np.array_equal(matrix.indices, indices)):
+        return None
+    values = np.asarray(matrix.data, dtype=float)
+    differs = np.flatnonzero(values != data)
+    changed_cols = np.searchsorted(indptr, differs, side="right") - 1
+    return indices[differs].astype(np.int64), changed_cols.astype(np.int64), (data[differs], values[differs])
 
 
 def _add_new(highs, kept: KeptLP, form: StandardForm, change: Change) -> None:
