@@ -34,7 +34,7 @@ def _toy(variant: str) -> pyo.ConcreteModel:
     """The kept LP ("kept") and three variants of it, each with one kind of change."""
     m = pyo.ConcreteModel()
     m.x = pyo.Var(bounds=(0, 1 if variant in ("bounds", "columns") else 3))
-    if variant != "columns":
+    if variant not in ("columns", "fewer"):
         m.y = pyo.Var(bounds=(0, 10))
     if variant in ("bounds", "columns"):
         m.z = pyo.Var(bounds=(0, 5))
@@ -44,6 +44,9 @@ def _toy(variant: str) -> pyo.ConcreteModel:
     elif variant == "coefficient":  # the kept LP's columns, rows and nonzeros, one value changed
         m.cover = pyo.Constraint(expr=m.x + 2 * m.y >= 4)
         m.cost = pyo.Objective(expr=m.x + 3 * m.y)
+    elif variant == "fewer":  # y gone, nothing added, x's coefficient in the cover row changed
+        m.cover = pyo.Constraint(expr=2 * m.x >= 4)
+        m.cost = pyo.Objective(expr=m.x)
     elif variant == "bounds":
         m.cover = pyo.Constraint(expr=m.x + 2 * m.y + m.z >= 4)
         m.pair = pyo.Constraint(expr=m.x + m.z <= 2)
@@ -66,6 +69,7 @@ def test_variants_of_a_toy_lp_reach_their_hand_derived_optima():
     "columns" (y gone: its column fixed at zero; z added; offset 10; pair x + z <= 4): x = 1, z = 3: 1 + 6 + 10 = 17.
     "rows" (the cover row gone: made free; a new floor x >= 0.5): x = 0.5, y = 0: 0.5.
     "coefficient" (y's coefficient 1 -> 2, nothing else): x = 3 (1 per unit), y = 0.5 (1.5 per unit): 4.5.
+    "fewer" (y gone, x's coefficient 1 -> 2): 2x >= 4, x = 2: 2.
     After each variant the kept LP is restored: it solves to 6 again, from its own basis in no iteration."""
     kept_model = _toy("kept")
     first = solve_kept(kept_model, SETTINGS)
@@ -73,6 +77,7 @@ def test_variants_of_a_toy_lp_reach_their_hand_derived_optima():
     expected = {"bounds": (5.5, {"x": 1.0, "y": 1.5, "z": 0.0}), "columns": (17.0, {"x": 1.0, "z": 3.0})}
     expected["rows"] = (0.5, {"x": 0.5, "y": 0.0})
     expected["coefficient"] = (4.5, {"x": 3.0, "y": 0.5})
+    expected["fewer"] = (2.0, {"x": 2.0})
     for variant, (objective, values) in expected.items():
         model = _toy(variant)
         outcome = solve_variant(first.kept, model, SETTINGS)
@@ -82,8 +87,9 @@ def test_variants_of_a_toy_lp_reach_their_hand_derived_optima():
             assert pyo.value(getattr(model, name)) == pytest.approx(value, abs=1e-9), (variant, name)
     changes = solve_variant(first.kept, _toy("bounds"), SETTINGS).stats["hot_start_changes"]
     assert changes["columns_added"] == 1 and changes["rows_added"] == 1 and changes["coefficients_changed"] == 1
-    changes = solve_variant(first.kept, _toy("coefficient"), SETTINGS).stats["hot_start_changes"]
-    assert changes == {**dict.fromkeys(changes, 0), "coefficients_changed": 1}
+    for variant, bounds in (("coefficient", 0), ("fewer", 1)):  # the matrices compared as stored (no new entries)
+        changes = solve_variant(first.kept, _toy(variant), SETTINGS).stats["hot_start_changes"]
+        assert changes == {**dict.fromkeys(changes, 0), "coefficients_changed": 1, "column_bounds_changed": bounds}
     again = solve_variant(first.kept, _toy("kept"), SETTINGS)
     assert again.objective == pytest.approx(6.0) and again.stats["simplex_iterations"] == 0
     assert sum(again.stats["hot_start_changes"].values()) == 0

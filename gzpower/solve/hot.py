@@ -334,23 +334,34 @@ def _coefficient_changes(kept: KeptLP, form: StandardForm, cols: np.ndarray, row
 
 
 def _same_entries(kept: KeptLP, form: StandardForm, cols: np.ndarray, rows: np.ndarray):
-    """:func:`_coefficient_changes` when the variant has the kept LP's columns and rows in its order and its
-    nonzeros at the same places (a counterfactual: bounds change, the matrix does not): the two matrices compared
-    column by column as they are stored, without a sort or a search (on the full year 1.0 s to a few hundredths
-    per counterfactual, 2026-12-04); else None."""
+    """:func:`_coefficient_changes` when the variant adds no column or row, keeps the kept LP's order and has its
+    nonzeros where the kept LP has them (a counterfactual: bounds change, an increment's columns and rows vanish,
+    the rest of the matrix stays): both matrices read column by column as stored, the kept one without its
+    vanished rows and columns, and compared entry by entry, without a sort or a search (the five full-year
+    counterfactuals of 2030: 0.28-0.90 s by sorted keys to 0.05-0.25 s, 2026-12-04); else None."""
     n_cols, n_rows = kept.n_cols, kept.n_rows
-    if len(cols) != n_cols or len(rows) != n_rows or form.A.shape != (n_rows, n_cols):
+    if len(cols) and (cols[-1] >= n_cols or np.any(np.diff(cols) <= 0)):
         return None
-    if not (np.array_equal(cols, np.arange(n_cols)) and np.array_equal(rows, np.arange(n_rows))):
+    if len(rows) and (rows[-1] >= n_rows or np.any(np.diff(rows) <= 0)):
         return None
     indptr, indices, data = kept.matrix_csc
     matrix = form.A.tocsc()
-    if not (np.array_equal(matrix.indptr, indptr) and np.array_equal(matrix.indices, indices)):
+    present_row = np.zeros(n_rows, dtype=bool)
+    present_row[rows] = True
+    present_col = np.zeros(n_cols, dtype=bool)
+    present_col[cols] = True
+    kept_col = np.repeat(np.arange(n_cols, dtype=np.int64), np.diff(indptr))
+    both = present_row[indices] & present_col[kept_col]
+    if int(both.sum()) != matrix.nnz:
+        return None
+    kept_row, kept_col, kept_value = indices[both].astype(np.int64), kept_col[both], data[both]
+    if not np.array_equal(rows[matrix.indices], kept_row):
+        return None
+    if not np.array_equal(cols[np.repeat(np.arange(len(cols)), np.diff(matrix.indptr))], kept_col):
         return None
     values = np.asarray(matrix.data, dtype=float)
-    differs = np.flatnonzero(values != data)
-    changed_cols = np.searchsorted(indptr, differs, side="right") - 1
-    return indices[differs].astype(np.int64), changed_cols.astype(np.int64), (data[differs], values[differs])
+    differs = np.flatnonzero(values != kept_value)
+    return kept_row[differs], kept_col[differs], (kept_value[differs], values[differs])
 
 
 def _add_new(highs, kept: KeptLP, form: StandardForm, change: Change) -> None:
