@@ -146,8 +146,6 @@ class KeptLP:
     row_upper: np.ndarray
     offset: float
     sense: float
-    matrix_keys: np.ndarray  # row * n_cols + col of each nonzero, sorted
-    matrix_values: np.ndarray
     matrix_csc: tuple[np.ndarray, np.ndarray, np.ndarray]  # the matrix by columns: indptr, indices, data
     columns: list[_Part]
     rows: list[_Part]
@@ -157,10 +155,10 @@ class KeptLP:
     row_status: np.ndarray
     variants: int = 0
     seconds_highs: list[float] = field(default_factory=list)
+    _sorted: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, highs, form: StandardForm, model: pyo.ConcreteModel) -> KeptLP:
-        keys, values = _matrix_entries(form.A, len(form.lower))
         csc = form.A.tocsc()
         basis, solution = highs.getBasis(), highs.getSolution()
         return cls(
@@ -173,8 +171,6 @@ class KeptLP:
             form.row_upper.copy(),
             float(form.offset),
             float(form.sense),
-            keys,
-            values,
             (csc.indptr.copy(), csc.indices.copy(), np.asarray(csc.data, dtype=float).copy()),
             column_parts(model),
             row_parts(form),
@@ -183,6 +179,17 @@ class KeptLP:
             statuses(basis.col_status),
             statuses(basis.row_status),
         )
+
+    def sorted_entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """The nonzeros as sorted keys ``row * n_cols + col`` and their values, made on first use (only a variant
+        whose matrix differs in layout needs them: :func:`_same_entries`)."""
+        if self._sorted is None:
+            indptr, indices, data = self.matrix_csc
+            cols = np.repeat(np.arange(self.n_cols, dtype=np.int64), np.diff(indptr))
+            keys = indices.astype(np.int64) * self.n_cols + cols
+            order = np.argsort(keys, kind="stable")
+            self._sorted = keys[order], data[order]
+        return self._sorted
 
     @property
     def n_cols(self) -> int:
@@ -208,14 +215,6 @@ def solve_kept(
         return solve(model, settings, want_duals, tee)
     keep = lambda highs, form: KeptLP.of(highs, form, model)  # noqa: E731
     return solve_matrix(model, settings, want_duals, tee, keep=keep, hour_sets=hour_sets, cut=cut)
-
-
-def _matrix_entries(matrix, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """Nonzeros of a sparse matrix as sorted linear keys ``row * n_cols + col`` and their values."""
-    coo = matrix.tocoo()
-    keys = coo.row.astype(np.int64) * n_cols + coo.col.astype(np.int64)
-    order = np.argsort(keys, kind="stable")
-    return keys[order], np.asarray(coo.data, dtype=float)[order]
 
 
 @dataclass
@@ -313,7 +312,7 @@ def _coefficient_changes(kept: KeptLP, form: StandardForm, cols: np.ndarray, row
     present_r[rows[rows < kept.n_rows]] = True
     present_c = np.zeros(kept.n_cols, dtype=bool)
     present_c[cols[cols < kept.n_cols]] = True
-    old_keys, old_values = kept.matrix_keys, kept.matrix_values
+    old_keys, old_values = kept.sorted_entries()
     both = present_r[old_keys // kept.n_cols] & present_c[old_keys % kept.n_cols]
     old_keys, old_values = old_keys[both], old_values[both]
     at = np.searchsorted(old_keys, keys)
