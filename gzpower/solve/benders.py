@@ -74,6 +74,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from gzpower import progress
+from gzpower.solve.handover import outer_of_entries
 from gzpower.solve.highs import (
     MESSAGES,
     SolveOutcome,
@@ -323,7 +324,7 @@ def _split(form, investments: list) -> _Split:
     A = form.A.tocsr()
     in_master = np.zeros(A.shape[1], dtype=bool)
     in_master[cols] = True
-    row_of_entry = np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))
+    row_of_entry = outer_of_entries(A.indptr)
     entries = np.bincount(row_of_entry, minlength=A.shape[0])
     on_capacity = np.bincount(row_of_entry, weights=in_master[A.indices], minlength=A.shape[0])
     master_rows = np.flatnonzero((entries > 0) & (on_capacity == entries)).astype(np.int32)

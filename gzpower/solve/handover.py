@@ -1,5 +1,5 @@
 """Handing an LP to HiGHS as numpy arrays, the one way every solve of gzpower does it (the plan LP, its weeks,
-Benders' problems)."""
+Benders' problems), and the sparse-matrix index arithmetic those hand-overs share."""
 
 from __future__ import annotations
 
@@ -44,3 +44,9 @@ def pass_lp(
     )
     if status != highspy.HighsStatus.kOk:
         raise RuntimeError(f"HiGHS refused the LP ({n_rows} rows, {n_cols} columns): {status}")
+
+
+def outer_of_entries(indptr: np.ndarray) -> np.ndarray:
+    """The outer index of each stored entry of a compressed sparse matrix, from its ``indptr``: the column of each
+    entry of a CSC matrix, the row of each of a CSR one."""
+    return np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))

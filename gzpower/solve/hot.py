@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
+from gzpower.solve.handover import outer_of_entries
 from gzpower.solve.highs import (
     MESSAGES,
     SolveOutcome,
@@ -185,7 +186,7 @@ class KeptLP:
         whose matrix differs in layout needs them: :func:`_same_entries`)."""
         if self._sorted is None:
             indptr, indices, data = self.matrix_csc
-            cols = np.repeat(np.arange(self.n_cols, dtype=np.int64), np.diff(indptr))
+            cols = outer_of_entries(indptr)
             keys = indices.astype(np.int64) * self.n_cols + cols
             order = np.argsort(keys, kind="stable")
             self._sorted = keys[order], data[order]
@@ -349,14 +350,14 @@ def _same_entries(kept: KeptLP, form: StandardForm, cols: np.ndarray, rows: np.n
     present_row[rows] = True
     present_col = np.zeros(n_cols, dtype=bool)
     present_col[cols] = True
-    kept_col = np.repeat(np.arange(n_cols, dtype=np.int64), np.diff(indptr))
+    kept_col = outer_of_entries(indptr)
     both = present_row[indices] & present_col[kept_col]
     if int(both.sum()) != matrix.nnz:
         return None
     kept_row, kept_col, kept_value = indices[both].astype(np.int64), kept_col[both], data[both]
     if not np.array_equal(rows[matrix.indices], kept_row):
         return None
-    if not np.array_equal(cols[np.repeat(np.arange(len(cols)), np.diff(matrix.indptr))], kept_col):
+    if not np.array_equal(cols[outer_of_entries(matrix.indptr)], kept_col):
         return None
     values = np.asarray(matrix.data, dtype=float)
     differs = np.flatnonzero(values != kept_value)

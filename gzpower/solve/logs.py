@@ -29,14 +29,9 @@ def logs_in(folder: Path) -> Iterator[None]:
         _FOLDER.reset(token)
 
 
-def log_folder() -> Path | None:
-    """The folder HiGHS logs go to now (None: the system's temporary directory)."""
-    return _FOLDER.get()
-
-
 def attach_log(highs, prefix: str) -> str:
     """Send a HiGHS instance's log to a new temporary file (read and removed by :func:`read_log`)."""
-    log_fd, log_path = tempfile.mkstemp(prefix=prefix, suffix=".log", dir=log_folder())
+    log_fd, log_path = tempfile.mkstemp(prefix=prefix, suffix=".log", dir=_FOLDER.get())
     os.close(log_fd)
     highs.setOptionValue("log_file", log_path)
     return log_path
